@@ -1,0 +1,66 @@
+"""Coordinator: surveys, follow-up, meeting notes and news for the county boards' RUS projects."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from coordinator.config import CONFIGS, check_production_secret, default_sqlite_uri
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. `config` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("COORDINATOR_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    env = (config or {}).get("ENV") or os.environ.get("COORDINATOR_ENV") or "development"
+    app.config.from_object(CONFIGS[env])
+    app.config.from_prefixed_env("COORDINATOR")
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = default_sqlite_uri(app.instance_path)
+    if env == "production":
+        check_production_secret(app.config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from coordinator import models  # noqa: F401  (registers the tables)
+    from coordinator.database import init_database
+    from coordinator.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from coordinator.i18n import init_i18n
+    from coordinator.web import init_web
+
+    init_database(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_i18n(app)
+    init_web(app)
+    register_blueprints(app)
+
+    from coordinator.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from coordinator.admin.views import bp as admin_bp
+    from coordinator.auth.views import bp as auth_bp
+    from coordinator.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)

@@ -1,0 +1,110 @@
+"""Administration: staff accounts and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from coordinator.admin.forms import AuditFilterForm, NewUserForm, UserForm
+from coordinator.extensions import db
+from coordinator.models import AuditEvent, User
+from coordinator.permissions import admin_required, current_staff
+from coordinator.services.audit import audit_query
+from coordinator.services.users import UserError, create_user, update_user
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+PAGE_SIZE = 100
+
+
+@bp.get("/users")
+@admin_required
+def list_users() -> str:
+    users = db.session.scalars(select(User).order_by(User.name))
+    return render_template("admin/users.html", users=users)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user() -> str | Response:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.email.data or "", form.name.data or "", form.role.data or "viewer",
+                form.password.data or "", actor=current_staff(),
+            )
+        except UserError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            user.active = bool(form.active.data)
+            db.session.commit()
+            flash(_("Kontot för %(email)s är skapat.", email=user.email), "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int) -> str | Response:
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            update_user(
+                user, name=form.name.data or "", role=form.role.data or "viewer",
+                active=bool(form.active.data), actor=current_staff(),
+            )
+        except UserError as exc:
+            form.role.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Kontot är sparat."), "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _local_midnight(day: date | None, plus_days: int = 0) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=STOCKHOLM)
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log() -> str:
+    form = AuditFilterForm(request.args)
+    types = select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+    form.object_type.choices = [SelectChoice("", _("Alla"))] + [
+        SelectChoice(t) for t in db.session.scalars(types)
+    ]
+    form.actor.choices = [SelectChoice("", _("Alla"))] + [
+        SelectChoice(str(u.id), u.name) for u in db.session.scalars(select(User).order_by(User.name))
+    ]
+    events: list[AuditEvent] = []
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    if form.validate():
+        query = audit_query(
+            action=form.action.data or "",
+            object_type=form.object_type.data or "",
+            actor_id=int(form.actor.data) if form.actor.data else None,
+            since=_local_midnight(form.since.data),
+            until=_local_midnight(form.until.data, plus_days=1),
+        )
+        events = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    has_next = len(events) > PAGE_SIZE
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        events=events[:PAGE_SIZE],
+        page=page,
+        has_next=has_next,
+        filter_args={k: v for k, v in request.args.items() if k != "page"},
+    )

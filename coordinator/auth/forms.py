@@ -1,0 +1,40 @@
+"""Forms for logging in and changing one's password."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from coordinator.services.users import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-postadress"), validators=[DataRequired(_l("Ange din e-postadress"))])
+    password = PasswordField(_l("Lösenord"), validators=[DataRequired(_l("Ange ditt lösenord"))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nuvarande lösenord"), validators=[DataRequired(_l("Ange ditt nuvarande lösenord"))]
+    )
+    new_password = PasswordField(
+        _l("Nytt lösenord"),
+        description=_l("Minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(_l("Ange ett nytt lösenord")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Lösenordet måste ha minst %(n)s tecken", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Upprepa det nya lösenordet"),
+        validators=[
+            DataRequired(_l("Upprepa det nya lösenordet")),
+            EqualTo("new_password", _l("Lösenorden är inte lika")),
+        ],
+    )

@@ -1,0 +1,68 @@
+"""The flask commands: `flask --app coordinator <command> --help` describes each."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+
+import click
+from flask import Flask
+
+from coordinator.extensions import db
+from coordinator.models.types import utcnow
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed_command() -> None:
+        """Create the 21 county boards, the SNI 2007 list and the standard networks.
+
+        Running it again changes nothing.
+        """
+        from coordinator.services.seed import seed_reference_data
+
+        created = seed_reference_data()
+        db.session.commit()
+        click.echo(
+            "Seeded: {organisations} organisations, {networks} networks, "
+            "{option_lists} option lists.".format(**created)
+        )
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option(
+        "--role", type=click.Choice(["admin", "coordinator", "viewer"]), default="coordinator"
+    )
+    @click.option("--name", default="", help="Full name (defaults to the e-mail address).")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+        """Create a staff account with EMAIL and ROLE; the password is prompted for."""
+        from coordinator.services.users import UserError, create_user
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = create_user(email, name, role, password)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Created {user.email} ({user.role}).")
+
+    @app.cli.command("demo-data")
+    def demo_data_command() -> None:
+        """Seed, then add demo staff and a fictitious register (addresses @example.org).
+
+        The demo logins share one password: DEMO_PASSWORD, or a random one printed here.
+        """
+        from coordinator.services.demo import load_demo_data
+
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        result = load_demo_data(password, now=utcnow())
+        db.session.commit()
+        click.echo(f"Demo data loaded: {result['contacts']} new contacts.")
+        click.echo("Demo logins (password for all: %s):" % password)
+        for user in result["staff"]:  # type: ignore[attr-defined]
+            click.echo(f"  {user.email:32} {user.role}")

@@ -1,0 +1,74 @@
+"""Language and time zone: Swedish by default, English on request; times in Stockholm.
+
+Message ids are written in Swedish, the default language, so that a page is whole even
+where a translation is missing; the English catalogue translates them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from coordinator.extensions import babel
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.language in languages:
+            return str(current_user.language)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def long_date(value: date | datetime | None) -> str:
+    """23 augusti 2018"""
+    return format_date(value, "d MMMM y") if value else ""
+
+
+def weekday_date(value: date | datetime | None) -> str:
+    """torsdag 23 augusti 2018"""
+    return format_date(value, "EEEE d MMMM y") if value else ""
+
+
+def iso_date(value: date | datetime | None) -> str:
+    """2018-08-23 (in Stockholm time for datetimes)"""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "yyyy-MM-dd")
+    return value.isoformat()
+
+
+def short_datetime(value: datetime | None) -> str:
+    """2018-08-23 14:05 in Stockholm time"""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+def long_datetime(value: datetime | None) -> str:
+    """torsdag 23 augusti 2018 kl. 23:59 (Stockholm)"""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, 'EEEE d MMMM y')} {format_datetime(value, 'HH:mm')}"
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.jinja_env.filters.update(
+        long_date=long_date,
+        weekday_date=weekday_date,
+        iso_date=iso_date,
+        short_datetime=short_datetime,
+        long_datetime=long_datetime,
+    )

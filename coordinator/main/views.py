@@ -1,0 +1,44 @@
+"""The staff start page and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from coordinator.extensions import db
+from coordinator.models import Contact, Network, Organisation
+from coordinator.permissions import staff_required
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> str | Response:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return dashboard()
+
+
+@staff_required
+def dashboard() -> str:
+    counts = {
+        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
+        "contacts": db.session.scalar(
+            select(func.count()).select_from(Contact).where(Contact.erased_at.is_(None))
+        ),
+        "networks": db.session.scalar(select(func.count()).select_from(Network)),
+    }
+    return render_template("main/index.html", counts=counts)
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)

@@ -1,0 +1,36 @@
+"""All models, imported here so that Alembic and the app see the whole schema."""
+
+from coordinator.models.audit import AuditEvent
+from coordinator.models.organisations import Contact, Network, Organisation, network_members
+from coordinator.models.outbox import OutboxAttachment, OutboxMessage
+from coordinator.models.projects import Project, project_members
+from coordinator.models.responses import Answer, Invitation, Response
+from coordinator.models.surveys import (
+    DeadlineExtension,
+    OptionList,
+    OptionListItem,
+    Question,
+    Survey,
+)
+from coordinator.models.users import User
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Contact",
+    "DeadlineExtension",
+    "Invitation",
+    "Network",
+    "OptionList",
+    "OptionListItem",
+    "Organisation",
+    "OutboxAttachment",
+    "OutboxMessage",
+    "Project",
+    "Question",
+    "Response",
+    "Survey",
+    "User",
+    "network_members",
+    "project_members",
+]

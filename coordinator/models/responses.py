@@ -1,0 +1,120 @@
+"""Invitations, responses and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordinator.extensions import db
+from coordinator.models.organisations import Contact, Organisation
+from coordinator.models.surveys import Question, Survey
+from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.users import User
+
+
+class Invitation(db.Model):
+    """One contact invited to one survey. Only the SHA-256 of the secret token is kept."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("survey_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Set when a respondent passed the survey on to a colleague.
+    forwarded_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_count: Mapped[int] = mapped_column(default=0)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    survey: Mapped[Survey] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    response: Mapped[Response | None] = relationship(back_populates="invitation", uselist=False)
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class Response(db.Model):
+    """The answers of one respondent on behalf of one organisation to one survey."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'submitted')", name="state"),
+        Index("ix_responses_survey_org", "survey_id", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), unique=True
+    )
+    respondent_name: Mapped[str] = mapped_column(String(200), default="")
+    respondent_email: Mapped[str | None] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    late: Mapped[bool] = mapped_column(default=False)
+    is_coordinated: Mapped[bool] = mapped_column(default=False)
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic locking: an UPDATE that finds another version raises StaleDataError.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    survey: Mapped[Survey] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    invitation: Mapped[Invitation | None] = relationship(back_populates="response")
+    registered_by: Mapped[User | None] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def submitted(self) -> bool:
+        return self.state == "submitted"
+
+
+class Answer(db.Model):
+    """One question's answer within a response."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    # "yes"/"no" for yes_no_comment; the chosen value for single_choice.
+    choice: Mapped[str | None] = mapped_column(String(100))
+    # The comment of a yes/no question, or the text of a text question.
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Chosen values of a multiple-choice question.
+    options: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    other_text: Mapped[str] = mapped_column(Text, default="")
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

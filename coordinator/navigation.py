@@ -1,0 +1,17 @@
+"""The main menu: (endpoint, label, roles that see it; empty means every staff member)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+NAV_ITEMS: list[tuple[str, object, tuple[str, ...]]] = [
+    ("main.index", _l("Översikt"), ()),
+    ("admin.list_users", _l("Konton"), ("admin",)),
+    ("admin.audit_log", _l("Händelselogg"), ("admin",)),
+]
+
+ROLE_LABELS = {
+    "admin": _l("administratör"),
+    "coordinator": _l("samordnare"),
+    "viewer": _l("läsare"),
+}

@@ -1,0 +1,1 @@
+"""Business rules. No request, no session commit: services flush, the caller commits."""

@@ -1,0 +1,101 @@
+"""Request-wide behaviour: login loading, security headers, error pages, template globals."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from coordinator.extensions import db, login_manager
+from coordinator.models import User
+from coordinator.navigation import NAV_ITEMS, ROLE_LABELS
+
+log = logging.getLogger(__name__)
+
+ERROR_TEXTS = {
+    400: (_l("Felaktig begäran"), _l("Sidan kunde inte visa det du skickade. Gå tillbaka och försök igen.")),
+    403: (_l("Du har inte behörighet"), _l("Ditt konto har inte behörighet att se eller ändra detta.")),
+    404: (_l("Sidan finns inte"), _l("Kontrollera adressen. Om du följde en länk kan den vara gammal.")),
+    405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte användas på det sättet.")),
+    413: (_l("Filen eller texten är för stor"), _l("Det du skickade var för stort. Försök med en mindre fil.")),
+    429: (_l("För många försök"), _l("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")),
+    500: (_l("Något gick fel"), _l("Ett fel uppstod hos oss. Inget av det du redan sparat har gått förlorat. Försök igen om en stund.")),
+    503: (_l("Tjänsten är inte tillgänglig"), _l("Databasen svarar inte just nu. Försök igen om en stund.")),
+}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    raw_id, _, nonce = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_nonce != nonce or not user.active:
+        return None
+    return user
+
+
+def render_error(code: int, description: str | None = None) -> tuple[str, int]:
+    title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def init_web(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Logga in för att se sidan.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if getattr(g, "no_store", False):
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        log.info("CSRF refused: %s %s", request.method, request.path)
+        return render_error(400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        from sqlalchemy.exc import OperationalError
+
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if isinstance(error, OperationalError):
+            return render_error(503)
+        return render_error(500)
+
+    @app.context_processor
+    def layout_globals() -> dict[str, object]:
+        return {
+            "product_name": app.config["PRODUCT_NAME"],
+            "get_locale": get_locale,
+            "nav_items": lambda: NAV_ITEMS,
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+        }
