@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -51,6 +52,34 @@ def register_commands(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {user.email} ({user.role}).")
 
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Write a consistent copy of the database to PATH while the app keeps running."""
+        from coordinator.services.backup import BackupError, backup_database
+
+        try:
+            backup_database(app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Backup written to {path}.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(path: Path, yes: bool) -> None:
+        """Replace the database's contents with the backup in PATH."""
+        from coordinator.services.backup import BackupError, restore_database
+
+        if not yes:
+            click.confirm("This replaces everything in the database. Continue?", abort=True)
+        db.session.remove()
+        try:
+            restore_database(app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Restored from {path}.")
+
     @app.cli.command("demo-data")
     def demo_data_command() -> None:
         """Seed, then add demo staff and a fictitious register (addresses @example.org).
@@ -63,6 +92,6 @@ def register_commands(app: Flask) -> None:
         result = load_demo_data(password, now=utcnow())
         db.session.commit()
         click.echo(f"Demo data loaded: {result['contacts']} new contacts.")
-        click.echo("Demo logins (password for all: %s):" % password)
+        click.echo(f"Demo logins (password for all: {password}):")
         for user in result["staff"]:  # type: ignore[attr-defined]
             click.echo(f"  {user.email:32} {user.role}")
