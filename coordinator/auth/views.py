@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -62,7 +71,9 @@ def change_password() -> str | Response:
     user = current_user._get_current_object()
     if form.validate_on_submit():
         try:
-            change_own_password(user, form.current_password.data or "", form.new_password.data or "")
+            change_own_password(
+                user, form.current_password.data or "", form.new_password.data or ""
+            )
         except UserError as exc:
             form.current_password.errors.append(str(exc))
         else:
