@@ -63,7 +63,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
 
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15_000)
 
 
@@ -79,7 +79,7 @@ class TestConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     RATELIMIT_ENABLED = True
     # Cheap hashing keeps the suite fast; production keeps scrypt's defaults.
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105
 
 
 class ProductionConfig(Config):

@@ -22,9 +22,8 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.language in languages:
-            return str(current_user.language)
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return str(current_user.language)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

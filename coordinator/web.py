@@ -17,14 +17,38 @@ from coordinator.navigation import NAV_ITEMS, ROLE_LABELS
 log = logging.getLogger(__name__)
 
 ERROR_TEXTS = {
-    400: (_l("Felaktig begäran"), _l("Sidan kunde inte visa det du skickade. Gå tillbaka och försök igen.")),
-    403: (_l("Du har inte behörighet"), _l("Ditt konto har inte behörighet att se eller ändra detta.")),
-    404: (_l("Sidan finns inte"), _l("Kontrollera adressen. Om du följde en länk kan den vara gammal.")),
+    400: (
+        _l("Felaktig begäran"),
+        _l("Sidan kunde inte visa det du skickade. Gå tillbaka och försök igen."),
+    ),
+    403: (
+        _l("Du har inte behörighet"),
+        _l("Ditt konto har inte behörighet att se eller ändra detta."),
+    ),
+    404: (
+        _l("Sidan finns inte"),
+        _l("Kontrollera adressen. Om du följde en länk kan den vara gammal."),
+    ),
     405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte användas på det sättet.")),
-    413: (_l("Filen eller texten är för stor"), _l("Det du skickade var för stort. Försök med en mindre fil.")),
-    429: (_l("För många försök"), _l("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")),
-    500: (_l("Något gick fel"), _l("Ett fel uppstod hos oss. Inget av det du redan sparat har gått förlorat. Försök igen om en stund.")),
-    503: (_l("Tjänsten är inte tillgänglig"), _l("Databasen svarar inte just nu. Försök igen om en stund.")),
+    413: (
+        _l("Filen eller texten är för stor"),
+        _l("Det du skickade var för stort. Försök med en mindre fil."),
+    ),
+    429: (
+        _l("För många försök"),
+        _l("Du har gjort för många försök på kort tid. Vänta en stund och försök igen."),
+    ),
+    500: (
+        _l("Något gick fel"),
+        _l(
+            "Ett fel uppstod hos oss. Inget av det du redan sparat har gått förlorat. "
+            "Försök igen om en stund."
+        ),
+    ),
+    503: (
+        _l("Tjänsten är inte tillgänglig"),
+        _l("Databasen svarar inte just nu. Försök igen om en stund."),
+    ),
 }
 
 CSP = (

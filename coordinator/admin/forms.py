@@ -27,7 +27,10 @@ ROLE_CHOICES = [
 class UserForm(FlaskForm):
     name = StringField(
         _l("Namn"),
-        validators=[DataRequired(_l("Ange ett namn")), Length(max=200, message=_l("Högst 200 tecken"))],
+        validators=[
+            DataRequired(_l("Ange ett namn")),
+            Length(max=200, message=_l("Högst 200 tecken")),
+        ],
     )
     role = SelectField(_l("Roll"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Kontot är aktivt"), default=True)
@@ -43,10 +46,16 @@ class NewUserForm(UserForm):
     )
     password = PasswordField(
         _l("Lösenord"),
-        description=_l("Minst %(n)s tecken. Lämna det till personen på ett säkert sätt.", n=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "Minst %(n)s tecken. Lämna det till personen på ett säkert sätt.", n=MIN_PASSWORD_LENGTH
+        ),
         validators=[
             DataRequired(_l("Ange ett lösenord")),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Lösenordet måste ha minst %(n)s tecken", n=MIN_PASSWORD_LENGTH)),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Lösenordet måste ha minst %(n)s tecken", n=MIN_PASSWORD_LENGTH),
+            ),
         ],
     )
 

@@ -38,8 +38,11 @@ def new_user() -> str | Response:
     if form.validate_on_submit():
         try:
             user = create_user(
-                form.email.data or "", form.name.data or "", form.role.data or "viewer",
-                form.password.data or "", actor=current_staff(),
+                form.email.data or "",
+                form.name.data or "",
+                form.role.data or "viewer",
+                form.password.data or "",
+                actor=current_staff(),
             )
         except UserError as exc:
             form.email.errors.append(str(exc))
@@ -59,8 +62,11 @@ def edit_user(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             update_user(
-                user, name=form.name.data or "", role=form.role.data or "viewer",
-                active=bool(form.active.data), actor=current_staff(),
+                user,
+                name=form.name.data or "",
+                role=form.role.data or "viewer",
+                active=bool(form.active.data),
+                actor=current_staff(),
             )
         except UserError as exc:
             form.role.errors.append(str(exc))
@@ -86,7 +92,8 @@ def audit_log() -> str:
         SelectChoice(t) for t in db.session.scalars(types)
     ]
     form.actor.choices = [SelectChoice("", _("Alla"))] + [
-        SelectChoice(str(u.id), u.name) for u in db.session.scalars(select(User).order_by(User.name))
+        SelectChoice(str(u.id), u.name)
+        for u in db.session.scalars(select(User).order_by(User.name))
     ]
     events: list[AuditEvent] = []
     page = max(request.args.get("page", 1, type=int) or 1, 1)

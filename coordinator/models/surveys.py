@@ -58,7 +58,9 @@ class Survey(db.Model):
     __table_args__ = (CheckConstraint("state IN ('draft', 'open', 'closed')", name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     introduction: Mapped[str] = mapped_column(Text, default="")
     deadline_note: Mapped[str] = mapped_column(Text, default="")
@@ -67,7 +69,9 @@ class Survey(db.Model):
     # Hard: nothing can be submitted after it.
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(10), default="draft")
-    reply_to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reply_to_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     # Days relative to the deadline on which reminders go out, e.g. [-7, -2, 1].
     reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)
     copied_from_id: Mapped[int | None] = mapped_column(
@@ -138,9 +142,7 @@ class DeadlineExtension(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     survey: Mapped[Survey] = relationship(back_populates="deadline_extensions")

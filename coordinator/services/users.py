@@ -39,9 +39,7 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(
-    email: str, name: str, role: str, password: str, actor: User | None = None
-) -> User:
+def create_user(email: str, name: str, role: str, password: str, actor: User | None = None) -> User:
     if role not in ROLES:
         raise UserError(f"Okänd roll: {role}")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -29,7 +29,9 @@ def test_authenticate_accepts_right_password_any_case_email(app):
     assert user.last_login_at == NOW
 
 
-@pytest.mark.parametrize("email,password", [("pia@example.org", "wrong"), ("nobody@example.org", PASSWORD)])
+@pytest.mark.parametrize(
+    "email,password", [("pia@example.org", "wrong"), ("nobody@example.org", PASSWORD)]
+)
 def test_authenticate_refuses_wrong_password_and_unknown_email(app, email, password):
     make_user(email="pia@example.org")
     assert authenticate(email, password, now=NOW) is None

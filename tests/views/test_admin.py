@@ -26,14 +26,31 @@ def test_only_admins_manage_accounts(app, client, role, url):
 def test_admin_creates_user_with_error_summary_first(app, client_request):
     admin = make_user("admin")
     login(client_request.client, admin)
-    page = client_request.post("/admin/users/new", {"email": "not-an-email", "name": "", "role": "viewer", "password": "short"}, status=200)
-    links = [a["href"] for a in page.select(".error-summary a")]
-    assert links == ["#name", "#email", "#password"] or set(links) == {"#name", "#email", "#password"}
-    assert page.find("input", id="email")["value"] == "not-an-email"
-    assert client_request.post(
+    page = client_request.post(
         "/admin/users/new",
-        {"email": "ny@example.org", "name": "Ny Person", "role": "viewer", "password": "a good password", "active": "y"},
-    ) == "/admin/users"
+        {"email": "not-an-email", "name": "", "role": "viewer", "password": "short"},
+        status=200,
+    )
+    links = [a["href"] for a in page.select(".error-summary a")]
+    assert links == ["#name", "#email", "#password"] or set(links) == {
+        "#name",
+        "#email",
+        "#password",
+    }
+    assert page.find("input", id="email")["value"] == "not-an-email"
+    assert (
+        client_request.post(
+            "/admin/users/new",
+            {
+                "email": "ny@example.org",
+                "name": "Ny Person",
+                "role": "viewer",
+                "password": "a good password",
+                "active": "y",
+            },
+        )
+        == "/admin/users"
+    )
     user = db.session.scalar(select(User).where(User.email == "ny@example.org"))
     assert user.role == "viewer"
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == user.id)))
@@ -48,7 +65,12 @@ def test_admin_edits_user(app, client_request):
     admin = make_user("admin")
     other = make_user("viewer")
     login(client_request.client, admin)
-    assert client_request.post(f"/admin/users/{other.id}/edit", {"name": "Nytt Namn", "role": "coordinator"}) == "/admin/users"
+    assert (
+        client_request.post(
+            f"/admin/users/{other.id}/edit", {"name": "Nytt Namn", "role": "coordinator"}
+        )
+        == "/admin/users"
+    )
     assert other.role == "coordinator" and other.active is False
     client_request.get("/admin/users/99999/edit", status=404)
 
@@ -56,5 +78,8 @@ def test_admin_edits_user(app, client_request):
 def test_post_without_csrf_token_is_refused(app, client):
     admin = make_user("admin")
     login(client, admin)
-    response = client.post("/admin/users/new", data={"email": "x@example.org", "name": "X", "role": "viewer", "password": "long password"})
+    response = client.post(
+        "/admin/users/new",
+        data={"email": "x@example.org", "name": "X", "role": "viewer", "password": "long password"},
+    )
     assert response.status_code == 400

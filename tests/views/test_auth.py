@@ -22,7 +22,9 @@ def test_login_and_logout(app, client):
     user = make_user(email="pia@example.org")
     app.extensions["sqlalchemy"].session.commit()
     token = _login_form_token(client)
-    response = client.post("/login", data={"csrf_token": token, "email": "pia@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": "pia@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     assert user.name in client.get("/").get_data(as_text=True)
@@ -35,9 +37,14 @@ def test_wrong_password_and_unknown_email_give_the_same_message(app, client):
     make_user(email="pia@example.org")
     app.extensions["sqlalchemy"].session.commit()
     bodies = []
-    for email, password in (("pia@example.org", "wrong password"), ("nobody@example.org", "wrong password")):
+    for email, password in (
+        ("pia@example.org", "wrong password"),
+        ("nobody@example.org", "wrong password"),
+    ):
         token = _login_form_token(client)
-        response = client.post("/login", data={"csrf_token": token, "email": email, "password": password})
+        response = client.post(
+            "/login", data={"csrf_token": token, "email": email, "password": password}
+        )
         assert response.status_code == 200
         body = response.get_data(as_text=True)
         assert "Fel e-postadress eller lösenord" in body
@@ -60,7 +67,10 @@ def test_failed_logins_are_rate_limited(app, client):
         for _ in range(5):
             token = _login_form_token(client)
             statuses.append(
-                client.post("/login", data={"csrf_token": token, "email": "x@example.org", "password": "nope nope"}).status_code
+                client.post(
+                    "/login",
+                    data={"csrf_token": token, "email": "x@example.org", "password": "nope nope"},
+                ).status_code
             )
         assert statuses[:3] == [200, 200, 200]
         assert statuses[3:] == [429, 429]
@@ -90,10 +100,17 @@ def test_change_password(app, client_request, role):
         status=200,
     )
     assert page.find(class_="error-summary")
-    assert client_request.post(
-        "/account/password",
-        {"current_password": PASSWORD, "new_password": "new password 1", "confirm": "new password 1"},
-    ) == "/"
+    assert (
+        client_request.post(
+            "/account/password",
+            {
+                "current_password": PASSWORD,
+                "new_password": "new password 1",
+                "confirm": "new password 1",
+            },
+        )
+        == "/"
+    )
     assert client_request.client.get("/").status_code == 200
 
 
