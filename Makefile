@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	@touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d coordinator/translations -f -q
+	$(BIN)/pybabel compile --use-fuzzy -d coordinator/translations -f
 
 demo: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
