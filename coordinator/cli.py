@@ -80,6 +80,19 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Restored from {path}.")
 
+    @app.cli.command("apply-retention")
+    def apply_retention_command() -> None:
+        """Erase respondents' personal data from surveys closed RETENTION_MONTHS ago."""
+        from coordinator.services.personal_data import apply_retention
+
+        months = app.config["RETENTION_MONTHS"]
+        if months <= 0:
+            click.echo("RETENTION_MONTHS is not set; nothing erased.")
+            return
+        cleared = apply_retention(months, now=utcnow())
+        db.session.commit()
+        click.echo(f"Erased respondent details from {cleared} responses.")
+
     @app.cli.command("demo-data")
     def demo_data_command() -> None:
         """Seed, then add demo staff and a fictitious register (addresses @example.org).

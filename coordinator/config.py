@@ -63,6 +63,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
 
+    # Respondents' names and e-mail addresses are erased from surveys closed longer ago
+    # than this (0 keeps them); the answers stay with their organisation.
+    RETENTION_MONTHS = _int("RETENTION_MONTHS", 0)
+
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15_000)
 

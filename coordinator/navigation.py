@@ -8,6 +8,7 @@ NAV_ITEMS: list[tuple[str, object, tuple[str, ...]]] = [
     ("main.index", _l("Översikt"), ()),
     ("admin.list_users", _l("Konton"), ("admin",)),
     ("admin.audit_log", _l("Händelselogg"), ("admin",)),
+    ("admin.personal_data", _l("Personuppgifter"), ("admin",)),
 ]
 
 ROLE_LABELS = {

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -69,3 +70,27 @@ class AuditFilterForm(FlaskForm):
     actor = SelectField(_l("Vem"), validators=[Optional()])
     since = DateField(_l("Från och med"), validators=[Optional()])
     until = DateField(_l("Till och med"), validators=[Optional()])
+
+
+class PersonalDataSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    email = EmailField(
+        _l("E-postadress"),
+        description=_l(
+            "Visar allt som finns lagrat om adressen: kontakter, konton, svar och e-post."
+        ),
+        validators=[
+            DataRequired(_l("Ange en e-postadress")),
+            Email(_l("Ange en e-postadress i rätt format, till exempel namn@lansstyrelsen.se")),
+        ],
+    )
+
+
+class EraseConfirmForm(FlaskForm):
+    email = HiddenField(validators=[DataRequired()])
+    confirm = BooleanField(
+        _l("Jag förstår att personuppgifterna raderas och inte kan återställas"),
+        validators=[DataRequired(_l("Bekräfta att personuppgifterna ska raderas"))],
+    )

@@ -5,17 +5,38 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from coordinator.admin.forms import AuditFilterForm, NewUserForm, UserForm
+from coordinator.admin.forms import (
+    AuditFilterForm,
+    EraseConfirmForm,
+    NewUserForm,
+    PersonalDataSearchForm,
+    UserForm,
+)
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, User
+from coordinator.models.types import utcnow
 from coordinator.permissions import admin_required, current_staff
-from coordinator.services.audit import audit_query
+from coordinator.services.audit import audit_query, record_event
+from coordinator.services.personal_data import (
+    erase_personal_data,
+    export_personal_data,
+    find_personal_data,
+)
 from coordinator.services.users import UserError, create_user, update_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -115,3 +136,50 @@ def audit_log() -> str:
         has_next=has_next,
         filter_args={k: v for k, v in request.args.items() if k != "page"},
     )
+
+
+@bp.get("/personal-data")
+@admin_required
+def personal_data() -> str:
+    form = PersonalDataSearchForm(request.args)
+    data = None
+    if request.args and form.validate():
+        data = find_personal_data(form.email.data or "")
+    erase_form = EraseConfirmForm(email=data.email if data else "")
+    return render_template("admin/personal_data.html", form=form, data=data, erase_form=erase_form)
+
+
+@bp.post("/personal-data/export")
+@admin_required
+def export_personal_data_file() -> Response:
+    form = EraseConfirmForm()
+    data = find_personal_data(form.email.data or "")
+    record_event(current_staff(), "personal_data.export", "person", None, data.email)
+    db.session.commit()
+    response = make_response(export_personal_data(data))
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="personuppgifter.xlsx"'
+    return response
+
+
+@bp.post("/personal-data/erase")
+@admin_required
+def erase_personal_data_view() -> str | Response:
+    form = EraseConfirmForm()
+    data = find_personal_data(form.email.data or "")
+    if not form.validate():
+        search = PersonalDataSearchForm(data={"email": data.email})
+        return render_template("admin/personal_data.html", form=search, data=data, erase_form=form)
+    counts = erase_personal_data(data, current_staff(), now=utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Personuppgifterna är raderade: %(contacts)s kontakter, %(responses)s svar, "
+            "%(messages)s e-postmeddelanden, %(users)s konton.",
+            **counts,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.personal_data"))

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, User
 from tests.factories import make_user
-from tests.support import login
+from tests.support import csrf_token, login
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit"]
 
@@ -83,3 +83,44 @@ def test_post_without_csrf_token_is_refused(app, client):
         data={"email": "x@example.org", "name": "X", "role": "viewer", "password": "long password"},
     )
     assert response.status_code == 400
+
+
+def test_personal_data_page_finds_exports_and_erases(app, client_request):
+    from coordinator.models import Contact
+    from tests.factories import make_contact, make_organisation
+
+    admin = make_user("admin")
+    contact = make_contact(
+        make_organisation("Länsstyrelsen Skåne", "12"),
+        name="Karin Berg",
+        email="karin.berg@example.org",
+    )
+    login(client_request.client, admin)
+    page = client_request.get("/admin/personal-data?email=karin.berg@example.org")
+    assert "Karin Berg" in page.get_text()
+    export = client_request.client.post(
+        "/admin/personal-data/export",
+        data={
+            "csrf_token": csrf_token(client_request.client, app),
+            "email": "karin.berg@example.org",
+        },
+    )
+    assert export.status_code == 200 and export.data[:2] == b"PK"
+    page = client_request.post(
+        "/admin/personal-data/erase", {"email": "karin.berg@example.org"}, status=200
+    )
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#confirm"]
+    assert (
+        client_request.post(
+            "/admin/personal-data/erase", {"email": "karin.berg@example.org", "confirm": "y"}
+        )
+        == "/admin/personal-data"
+    )
+    assert db.session.get(Contact, contact.id).email is None
+    page = client_request.get("/admin/personal-data?email=karin.berg@example.org")
+    assert "Ingenting finns lagrat" in page.get_text()
+
+
+def test_personal_data_is_for_admins_only(app, client):
+    login(client, make_user("coordinator"))
+    assert client.get("/admin/personal-data?email=a@example.org").status_code == 403

@@ -1,0 +1,100 @@
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from coordinator.extensions import db
+from coordinator.models import Answer, OutboxMessage, Project, Question, Response, Survey
+from coordinator.services.personal_data import (
+    apply_retention,
+    erase_personal_data,
+    export_personal_data,
+    find_personal_data,
+)
+from tests.factories import make_contact, make_organisation, make_user
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _survey(state="open", closed_at=None):
+    survey = Survey(
+        project=Project(title="P", slug=f"p-{state}-{closed_at}"),
+        title="Enkät",
+        deadline_at=NOW,
+        state=state,
+        closed_at=closed_at,
+    )
+    survey.questions = [Question(number="1", text="Fråga", kind="long_text")]
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def _response(survey, org, name, email):
+    response = Response(
+        survey=survey,
+        organisation=org,
+        respondent_name=name,
+        respondent_email=email,
+        state="submitted",
+        submitted_at=NOW,
+    )
+    response.answers = [Answer(question=survey.questions[0], text="Vi har ett klimatråd.")]
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def test_find_export_and_erase_everything_about_one_address(app):
+    admin = make_user("admin")
+    org = make_organisation("Länsstyrelsen Skåne", "12")
+    contact = make_contact(org, name="Karin Berg", email="karin.berg@example.org")
+    other = make_contact(org, name="Olle Ek", email="olle.ek@example.org")
+    survey = _survey()
+    response = _response(survey, org, "Karin Berg", "Karin.Berg@example.org")
+    kept = _response(survey, org, "Olle Ek", "olle.ek@example.org")
+    db.session.add(
+        OutboxMessage(
+            recipient_email="karin.berg@example.org",
+            subject='=HYPERLINK("x")',
+            text_body="Hej Karin",
+            contact_id=contact.id,
+        )
+    )
+    db.session.flush()
+
+    data = find_personal_data(" KARIN.BERG@example.org ")
+    assert data.contacts == [contact] and data.responses == [response] and len(data.messages) == 1
+
+    workbook = load_workbook(BytesIO(export_personal_data(data)))
+    assert workbook.sheetnames == ["Kontakter", "Konton", "Inbjudningar", "Svar", "E-post"]
+    assert workbook["Kontakter"]["A2"].value == "Karin Berg"
+    subject = workbook["E-post"]["B2"]
+    assert subject.value == '=HYPERLINK("x")' and subject.data_type == "s"
+
+    counts = erase_personal_data(data, admin, now=NOW)
+    assert counts == {"contacts": 1, "responses": 1, "messages": 1, "users": 0}
+    assert contact.email is None and contact.name == "Raderad kontakt"
+    assert response.respondent_name == "" and response.respondent_email is None
+    assert response.answers[0].text == "Vi har ett klimatråd."  # the board's answer stays
+    assert response.organisation is org
+    assert kept.respondent_name == "Olle Ek" and other.email == "olle.ek@example.org"
+    assert find_personal_data("karin.berg@example.org").empty
+
+
+def test_retention_clears_respondents_of_long_closed_surveys_only(app):
+    org = make_organisation("Länsstyrelsen Dalarna", "20")
+    old = _survey("closed", closed_at=NOW - timedelta(days=400))
+    recent = _survey("closed", closed_at=NOW - timedelta(days=30))
+    still_open = _survey("open")
+    old_response = _response(old, org, "A", "a@example.org")
+    recent_response = _response(recent, org, "B", "b@example.org")
+    open_response = _response(still_open, org, "C", "c@example.org")
+
+    assert apply_retention(12, now=NOW) == 1
+    db.session.expire_all()
+    assert (old_response.respondent_name, old_response.respondent_email) == ("", None)
+    assert old_response.answers[0].text == "Vi har ett klimatråd."
+    assert recent_response.respondent_email == "b@example.org"
+    assert open_response.respondent_email == "c@example.org"
+    assert apply_retention(12, now=NOW) == 0
