@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 
 from coordinator.extensions import db
 from coordinator.models import (
@@ -183,13 +185,14 @@ def apply_retention(months: int, now: datetime, actor: User | None = None) -> in
     """
     cutoff = now - timedelta(days=round(months * 30.44))
     closed = select(Survey.id).where(Survey.state == "closed", Survey.closed_at < cutoff)
-    cleared = db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Response)
         .where(Response.survey_id.in_(closed))
         .where((Response.respondent_name != "") | Response.respondent_email.is_not(None))
         .values(respondent_name="", respondent_email=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    cleared = result.rowcount
     db.session.execute(
         update(Invitation)
         .where(Invitation.survey_id.in_(closed), Invitation.contact_id.is_not(None))
