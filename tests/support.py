@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
@@ -47,6 +47,20 @@ def postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not see each other's `g`.
+
+    Tests keep an app context pushed (to arrange data with the same session the views
+    use), and Flask reuses it for every request; without this, `g` and with it
+    Flask-Login's cached current user would leak from one request into the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_uri: str, **config: Any) -> Flask:
     """An app on `database_uri`, migrated to the newest schema."""
     import flask_migrate
@@ -58,6 +72,7 @@ def make_app(database_uri: str, **config: Any) -> Flask:
             **config,
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         flask_migrate.upgrade()
     return app

@@ -1,0 +1,172 @@
+"""Every route, requested as every kind of user, against a written matrix.
+
+The matrix names each endpoint's access level. A route without an entry fails the test,
+so a new page cannot be added without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from coordinator.extensions import db
+from tests.factories import make_user
+from tests.support import clean_database, csrf_token, login
+
+ROLES = ("nobody", "respondent", "viewer", "coordinator", "member", "admin")
+
+# What each access level means for each role: allow, login (redirect to the login page),
+# forbid (403) or hidden (404).
+LEVELS: dict[str, dict[str, str]] = {
+    "public": dict.fromkeys(ROLES, "allow"),
+    "staff": {
+        "nobody": "login",
+        "respondent": "login",
+        "viewer": "allow",
+        "coordinator": "allow",
+        "member": "allow",
+        "admin": "allow",
+    },
+    "editor": {
+        "nobody": "login",
+        "respondent": "login",
+        "viewer": "forbid",
+        "coordinator": "allow",
+        "member": "allow",
+        "admin": "allow",
+    },
+    "member": {
+        "nobody": "login",
+        "respondent": "login",
+        "viewer": "forbid",
+        "coordinator": "forbid",
+        "member": "allow",
+        "admin": "allow",
+    },
+    "admin": {
+        "nobody": "login",
+        "respondent": "login",
+        "viewer": "forbid",
+        "coordinator": "forbid",
+        "member": "forbid",
+        "admin": "allow",
+    },
+    "respondent": {
+        "nobody": "hidden",
+        "respondent": "allow",
+        "viewer": "hidden",
+        "coordinator": "hidden",
+        "member": "hidden",
+        "admin": "hidden",
+    },
+}
+
+MATRIX: dict[str, str] = {
+    "static": "public",
+    "main.index": "staff",
+    "main.set_language": "public",
+    "auth.login": "public",
+    "auth.logout": "public",
+    "auth.change_password": "staff",
+    "admin.list_users": "admin",
+    "admin.new_user": "admin",
+    "admin.edit_user": "admin",
+    "admin.audit_log": "admin",
+    "admin.personal_data": "admin",
+    "admin.export_personal_data_file": "admin",
+    "admin.erase_personal_data_view": "admin",
+}
+
+
+@dataclass
+class World:
+    """One of everything a URL can point at, and a user for every role."""
+
+    users: dict[str, Any] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    world = World()
+    for role in ("viewer", "coordinator", "member", "admin"):
+        world.users[role] = make_user("coordinator" if role == "member" else role)
+    world.ids["user_id"] = world.users["viewer"].id
+    world.ids["filename"] = "css/app.css"
+    db.session.commit()
+    return world
+
+
+def rules(app: Flask) -> list[tuple[str, str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, rule.rule, method))
+    return sorted(found)
+
+
+def test_every_route_has_an_entry(session_app: Flask) -> None:
+    endpoints = {endpoint for endpoint, _, _ in rules(session_app)}
+    assert sorted(endpoints - MATRIX.keys()) == [], "routes without an entry in MATRIX"
+    assert sorted(MATRIX.keys() - endpoints) == [], "MATRIX entries for routes that are gone"
+
+
+def _url(app: Flask, endpoint: str, world: World, role: str) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {}
+    for name in rule.arguments:
+        if name == "token":
+            values[name] = world.tokens.get(role, "not-a-valid-token-" + "x" * 30)
+        else:
+            assert name in world.ids, f"the world has no value for <{name}> in {rule.rule}"
+            values[name] = world.ids[name]
+    return str(app.url_map.bind("localhost").build(endpoint, values))
+
+
+def _outcome(response: Any) -> str:
+    if response.status_code in (301, 302, 303) and "/login?next=" in (response.location or ""):
+        return "login"
+    if response.status_code == 403:
+        return "forbid"
+    if response.status_code == 404:
+        return "hidden"
+    assert response.status_code < 500 and response.status_code != 405, response.status_code
+    return "allow"
+
+
+def _request(app: Flask, client: FlaskClient, method: str, url: str) -> Any:
+    if method == "GET":
+        return client.get(url)
+    return client.open(url, method=method, data={"csrf_token": csrf_token(client, app)})
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_access(session_app: Flask, endpoint: str) -> None:
+    level = MATRIX[endpoint]
+    for endpoint_, rule, method in rules(session_app):
+        if endpoint_ == endpoint:
+            _check_route(session_app, endpoint, rule, method, level)
+
+
+def _check_route(session_app: Flask, endpoint: str, rule: str, method: str, level: str) -> None:
+    with session_app.app_context():
+        try:
+            world = build_world()
+            results = {}
+            for role in ROLES:
+                client = session_app.test_client()
+                if role in world.users:
+                    login(client, world.users[role])
+                url = _url(session_app, endpoint, world, role)
+                response = _request(session_app, client, method, url)
+                results[role] = _outcome(response)
+                response.close()
+                db.session.rollback()
+        finally:
+            db.session.remove()
+            clean_database(session_app)
+    assert results == LEVELS[level], f"{method} {rule}"
