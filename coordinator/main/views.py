@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -15,14 +14,8 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-def index() -> str | Response:
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
-    return dashboard()
-
-
 @staff_required
-def dashboard() -> str:
+def index() -> str:
     counts = {
         "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
         "contacts": db.session.scalar(
