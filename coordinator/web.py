@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Request, Response, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from coordinator.extensions import db, login_manager
@@ -58,6 +59,19 @@ CSP = (
 )
 
 
+class CoordinatorRequest(Request):
+    """Form fields without NUL characters: they mean nothing in text, and PostgreSQL
+    refuses to store them, so they are dropped before any form sees the input."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form and any("\x00" in k or "\x00" in v for k, v in form.items(multi=True)):
+            self.__dict__["form"] = ImmutableMultiDict(
+                [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form.items(multi=True)]
+            )
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     raw_id, _, nonce = user_id.partition(":")
@@ -75,6 +89,7 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
 
 
 def init_web(app: Flask) -> None:
+    app.request_class = CoordinatorRequest
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
