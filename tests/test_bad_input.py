@@ -99,7 +99,10 @@ def test_invalid_utf8_and_null_bytes_give_a_page(app, client):
     db.session.commit()
     login(client, admin)
     token = csrf_token(client, app)
-    body = f"csrf_token={token}&email=x%40example.org&name=%FF%FE%00abc&role=viewer&password=a+long+password"
+    body = (
+        f"csrf_token={token}&email=x%40example.org&name=%FF%FE%00abc"
+        "&role=viewer&password=a+long+password"
+    )
     response = client.post(
         "/admin/users/new", data=body, content_type="application/x-www-form-urlencoded"
     )
