@@ -62,7 +62,9 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.admin.views import bp as admin_bp
     from coordinator.auth.views import bp as auth_bp
     from coordinator.main.views import bp as main_bp
+    from coordinator.register.views import bp as register_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(register_bp)

@@ -12,9 +12,12 @@ from flask import Flask
 
 from coordinator.extensions import db
 from coordinator.models.types import utcnow
+from coordinator.register.commands import register as register_register_commands
 
 
 def register_commands(app: Flask) -> None:
+    register_register_commands(app)
+
     @app.cli.command("seed")
     def seed_command() -> None:
         """Create the 21 county boards, the SNI 2007 list and the standard networks.

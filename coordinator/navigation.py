@@ -6,6 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 NAV_ITEMS: list[tuple[str, object, tuple[str, ...]]] = [
     ("main.index", _l("Översikt"), ()),
+    ("register.list_organisations", _l("Organisationer"), ()),
+    ("register.list_contacts", _l("Kontakter"), ()),
+    ("register.list_networks", _l("Nätverk"), ()),
     ("admin.list_users", _l("Konton"), ("admin",)),
     ("admin.audit_log", _l("Händelselogg"), ("admin",)),
     ("admin.personal_data", _l("Personuppgifter"), ("admin",)),

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from coordinator.extensions import db
-from tests.factories import make_user
+from tests.factories import make_contact, make_network, make_user
 from tests.support import clean_database, csrf_token, login
 
 ROLES = ("nobody", "respondent", "viewer", "coordinator", "member", "admin")
@@ -79,6 +79,27 @@ MATRIX: dict[str, str] = {
     "admin.personal_data": "admin",
     "admin.export_personal_data_file": "admin",
     "admin.erase_personal_data_view": "admin",
+    "register.list_organisations": "staff",
+    "register.show_organisation": "staff",
+    "register.new_organisation": "editor",
+    "register.edit_organisation": "editor",
+    "register.delete_organisation": "editor",
+    "register.list_contacts": "staff",
+    "register.export_contact_list": "staff",
+    "register.show_contact": "staff",
+    "register.new_contact": "editor",
+    "register.edit_contact": "editor",
+    "register.delete_contact": "editor",
+    "register.erase_contact": "editor",
+    "register.import_contacts": "editor",
+    "register.confirm_import": "editor",
+    "register.list_networks": "staff",
+    "register.show_network": "staff",
+    "register.new_network": "editor",
+    "register.edit_network": "editor",
+    "register.add_network_member": "editor",
+    "register.remove_network_member": "editor",
+    "register.delete_network": "editor",
 }
 
 
@@ -97,6 +118,10 @@ def build_world() -> World:
         world.users[role] = make_user("coordinator" if role == "member" else role)
     world.ids["user_id"] = world.users["viewer"].id
     world.ids["filename"] = "css/app.css"
+    contact = make_contact()
+    world.ids["organisation_id"] = contact.organisation_id
+    world.ids["contact_id"] = contact.id
+    world.ids["network_id"] = make_network(members=[contact]).id
     db.session.commit()
     return world
 

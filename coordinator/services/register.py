@@ -6,15 +6,23 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
 from coordinator.extensions import db
-from coordinator.models import Contact, Network, Organisation, User
+from coordinator.models import Contact, Invitation, Network, Organisation, Response, User
 from coordinator.services.audit import record_event
 
 
 class RegisterError(ValueError):
-    """A rule about the register was broken; the message is fit to show."""
+    """A rule about the register was broken; the message is fit to show.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_contact_email(raw: str) -> str:
@@ -22,18 +30,24 @@ def normalise_contact_email(raw: str) -> str:
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise RegisterError(f"Ogiltig e-postadress: {exc}") from exc
+        raise RegisterError(
+            _("Ange en e-postadress i rätt format, till exempel namn@lansstyrelsen.se"), "email"
+        ) from exc
     return result.normalized.lower()
 
 
 def contact_query(
-    *, q: str = "", organisation_id: int | None = None, network_id: int | None = None,
+    *,
+    q: str = "",
+    organisation_id: int | None = None,
+    network_id: int | None = None,
     include_erased: bool = False,
 ) -> Select[tuple[Contact]]:
+    """Contacts matching a search in name, e-mail or title, by organisation and network."""
     query = select(Contact).join(Contact.organisation)
     if not include_erased:
         query = query.where(Contact.erased_at.is_(None))
-    if q:
+    if q.strip():
         like = f"%{q.strip().lower()}%"
         query = query.where(
             or_(
@@ -47,18 +61,54 @@ def contact_query(
     if network_id:
         query = query.where(Contact.networks.any(Network.id == network_id))
     return query.order_by(
-        Organisation.county_code.is_(None), Organisation.county_code, Organisation.name, Contact.name
+        Organisation.county_code.is_(None),
+        Organisation.county_code,
+        Organisation.name,
+        Contact.name,
     )
+
+
+def _organisation_order() -> tuple[Any, ...]:
+    return (Organisation.county_code.is_(None), Organisation.county_code, Organisation.name)
 
 
 def organisations_in_order() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation).order_by(
-                Organisation.county_code.is_(None), Organisation.county_code, Organisation.name
-            )
-        )
+    return list(db.session.scalars(select(Organisation).order_by(*_organisation_order())))
+
+
+def organisations_with_counts(q: str = "") -> list[tuple[Organisation, int]]:
+    """Organisations (county boards first, by code) with their number of live contacts."""
+    live = (
+        select(Contact.organisation_id, func.count().label("n"))
+        .where(Contact.erased_at.is_(None))
+        .group_by(Contact.organisation_id)
+        .subquery()
     )
+    query = select(Organisation, func.coalesce(live.c.n, 0)).outerjoin(
+        live, live.c.organisation_id == Organisation.id
+    )
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Organisation.name).like(like), Organisation.county_code == q.strip())
+        )
+    return [(org, int(n)) for org, n in db.session.execute(query.order_by(*_organisation_order()))]
+
+
+def networks_with_counts() -> list[tuple[Network, int]]:
+    live = (
+        select(Network.id, func.count(Contact.id).label("n"))
+        .join(Network.members)
+        .where(Contact.erased_at.is_(None))
+        .group_by(Network.id)
+        .subquery()
+    )
+    query = (
+        select(Network, func.coalesce(live.c.n, 0))
+        .outerjoin(live, live.c.id == Network.id)
+        .order_by(Network.name)
+    )
+    return [(network, int(n)) for network, n in db.session.execute(query)]
 
 
 def find_contact_by_email(email: str) -> Contact | None:
@@ -84,11 +134,20 @@ def save_organisation(
         select(Organisation).where(func.lower(Organisation.name) == name.lower())
     )
     if clash is not None and clash is not org:
-        raise RegisterError("Det finns redan en organisation med det namnet.")
+        raise RegisterError(_("Det finns redan en organisation med det namnet."), "name")
     if county_code:
-        clash = db.session.scalar(select(Organisation).where(Organisation.county_code == county_code))
+        clash = db.session.scalar(
+            select(Organisation).where(Organisation.county_code == county_code)
+        )
         if clash is not None and clash is not org:
-            raise RegisterError(f"Länskoden {county_code} används redan av {clash.name}.")
+            raise RegisterError(
+                _(
+                    "Länskoden %(code)s används redan av %(name)s.",
+                    code=county_code,
+                    name=clash.name,
+                ),
+                "county_code",
+            )
     if org is None:
         org = Organisation(name=name, kind=kind, county_code=county_code)
         db.session.add(org)
@@ -97,26 +156,27 @@ def save_organisation(
         return org
     changes = _changes(org, {"name": name, "kind": kind, "county_code": county_code})
     if changes:
-        record_event(actor, "organisation.update", "organisation", org.id, name, {"changes": changes})
+        record_event(
+            actor, "organisation.update", "organisation", org.id, name, {"changes": changes}
+        )
     return org
 
 
 def delete_organisation(org: Organisation, actor: User) -> None:
     if org.contacts:
         raise RegisterError(
-            "Organisationen har kontaktpersoner. Flytta eller ta bort dem först."
+            _("Organisationen har kontaktpersoner. Flytta eller ta bort dem först.")
         )
-    from coordinator.models import Invitation, Response
-
     used = db.session.scalar(
         select(func.count()).select_from(Response).where(Response.organisation_id == org.id)
     ) or db.session.scalar(
         select(func.count()).select_from(Invitation).where(Invitation.organisation_id == org.id)
     )
     if used:
-        raise RegisterError("Organisationen har inbjudningar eller svar och kan inte tas bort.")
+        raise RegisterError(_("Organisationen har inbjudningar eller svar och kan inte tas bort."))
     record_event(actor, "organisation.delete", "organisation", org.id, org.name)
     db.session.delete(org)
+    db.session.flush()
 
 
 def save_contact(
@@ -132,12 +192,14 @@ def save_contact(
     actor: User,
     now: datetime,
 ) -> Contact:
+    if contact is not None and contact.erased:
+        raise RegisterError(_("Kontaktpersonens uppgifter är raderade och kan inte ändras."))
     email = normalise_contact_email(email)
     clash = find_contact_by_email(email)
     if clash is not None and clash is not contact:
-        raise RegisterError("Det finns redan en kontaktperson med den e-postadressen.")
+        raise RegisterError(_("Det finns redan en kontaktperson med den e-postadressen."), "email")
     if db.session.get(Organisation, organisation_id) is None:
-        raise RegisterError("Välj en organisation.")
+        raise RegisterError(_("Välj en organisation."), "organisation")
     values: dict[str, Any] = {
         "name": name.strip(),
         "email": email,
@@ -147,7 +209,7 @@ def save_contact(
     }
     created = contact is None
     if contact is None:
-        contact = Contact(**values)
+        contact = Contact(**values, created_at=now, updated_at=now)
         db.session.add(contact)
         changes: dict[str, list[Any]] = {}
     else:
@@ -166,14 +228,22 @@ def save_contact(
         record_event(actor, "contact.create", "contact", contact.id, contact.name, now=now)
     elif changes:
         record_event(
-            actor, "contact.update", "contact", contact.id, contact.name, {"changes": changes}, now=now
+            actor,
+            "contact.update",
+            "contact",
+            contact.id,
+            contact.name,
+            {"changes": changes},
+            now=now,
         )
     return contact
 
 
 def delete_contact(contact: Contact, actor: User) -> None:
+    """Remove the contact; invitations sent to it keep their organisation, not the person."""
     record_event(actor, "contact.delete", "contact", contact.id, contact.name)
     db.session.delete(contact)
+    db.session.flush()
 
 
 def erase_contact(contact: Contact, actor: User, now: datetime) -> None:
@@ -187,15 +257,14 @@ def erase_contact(contact: Contact, actor: User, now: datetime) -> None:
     contact.erased_at = now
     contact.networks = []
     record_event(actor, "contact.erase", "contact", contact.id, "Personuppgifter raderade", now=now)
+    db.session.flush()
 
 
-def save_network(
-    network: Network | None, *, name: str, description: str, actor: User
-) -> Network:
+def save_network(network: Network | None, *, name: str, description: str, actor: User) -> Network:
     name = name.strip()
     clash = db.session.scalar(select(Network).where(func.lower(Network.name) == name.lower()))
     if clash is not None and clash is not network:
-        raise RegisterError("Det finns redan ett nätverk med det namnet.")
+        raise RegisterError(_("Det finns redan ett nätverk med det namnet."), "name")
     if network is None:
         network = Network(name=name, description=description.strip())
         db.session.add(network)
@@ -215,11 +284,31 @@ def set_network_members(network: Network, contact_ids: list[int], actor: User) -
     if before != after:
         network.members = contacts
         record_event(
-            actor, "network.members", "network", network.id, network.name,
-            {"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))},
+            actor,
+            "network.members",
+            "network",
+            network.id,
+            network.name,
+            {
+                "added": sorted(set(after) - set(before)),
+                "removed": sorted(set(before) - set(after)),
+            },
         )
+        db.session.flush()
+
+
+def add_network_member(network: Network, contact: Contact, actor: User) -> None:
+    if contact.erased:
+        raise RegisterError(_("Kontaktpersonens uppgifter är raderade."), "contact")
+    set_network_members(network, [c.id for c in network.members] + [contact.id], actor)
+
+
+def remove_network_member(network: Network, contact: Contact, actor: User) -> None:
+    """Take the contact out of the network; nothing happens when it is not a member."""
+    set_network_members(network, [c.id for c in network.members if c.id != contact.id], actor)
 
 
 def delete_network(network: Network, actor: User) -> None:
     record_event(actor, "network.delete", "network", network.id, network.name)
     db.session.delete(network)
+    db.session.flush()
