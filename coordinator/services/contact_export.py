@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 from coordinator.models import Contact
+from coordinator.services.register import _
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -25,14 +25,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Network, Organisation, User
 from coordinator.services.audit import record_event
-from coordinator.services.register import RegisterError, normalise_contact_email
+from coordinator.services.register import RegisterError, _, normalise_contact_email
 
 COLUMNS = ("email", "name", "title", "organisation", "networks", "phone")
 HEADER_NAMES = {
@@ -139,6 +138,43 @@ def _not_xlsx_message() -> str:
     )
 
 
+ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
+DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+
+
+def _check_row_counts(data: bytes, infos: list[zipfile.ZipInfo], max_rows: int) -> None:
+    """Refuse a workbook with a sheet of more than `max_rows` rows before openpyxl reads it.
+
+    openpyxl scans a whole sheet that declares no dimension, so counting its <row> tags
+    in the raw, streamed XML first is what keeps a huge sheet from taking minutes. Every
+    sheet counts, not only the first one that is imported.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in infos:
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows = 0
+            carry = b""
+            with archive.open(info) as stream:
+                first = True
+                while chunk := stream.read(1 << 20):
+                    buffer = carry + chunk
+                    if first:
+                        head = buffer.split(b"sheetData", 1)[0]
+                        declared = DIMENSION.search(head)
+                        if declared and declared.group(1) and int(declared.group(1)) > max_rows + 1:
+                            raise _too_many_rows(max_rows)
+                        first = False
+                    cut = buffer.rfind(b"<")
+                    cut = cut if cut >= 0 else len(buffer)
+                    rows += len(ROW_TAG.findall(buffer, 0, cut))
+                    carry = buffer[cut:]
+                    if rows > max_rows + 1:
+                        raise _too_many_rows(max_rows)
+            if rows + len(ROW_TAG.findall(carry)) > max_rows + 1:
+                raise _too_many_rows(max_rows)
+
+
 def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int) -> Iterator[list[str]]:
     """Rows of the first sheet, refusing early what would take too long or too much memory."""
     from openpyxl import load_workbook
@@ -155,14 +191,15 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int) -> Iterator[list[str]
     if sum(info.file_size for info in infos) > max_bytes * UNZIP_FACTOR:
         raise ContactImportError(_("Excel-arket är för stort för att importeras."))
     try:
+        _check_row_counts(data, infos, max_rows)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise not_xlsx from exc
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
         raise not_xlsx from exc
     try:
         sheet = workbook.worksheets[0]
-        declared = sheet.max_row  # type: ignore[union-attr]
-        if declared is not None and declared > max_rows + 1:
-            raise _too_many_rows(max_rows)
         try:
             for count, row in enumerate(
                 sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)  # type: ignore[union-attr]

@@ -6,12 +6,20 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Response, User
 from coordinator.services.audit import record_event
+
+
+def _(message: str, **values: object) -> str:
+    """Mark a Swedish message for the catalogue and fill in its values.
+
+    Services also run outside a request (commands, tests), where no language has been
+    chosen, so the text stays Swedish here.
+    """
+    return message % values if values else message
 
 
 class RegisterError(ValueError):
