@@ -50,7 +50,7 @@ def contact_query(
     organisation_id: int | None = None,
     network_id: int | None = None,
     include_erased: bool = False,
-) -> Select[tuple[Contact]]:
+) -> Select[Any]:
     """Contacts matching a search in name, e-mail or title, by organisation and network."""
     query = select(Contact).join(Contact.organisation)
     if not include_erased:
