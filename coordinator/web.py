@@ -127,6 +127,8 @@ def init_web(app: Flask) -> None:
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         if isinstance(error, OperationalError):
+            # The database is away: show the page without asking it who is logged in.
+            g.setdefault("_login_user", login_manager.anonymous_user())
             return render_error(503)
         return render_error(500)
 
