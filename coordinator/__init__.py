@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from coordinator.admin.views import bp as admin_bp
     from coordinator.auth.views import bp as auth_bp
+    from coordinator.mail.views import bp as mail_bp
     from coordinator.main.views import bp as main_bp
     from coordinator.register.views import bp as register_bp
 
@@ -68,3 +69,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(register_bp)
+    app.register_blueprint(mail_bp)

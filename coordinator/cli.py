@@ -11,12 +11,14 @@ import click
 from flask import Flask
 
 from coordinator.extensions import db
+from coordinator.mail.commands import register as register_mail_commands
 from coordinator.models.types import utcnow
 from coordinator.register.commands import register as register_register_commands
 
 
 def register_commands(app: Flask) -> None:
     register_register_commands(app)
+    register_mail_commands(app)
 
     @app.cli.command("seed")
     def seed_command() -> None:

@@ -9,6 +9,7 @@ NAV_ITEMS: list[tuple[str, object, tuple[str, ...]]] = [
     ("register.list_organisations", _l("Organisationer"), ()),
     ("register.list_contacts", _l("Kontakter"), ()),
     ("register.list_networks", _l("Nätverk"), ()),
+    ("mail.outbox", _l("Utkorg"), ("admin", "coordinator")),
     ("admin.list_users", _l("Konton"), ("admin",)),
     ("admin.audit_log", _l("Händelselogg"), ("admin",)),
     ("admin.personal_data", _l("Personuppgifter"), ("admin",)),

@@ -8,13 +8,22 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from tests.support import TEST_DATABASE_URL, ClientRequest, clean_database, make_app, postgres_schema
+from tests.mail_server import smtp_server  # noqa: F401  (a fixture)
+from tests.support import (
+    TEST_DATABASE_URL,
+    ClientRequest,
+    clean_database,
+    make_app,
+    postgres_schema,
+)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def session_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def session_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         yield make_app(f"sqlite:///{path}")

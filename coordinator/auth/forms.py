@@ -38,3 +38,33 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", _l("Lösenorden är inte lika")),
         ],
     )
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("E-postadress"),
+        description=_l("Adressen du loggar in med."),
+        validators=[DataRequired(_l("Ange din e-postadress"))],
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    new_password = PasswordField(
+        _l("Nytt lösenord"),
+        description=_l("Minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(_l("Ange ett nytt lösenord")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Lösenordet måste ha minst %(n)s tecken", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Upprepa det nya lösenordet"),
+        validators=[
+            DataRequired(_l("Upprepa det nya lösenordet")),
+            EqualTo("new_password", _l("Lösenorden är inte lika")),
+        ],
+    )

@@ -1,4 +1,4 @@
-"""Logging in and out, and changing one's own password."""
+"""Logging in and out, changing one's own password, and resetting a forgotten one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,10 +17,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from coordinator.auth.forms import ChangePasswordForm, LoginForm
+from coordinator.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+)
 from coordinator.extensions import db, limiter
 from coordinator.models.types import utcnow
 from coordinator.permissions import staff_required
+from coordinator.services.password_reset import (
+    request_password_reset,
+    user_for_reset_token,
+)
+from coordinator.services.password_reset import reset_password as reset_password_service
 from coordinator.services.users import UserError, authenticate, change_own_password
 
 bp = Blueprint("auth", __name__)
@@ -82,3 +93,34 @@ def change_password() -> str | Response:
             flash(_("Ditt lösenord är bytt."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+def _reset_limit() -> str:
+    return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def request_password_reset_view() -> str | Response:
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data or "", now=utcnow())
+        db.session.commit()
+        return render_template("auth/password_reset_sent.html", email=form.email.data)
+    return render_template("auth/password_reset_request.html", form=form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str) -> str | Response:
+    g.no_store = True
+    user = user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/password_reset_invalid.html"), 404  # type: ignore[return-value]
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        reset_password_service(user, form.new_password.data or "")
+        db.session.commit()
+        flash(_("Ditt lösenord är bytt. Logga in med det nya lösenordet."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/password_reset.html", form=form)

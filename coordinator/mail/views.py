@@ -1,0 +1,106 @@
+"""The opt-out link in every e-mail, and the outbox page for staff (Utkorg)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from coordinator.extensions import db
+from coordinator.models import OutboxMessage
+from coordinator.models.types import utcnow
+from coordinator.permissions import current_staff, editor_required
+from coordinator.services.audit import record_event
+from coordinator.services.outbox import contact_for_unsubscribe_token, set_opt_out
+
+bp = Blueprint("mail", __name__)
+
+PAGE_SIZE = 100
+STATES = ("queued", "sending", "sent", "failed", "skipped")
+STATE_LABELS = {
+    "queued": _l("I kö"),
+    "sending": _l("Skickas"),
+    "sent": _l("Skickat"),
+    "failed": _l("Misslyckades"),
+    "skipped": _l("Skickas inte"),
+}
+STATE_TAGS = {
+    "sent": "tag-green",
+    "failed": "tag-red",
+    "skipped": "tag-grey",
+    "queued": "tag-yellow",
+}
+
+
+@bp.app_context_processor
+def outbox_labels() -> dict[str, object]:
+    return {
+        "state_label": lambda state: STATE_LABELS.get(state, state),
+        "state_tag": lambda state: STATE_TAGS.get(state, ""),
+    }
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str) -> str | Response:
+    g.no_store = True
+    contact = contact_for_unsubscribe_token(token)
+    if contact is None or contact.erased:
+        abort(404)
+    if request.method == "POST":
+        set_opt_out(contact, True, actor=None, now=utcnow())
+        db.session.commit()
+        return render_template("mail/unsubscribed.html", contact=contact)
+    return render_template("mail/unsubscribe.html", contact=contact, token=token)
+
+
+@bp.get("/outbox")
+@editor_required
+def outbox() -> str:
+    state = request.args.get("state", "")
+    cause = request.args.get("cause", "")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if state in STATES:
+        query = query.where(OutboxMessage.state == state)
+    if cause:
+        query = query.where(OutboxMessage.cause_type == cause)
+    messages = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    causes = list(
+        db.session.scalars(
+            select(OutboxMessage.cause_type).distinct().order_by(OutboxMessage.cause_type)
+        )
+    )
+    return render_template(
+        "mail/outbox.html",
+        messages=messages[:PAGE_SIZE],
+        has_next=len(messages) > PAGE_SIZE,
+        page=page,
+        state=state,
+        cause=cause,
+        states=STATES,
+        causes=causes,
+    )
+
+
+@bp.get("/outbox/<int:message_id>")
+@editor_required
+def show_message(message_id: int) -> str:
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("mail/message.html", message=message, show_body=current_staff().is_admin)
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@editor_required
+def retry_message(message_id: int) -> Response:
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if message.state != "failed":
+        flash(_("Bara misslyckade meddelanden kan skickas igen."), "error")
+    else:
+        now = utcnow()
+        message.state, message.next_attempt_at, message.attempts = "queued", now, 0
+        record_event(current_staff(), "outbox.retry", "outbox_message", message.id, message.subject)
+        db.session.commit()
+        flash(_("Meddelandet skickas igen."), "success")
+    return redirect(url_for("mail.outbox", state=request.args.get("state", "")))

@@ -1,0 +1,259 @@
+"""Delivering the outbox: claim due messages, send them over one SMTP connection,
+and record for each whether it was sent, will be retried, or failed for good.
+
+Claiming is atomic, so several senders (processes, hosts) can run at once without
+sending a message twice: on PostgreSQL the due rows are locked with
+SELECT … FOR UPDATE SKIP LOCKED; on SQLite the claim runs in a BEGIN IMMEDIATE
+transaction, which no other writer can interleave.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from coordinator.extensions import db
+from coordinator.models import OutboxMessage
+from coordinator.services.outbox import skip_reason
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+STALE_AFTER = timedelta(minutes=15)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    requeued_stale: int = 0
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after the attempts so far, at most six hours."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+def requeue_stale(now: datetime) -> int:
+    """Messages left in "sending" by a sender that died go back to the queue."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == "sending", OutboxMessage.claimed_at < now - STALE_AFTER)
+        .values(state="queued", claimed_by=None, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def claim_due(now: datetime, worker_id: str, limit: int) -> list[int]:
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.state == "queued")
+            .values(state="sending", claimed_by=worker_id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.claimed_by == worker_id,
+                OutboxMessage.state == "sending",
+            )
+        )
+    )
+
+
+def build_mime(message: OutboxMessage) -> EmailMessage:
+    config = current_app.config
+    sender = config["MAIL_DEFAULT_SENDER"]
+    mime = EmailMessage()
+    mime["From"] = formataddr((config["PRODUCT_NAME"], sender))
+    mime["To"] = formataddr((message.recipient_name, message.recipient_email))
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(localtime=False)
+    mime["Message-ID"] = make_msgid(
+        idstring=f"outbox{message.id}", domain=sender.partition("@")[2] or None
+    )
+    if message.reply_to:
+        mime["Reply-To"] = message.reply_to
+    for name, value in (message.headers or {}).items():
+        mime[name] = value
+    # Quoted-printable keeps every line within SMTP's limit and å/ä/ö intact in Outlook.
+    mime.set_content(message.text_body, cte="quoted-printable")
+    if message.html_body:
+        mime.add_alternative(message.html_body, subtype="html", cte="quoted-printable")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        params: dict[str, Any] = dict(attachment.params or {})
+        if maintype == "text":
+            mime.add_attachment(
+                attachment.data.decode("utf-8"),
+                subtype=subtype,
+                filename=attachment.filename,
+                params=params,
+            )
+        else:
+            mime.add_attachment(
+                attachment.data,
+                maintype=maintype,
+                subtype=subtype,
+                filename=attachment.filename,
+                params=params,
+            )
+    return mime
+
+
+def open_smtp() -> smtplib.SMTP:
+    """One connection with the MAIL_* settings (Flask-Mail's names). smtplib is used
+    directly because Flask-Mail's connection has no timeout, and a hung server must not
+    hang the sender."""
+    config = current_app.config
+    timeout = config["MAIL_TIMEOUT"]
+    connection: smtplib.SMTP
+    if config["MAIL_USE_SSL"]:
+        connection = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    else:
+        connection = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    if config["MAIL_USE_TLS"]:
+        connection.starttls()
+    if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+        connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    return connection
+
+
+def _deliver(connection: smtplib.SMTP, message: OutboxMessage) -> None:
+    mime = build_mime(message)
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    try:
+        connection.sendmail(sender, [message.recipient_email], mime.as_bytes(policy=SMTP_POLICY))
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        error = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        raise (PermanentFailure if code >= 500 else TemporaryFailure)(error) from exc
+    except smtplib.SMTPResponseException as exc:
+        error = f"{exc.smtp_code} {exc.smtp_error!r}"
+        raise (PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure)(error) from exc
+
+
+def _schedule_retry(message: OutboxMessage, error: str, now: datetime, report: SendReport) -> None:
+    message.attempts += 1
+    message.last_error = error[:2000]
+    message.claimed_by = None
+    if message.attempts >= MAX_ATTEMPTS:
+        message.state = "failed"
+        report.failed += 1
+    else:
+        message.state = "queued"
+        message.next_attempt_at = now + retry_delay(message.attempts)
+        report.retried += 1
+
+
+def _print_to_console(message: OutboxMessage) -> None:
+    print(build_mime(message).as_string(), file=sys.stdout, flush=True)
+
+
+def send_due_messages(
+    now: datetime, batch_size: int = 200, worker_id: str | None = None
+) -> SendReport:
+    """Send what is due, one SMTP connection per batch, until nothing due is left."""
+    worker_id = worker_id or f"{socket.gethostname()}:{id(object())}"
+    report = SendReport(requeued_stale=requeue_stale(now))
+    while True:
+        ids = claim_due(now, worker_id, batch_size)
+        if not ids:
+            return report
+        _send_batch(ids, now, report)
+
+
+def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:
+    console = not current_app.config.get("MAIL_SERVER")
+    messages = list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        )
+    )
+    connection = None
+    try:
+        if not console:
+            connection = open_smtp()
+        for message in messages:
+            reason = skip_reason(message.contact)
+            if reason:
+                message.state, message.last_error, message.claimed_by = "skipped", reason, None
+                report.skipped += 1
+            elif console:
+                _print_to_console(message)
+                _mark_sent(message, now, report)
+            else:
+                try:
+                    _deliver(connection, message)  # type: ignore[arg-type]
+                except PermanentFailure as exc:
+                    message.attempts += 1
+                    message.state, message.last_error, message.claimed_by = "failed", str(exc), None
+                    report.failed += 1
+                except TemporaryFailure as exc:
+                    _schedule_retry(message, str(exc), now, report)
+                else:
+                    _mark_sent(message, now, report)
+            db.session.commit()
+    except (OSError, smtplib.SMTPException) as exc:
+        # The connection itself failed: whatever is still claimed goes back for a retry.
+        db.session.rollback()
+        log.warning("SMTP connection failed: %s", exc)
+        for message in messages:
+            db.session.refresh(message)
+            if message.state == "sending":
+                _schedule_retry(message, f"{type(exc).__name__}: {exc}", now, report)
+        db.session.commit()
+    finally:
+        if connection is not None:
+            try:
+                connection.quit()
+            except (OSError, smtplib.SMTPException):
+                connection.close()
+
+
+def _mark_sent(message: OutboxMessage, now: datetime, report: SendReport) -> None:
+    message.attempts += 1
+    message.state = "sent"
+    message.sent_at = now
+    message.last_error = None
+    message.claimed_by = None
+    report.sent += 1
