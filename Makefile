@@ -25,7 +25,7 @@ translations: $(VENV)/.installed
 demo: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data
-	$(BIN)/flask run --port $(PORT) --debug
+	MAIL_SEND_AFTER_REQUEST=1 $(BIN)/flask run --port $(PORT) --debug
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

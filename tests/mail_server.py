@@ -8,6 +8,7 @@ import email.policy
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
@@ -76,12 +77,13 @@ class SmtpServer:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
 
 
-@pytest.fixture
-def smtp_server(app: Any) -> Iterator[SmtpServer]:
+@contextmanager
+def smtp_for(app: Any) -> Iterator[SmtpServer]:
     """A running SMTP server, with the app's MAIL_* settings pointing at it."""
     server = SmtpServer()
     server.start()
-    saved = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL")}
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL")
+    saved = {k: app.config[k] for k in keys}
     app.config.update(
         MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False
     )
@@ -90,3 +92,9 @@ def smtp_server(app: Any) -> Iterator[SmtpServer]:
     finally:
         server.stop()
         app.config.update(saved)
+
+
+@pytest.fixture
+def smtp_server(app: Any) -> Iterator[SmtpServer]:
+    with smtp_for(app) as server:
+        yield server

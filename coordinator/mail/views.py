@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import threading
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,6 +26,7 @@ from coordinator.models import OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
 from coordinator.services.audit import record_event
+from coordinator.services.mail_sender import send_due_messages
 from coordinator.services.outbox import contact_for_unsubscribe_token, set_opt_out
 
 bp = Blueprint("mail", __name__)
@@ -40,6 +54,22 @@ def outbox_labels() -> dict[str, object]:
         "state_label": lambda state: STATE_LABELS.get(state, state),
         "state_tag": lambda state: STATE_TAGS.get(state, ""),
     }
+
+
+@bp.after_app_request
+def send_in_background(response: Response) -> Response:
+    """Development convenience (MAIL_SEND_AFTER_REQUEST): deliver what this request
+    queued in a thread of its own once the response is ready; production uses cron."""
+    if g.get("mail_queued") and current_app.config["MAIL_SEND_AFTER_REQUEST"]:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        threading.Thread(target=_send_due, args=(app,), daemon=True).start()
+    return response
+
+
+def _send_due(app: Flask) -> None:
+    with app.app_context():
+        send_due_messages(utcnow())
+        db.session.remove()
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -148,6 +148,8 @@ def queue_email(
     ]
     db.session.add(message)
     db.session.flush()
+    if has_request_context():
+        g.mail_queued = True
     return message
 
 

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.mail_server import SmtpServer, smtp_for
 from tests.support import clean_database, make_app, missing
 
 CHROMIUM = "/usr/bin/chromium"
@@ -83,3 +84,10 @@ def page(browser: object, live_server: LiveServer) -> Iterator[object]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def e2e_smtp(live_app: Flask) -> Iterator[SmtpServer]:
+    """A local SMTP server that the served app sends to."""
+    with smtp_for(live_app) as server:
+        yield server
