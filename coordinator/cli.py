@@ -11,6 +11,7 @@ import click
 from flask import Flask
 
 from coordinator.extensions import db
+from coordinator.mail.commands import add_tick_task
 from coordinator.mail.commands import register as register_mail_commands
 from coordinator.models.types import utcnow
 from coordinator.register.commands import register as register_register_commands
@@ -19,6 +20,10 @@ from coordinator.register.commands import register as register_register_commands
 def register_commands(app: Flask) -> None:
     register_register_commands(app)
     register_mail_commands(app)
+    if app.config["RETENTION_MONTHS"] > 0:
+        from coordinator.services.personal_data import apply_retention
+
+        add_tick_task(app, lambda now: apply_retention(app.config["RETENTION_MONTHS"], now=now))
 
     @app.cli.command("seed")
     def seed_command() -> None:

@@ -63,6 +63,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
+    # Look-ups of secret tokens in links (opt-out, password reset, survey answers).
+    TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "60 per minute")
 
     # Respondents' names and e-mail addresses are erased from surveys closed longer ago
     # than this (0 keeps them); the answers stay with their organisation.

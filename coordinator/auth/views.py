@@ -111,7 +111,7 @@ def request_password_reset_view() -> str | Response:
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(lambda: str(current_app.config["TOKEN_RATE_LIMIT"]))
 def reset_password(token: str) -> str | Response:
     g.no_store = True
     user = user_for_reset_token(token)

@@ -11,9 +11,13 @@ from flask import Flask
 from coordinator.extensions import db
 from coordinator.models.types import utcnow
 
-# Periodic work run by `tick` after the mail is sent, each given `now`; other areas
-# append to this list (e.g. scheduled reminders). Each task commits its own work.
-TICK_TASKS: list[Callable[[datetime], object]] = []
+TickTask = Callable[[datetime], object]
+
+
+def add_tick_task(app: Flask, task: TickTask) -> None:
+    """Have `tick` run `task(now)` before sending mail (e.g. scheduled reminders, which
+    then go out in the same tick). The tick commits after each task."""
+    app.extensions.setdefault("tick_tasks", []).append(task)
 
 
 def register(app: Flask) -> None:
@@ -35,7 +39,7 @@ def register(app: Flask) -> None:
         from coordinator.services.mail_sender import send_due_messages
 
         now = utcnow()
-        for task in TICK_TASKS:
+        for task in app.extensions.get("tick_tasks", []):
             task(now)
             db.session.commit()
         report = send_due_messages(now)

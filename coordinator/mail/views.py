@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from coordinator.extensions import db
+from coordinator.extensions import db, limiter
 from coordinator.models import OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
@@ -72,7 +72,12 @@ def _send_due(app: Flask) -> None:
         db.session.remove()
 
 
+def _token_limit() -> str:
+    return str(current_app.config["TOKEN_RATE_LIMIT"])
+
+
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@limiter.limit(_token_limit)
 def unsubscribe(token: str) -> str | Response:
     g.no_store = True
     contact = contact_for_unsubscribe_token(token)

@@ -54,3 +54,12 @@ def test_unsubscribe_get_changes_nothing_post_opts_out(app, client_request):
     assert "Du är avregistrerad" in page.get_text()
     assert contact.opted_out_at is not None
     client_request.get("/unsubscribe/forged-token", status=404)
+
+
+def test_token_look_ups_are_rate_limited(app, client):
+    app.config["TOKEN_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [client.get(f"/unsubscribe/guess-{i}").status_code for i in range(5)]
+    finally:
+        app.config["TOKEN_RATE_LIMIT"] = "60 per minute"
+    assert statuses == [404, 404, 404, 429, 429]
