@@ -73,3 +73,52 @@ def test_without_redis_each_process_counts_alone(shared_database):
             )
             statuses.append(status)
     assert statuses == [200] * 6
+
+
+def test_two_ticks_at_once_send_every_message_once(shared_database):
+    import subprocess
+    import sys
+
+    from tests.mail_server import SmtpServer
+    from tests.multiprocess.servers import ROOT
+    from tests.support import make_app
+
+    app = make_app(shared_database)
+    with app.app_context():
+        from coordinator.extensions import db
+        from coordinator.models import OutboxMessage
+
+        db.session.execute(OutboxMessage.__table__.delete())
+        for i in range(300):
+            db.session.add(
+                OutboxMessage(
+                    recipient_email=f"p{i}@example.org", subject=f"Hej {i}", text_body="Hej"
+                )
+            )
+        db.session.commit()
+        db.engine.dispose()
+
+    server = SmtpServer()
+    server.start()
+    try:
+        env = app_environment(shared_database, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(server.port))
+        ticks = [
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "coordinator", "tick"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [t.communicate(timeout=120) for t in ticks]
+        assert all(t.returncode == 0 for t in ticks), outputs
+    finally:
+        server.stop()
+    recipients = [str(m["To"]) for m in server.messages]
+    assert len(recipients) == 300 and len(set(recipients)) == 300
+    sent_by = [int(out.split("sent ")[1].split(",")[0]) for out, _ in outputs]
+    print("messages sent by each tick:", sent_by)
+    assert sum(sent_by) == 300
