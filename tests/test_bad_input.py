@@ -4,6 +4,7 @@ reads back exactly as accepted."""
 from __future__ import annotations
 
 import string
+from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,55 +44,52 @@ SETTINGS = settings(
 )
 
 
-@SETTINGS
-@given(name=hostile_text)
-def test_user_name_is_stored_exactly_as_accepted(session_app, name):
-    with session_app.app_context():
+@contextmanager
+def admin_client(app):
+    """A logged-in admin's client on an empty database, emptied again afterwards."""
+    with app.app_context():
         try:
             admin = make_user("admin", email="admin@example.org")
             db.session.commit()
-            client = session_app.test_client()
+            client = app.test_client()
             login(client, admin)
-            response = client.post(
-                "/admin/users/new",
-                data={
-                    "csrf_token": csrf_token(client, session_app),
-                    "email": "ny@example.org",
-                    "name": name,
-                    "role": "viewer",
-                    "password": "a long password",
-                },
-            )
-            assert response.status_code in (200, 302), response.status_code
-            stored = db.session.scalar(select(User).where(User.email == "ny@example.org"))
-            accepted = name.replace("\x00", "").strip()
-            if response.status_code == 302:
-                assert stored.name == accepted
-            else:
-                assert stored is None
-                assert "error-summary" in response.get_data(as_text=True)
+            yield client
         finally:
             db.session.remove()
-            clean_database(session_app)
+            clean_database(app)
+
+
+@SETTINGS
+@given(name=hostile_text)
+def test_user_name_is_stored_exactly_as_accepted(session_app, name):
+    with admin_client(session_app) as client:
+        response = client.post(
+            "/admin/users/new",
+            data={
+                "csrf_token": csrf_token(client, session_app),
+                "email": "ny@example.org",
+                "name": name,
+                "role": "viewer",
+                "password": "a long password",
+            },
+        )
+        assert response.status_code in (200, 302), response.status_code
+        stored = db.session.scalar(select(User).where(User.email == "ny@example.org"))
+        accepted = name.replace("\x00", "").strip()
+        if response.status_code == 302:
+            assert stored.name == accepted
+        else:
+            assert stored is None
+            assert "error-summary" in response.get_data(as_text=True)
 
 
 @SETTINGS
 @given(text=hostile_text)
 def test_search_and_filter_pages_survive_any_query(session_app, text):
-    with session_app.app_context():
-        try:
-            admin = make_user("admin", email="admin@example.org")
-            db.session.commit()
-            client = session_app.test_client()
-            login(client, admin)
-            for url in ("/admin/audit", "/admin/personal-data"):
-                response = client.get(
-                    url, query_string={"action": text, "email": text, "since": text}
-                )
-                assert response.status_code == 200
-        finally:
-            db.session.remove()
-            clean_database(session_app)
+    with admin_client(session_app) as client:
+        for url in ("/admin/audit", "/admin/personal-data"):
+            response = client.get(url, query_string={"action": text, "email": text, "since": text})
+            assert response.status_code == 200
 
 
 def test_invalid_utf8_and_null_bytes_give_a_page(app, client):

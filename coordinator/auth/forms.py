@@ -15,10 +15,14 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Lösenord"), validators=[DataRequired(_l("Ange ditt lösenord"))])
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Nuvarande lösenord"), validators=[DataRequired(_l("Ange ditt nuvarande lösenord"))]
-    )
+# Made before the new-password fields, so that WTForms (which orders fields by creation)
+# lists it first in the error summary, as on the page.
+CURRENT_PASSWORD = PasswordField(
+    _l("Nuvarande lösenord"), validators=[DataRequired(_l("Ange ditt nuvarande lösenord"))]
+)
+
+
+class NewPasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("Nytt lösenord"),
         description=_l("Minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH),
@@ -38,6 +42,10 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", _l("Lösenorden är inte lika")),
         ],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = CURRENT_PASSWORD
 
 
 class PasswordResetRequestForm(FlaskForm):
@@ -45,26 +53,4 @@ class PasswordResetRequestForm(FlaskForm):
         _l("E-postadress"),
         description=_l("Adressen du loggar in med."),
         validators=[DataRequired(_l("Ange din e-postadress"))],
-    )
-
-
-class PasswordResetForm(FlaskForm):
-    new_password = PasswordField(
-        _l("Nytt lösenord"),
-        description=_l("Minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH),
-        validators=[
-            DataRequired(_l("Ange ett nytt lösenord")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Lösenordet måste ha minst %(n)s tecken", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Upprepa det nya lösenordet"),
-        validators=[
-            DataRequired(_l("Upprepa det nya lösenordet")),
-            EqualTo("new_password", _l("Lösenorden är inte lika")),
-        ],
     )

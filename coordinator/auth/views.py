@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from coordinator.auth.forms import (
     ChangePasswordForm,
     LoginForm,
-    PasswordResetForm,
+    NewPasswordForm,
     PasswordResetRequestForm,
 )
 from coordinator.extensions import db, limiter
@@ -117,7 +117,7 @@ def reset_password(token: str) -> str | Response:
     user = user_for_reset_token(token)
     if user is None:
         return render_template("auth/password_reset_invalid.html"), 404  # type: ignore[return-value]
-    form = PasswordResetForm()
+    form = NewPasswordForm()
     if form.validate_on_submit():
         reset_password_service(user, form.new_password.data or "")
         db.session.commit()

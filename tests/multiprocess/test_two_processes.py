@@ -35,6 +35,22 @@ def shared_database():
         yield uri
 
 
+def failed_logins_alternating(env: dict[str, str], attempts: int) -> list[int]:
+    """Wrong passwords sent to two app processes in turn; the status of each answer."""
+    with gunicorn(env) as first, gunicorn(env) as second:
+        browser = Browser()
+        statuses = []
+        for i in range(attempts):
+            base = first if i % 2 == 0 else second
+            token = browser.csrf_token(f"{base}/login")
+            status, _ = browser.request(
+                f"{base}/login",
+                {"csrf_token": token, "email": "nobody@example.org", "password": "wrong password"},
+            )
+            statuses.append(status)
+    return statuses
+
+
 def test_rate_limits_are_shared_through_redis(shared_database):
     if not _redis_up():
         missing("no Redis server on 127.0.0.1:6379")
@@ -44,34 +60,14 @@ def test_rate_limits_are_shared_through_redis(shared_database):
         COORDINATOR_RATELIMIT_KEY_PREFIX=unique_prefix(),
         LOGIN_RATE_LIMIT="4 per minute",
     )
-    with gunicorn(env) as first, gunicorn(env) as second:
-        browser = Browser()
-        statuses = []
-        for i in range(6):
-            base = first if i % 2 == 0 else second
-            token = browser.csrf_token(f"{base}/login")
-            status, _ = browser.request(
-                f"{base}/login",
-                {"csrf_token": token, "email": "nobody@example.org", "password": "wrong password"},
-            )
-            statuses.append(status)
+    statuses = failed_logins_alternating(env, attempts=6)
     # Four failures in all, spread over both processes, use up the shared allowance.
     assert statuses == [200, 200, 200, 200, 429, 429]
 
 
 def test_without_redis_each_process_counts_alone(shared_database):
     env = app_environment(shared_database, LOGIN_RATE_LIMIT="4 per minute")
-    with gunicorn(env) as first, gunicorn(env) as second:
-        browser = Browser()
-        statuses = []
-        for i in range(6):
-            base = first if i % 2 == 0 else second
-            token = browser.csrf_token(f"{base}/login")
-            status, _ = browser.request(
-                f"{base}/login",
-                {"csrf_token": token, "email": "nobody@example.org", "password": "wrong password"},
-            )
-            statuses.append(status)
+    statuses = failed_logins_alternating(env, attempts=6)
     assert statuses == [200] * 6
 
 
