@@ -64,9 +64,15 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.mail.views import bp as mail_bp
     from coordinator.main.views import bp as main_bp
     from coordinator.register.views import bp as register_bp
+    from coordinator.respond.views import bp as respond_bp
+    from coordinator.surveys.labels import init_labels
+    from coordinator.surveys.views import bp as surveys_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(respond_bp)
+    init_labels(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -17,9 +18,16 @@ from coordinator.models.types import utcnow
 from coordinator.register.commands import register as register_register_commands
 
 
+def _scheduled_reminders(now: datetime) -> int:
+    from coordinator.services.reminders import send_scheduled_reminders
+
+    return send_scheduled_reminders(now)
+
+
 def register_commands(app: Flask) -> None:
     register_register_commands(app)
     register_mail_commands(app)
+    add_tick_task(app, _scheduled_reminders)
     if app.config["RETENTION_MONTHS"] > 0:
         from coordinator.services.personal_data import apply_retention
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from coordinator.extensions import db, login_manager
 from coordinator.models import User
 from coordinator.navigation import NAV_ITEMS, ROLE_LABELS
+from coordinator.services.markdown import render_markdown
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
 
 def init_web(app: Flask) -> None:
     app.request_class = CoordinatorRequest
+    app.jinja_env.filters["markdown"] = render_markdown
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 from coordinator.extensions import db
-from coordinator.models import Contact, Network, Organisation, User
+from coordinator.models import (
+    Contact,
+    Invitation,
+    Network,
+    Organisation,
+    Project,
+    Question,
+    Survey,
+    User,
+)
 from coordinator.services.users import create_user
 
 _counter = itertools.count(1)
@@ -15,14 +25,18 @@ PASSWORD = "correct horse battery"
 
 def make_user(role: str = "coordinator", email: str | None = None, **kwargs: Any) -> User:
     n = next(_counter)
-    user = create_user(email or f"user{n}@example.org", kwargs.pop("name", f"User {n}"), role, PASSWORD)
+    user = create_user(
+        email or f"user{n}@example.org", kwargs.pop("name", f"User {n}"), role, PASSWORD
+    )
     for key, value in kwargs.items():
         setattr(user, key, value)
     db.session.flush()
     return user
 
 
-def make_organisation(name: str | None = None, county_code: str | None = None, **kwargs: Any) -> Organisation:
+def make_organisation(
+    name: str | None = None, county_code: str | None = None, **kwargs: Any
+) -> Organisation:
     n = next(_counter)
     org = Organisation(
         name=name or f"Organisation {n}",
@@ -56,3 +70,73 @@ def make_network(name: str | None = None, members: list[Contact] | None = None) 
     db.session.add(network)
     db.session.flush()
     return network
+
+
+def make_project(title: str = "Näringsliv och miljömål", slug: str | None = None) -> Project:
+    n = next(_counter)
+    project = Project(title=title, slug=slug or f"projekt-{n}")
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def make_survey(
+    project: Project | None = None,
+    state: str = "open",
+    deadline_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    questions: list[Question] | None = None,
+) -> Survey:
+    """A survey with a yes/no question, a heading with a long-text sub-question, and a
+    multiple-choice question with "Annat", unless `questions` are given."""
+    survey = Survey(
+        project=project or make_project(),
+        title="Enkät om näringslivet",
+        introduction="Svara **gärna** i punktform.",
+        deadline_at=deadline_at or datetime(2018, 8, 23, 21, 59, tzinfo=UTC),
+        closes_at=closes_at,
+        state=state,
+    )
+    if questions is None:
+        heading = Question(number="2", text="Hur verkar ni?", kind="heading", position=1)
+        questions = [
+            Question(
+                number="1",
+                text="Har ni strategier?",
+                kind="yes_no_comment",
+                required=True,
+                position=0,
+            ),
+            heading,
+            Question(
+                number="2a",
+                text="Delge exempel.",
+                kind="long_text",
+                required=True,
+                position=2,
+                parent=heading,
+            ),
+            Question(
+                number="3",
+                text="Vilka sektorer?",
+                kind="multiple_choice",
+                position=3,
+                options=[
+                    {"value": "C", "label": "C Tillverkning"},
+                    {"value": "F", "label": "F Byggverksamhet"},
+                ],
+                allow_other=True,
+                other_label="Annat, nämligen",
+            ),
+            Question(number="4", text="Övrigt?", kind="long_text", position=4),
+        ]
+    survey.questions = questions
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def make_invitation(survey: Survey, contact: Contact | None = None) -> tuple[Invitation, str]:
+    from coordinator.services.invitations import create_invitation
+
+    return create_invitation(survey, contact or make_contact(), actor=None, now=datetime.now(UTC))

@@ -17,7 +17,7 @@ from itsdangerous import URLSafeTimedSerializer
 from coordinator.extensions import db, limiter
 from coordinator.models import OutboxMessage
 from coordinator.services.outbox import unsubscribe_token
-from tests.factories import make_contact, make_network, make_user
+from tests.factories import make_contact, make_invitation, make_network, make_survey, make_user
 from tests.support import clean_database, csrf_token, login
 
 ROLES = ("nobody", "respondent", "viewer", "coordinator", "member", "admin")
@@ -109,6 +109,25 @@ MATRIX: dict[str, str] = {
     "mail.outbox": "editor",
     "mail.show_message": "editor",
     "mail.retry_message": "editor",
+    "surveys.list_surveys": "staff",
+    "surveys.new_survey": "editor",
+    "surveys.show_survey": "staff",
+    "surveys.change_state": "editor",
+    "surveys.extend": "editor",
+    "surveys.new_question": "editor",
+    "surveys.delete_question": "editor",
+    "surveys.move_question": "editor",
+    "surveys.preview": "staff",
+    "surveys.recipients": "editor",
+    "surveys.dashboard": "staff",
+    "surveys.remind": "editor",
+    "surveys.organisation_responses": "staff",
+    "surveys.change_invitation": "editor",
+    "respond.show_form": "respondent",
+    "respond.save": "respondent",
+    "respond.check": "respondent",
+    "respond.submit": "respondent",
+    "respond.done": "respondent",
 }
 
 
@@ -140,6 +159,14 @@ def build_world() -> World:
     db.session.flush()
     world.ids["message_id"] = message.id
     world.tokens["mail.unsubscribe"] = unsubscribe_token(contact)
+    survey = make_survey()
+    invitation, token = make_invitation(survey, contact)
+    world.ids["survey_id"] = survey.id
+    world.ids["question_id"] = survey.questions[0].id
+    world.ids["invitation_id"] = invitation.id
+    world.ids["action"] = "resend"
+    for endpoint in ("show_form", "save", "check", "submit", "done"):
+        world.tokens[f"respond.{endpoint}"] = token
     reset_user = make_user("viewer")
     world.tokens["auth.reset_password"] = URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"], salt="password-reset"

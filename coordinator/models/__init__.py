@@ -4,7 +4,7 @@ from coordinator.models.audit import AuditEvent
 from coordinator.models.organisations import Contact, Network, Organisation, network_members
 from coordinator.models.outbox import OutboxAttachment, OutboxMessage
 from coordinator.models.projects import Project, project_members
-from coordinator.models.responses import Answer, Invitation, Response
+from coordinator.models.responses import Answer, Invitation, ReminderDelivery, Response
 from coordinator.models.surveys import (
     DeadlineExtension,
     OptionList,
@@ -28,6 +28,7 @@ __all__ = [
     "OutboxMessage",
     "Project",
     "Question",
+    "ReminderDelivery",
     "Response",
     "Survey",
     "User",

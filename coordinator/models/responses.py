@@ -28,6 +28,9 @@ class Invitation(db.Model):
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Random per invitation; with SECRET_KEY it re-derives the link's token for reminders
+    # (services/tokens.py), so the token itself is never stored. A new nonce = a new link.
+    token_nonce: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Set when a respondent passed the survey on to a colleague.
@@ -118,3 +121,16 @@ class Answer(db.Model):
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+
+class ReminderDelivery(db.Model):
+    """A scheduled reminder sent for one invitation: each day offset at most once."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (UniqueConstraint("invitation_id", "reminder_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
+    # Days relative to the deadline, as in Survey.reminder_days (-7 = a week before).
+    reminder_day: Mapped[int] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

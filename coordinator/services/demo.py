@@ -29,7 +29,9 @@ def load_demo_register(now: datetime) -> int:
     """Add the fictitious contacts of all 21 boards and their network memberships."""
     boards = {
         o.county_code: o
-        for o in db.session.scalars(select(Organisation).where(Organisation.county_code.is_not(None)))
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.county_code.is_not(None))
+        )
     }
     networks = {n.name: n for n in db.session.scalars(select(Network))}
     existing = set(db.session.scalars(select(Contact.email)))

@@ -1,8 +1,10 @@
-"""Secret tokens for links in e-mail: long, random, and stored only as a hash."""
+"""Secret tokens for links in e-mail: long, unguessable, and stored only as a hash."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 
 TOKEN_BYTES = 32  # 256 bits
@@ -16,3 +18,17 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def derived_token(secret_key: str, purpose: str, nonce: str) -> str:
+    """A 256-bit token computed from the app's secret key and a random nonce.
+
+    Only its hash and the nonce are stored, so the database alone reveals no working link,
+    yet the same link can be sent again (a reminder) without storing it.
+    """
+    digest = hmac.new(secret_key.encode(), f"{purpose}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)

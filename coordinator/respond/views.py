@@ -1,0 +1,228 @@
+"""Answering a survey through a personal link: no account, no password.
+
+Opening the link (GET) changes nothing, because mail scanners fetch every link. The
+CSRF check is done here rather than by the global hook, so that a form left open for
+hours comes back with everything that was typed instead of an error page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import ValidationError, validate_csrf
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from coordinator.extensions import csrf, db, limiter
+from coordinator.i18n import short_datetime
+from coordinator.models import Invitation
+from coordinator.models.types import utcnow
+from coordinator.services.invitations import find_invitation_by_token
+from coordinator.services.responses import (
+    AnswerInput,
+    ClosedError,
+    get_or_create_response,
+    missing_required,
+    parse_answers,
+    queue_receipt,
+    response_for,
+    save_answers,
+    set_coordinated,
+    stored_answers,
+    submit_response,
+)
+from coordinator.services.surveys import (
+    answerable_questions,
+    can_answer,
+    effective_deadline,
+    is_late,
+    question_tree,
+)
+
+bp = Blueprint("respond", __name__, url_prefix="/r")
+
+
+def _token_limit() -> str:
+    return str(current_app.config["TOKEN_RATE_LIMIT"])
+
+
+@bp.after_request
+def private_page(response: WerkzeugResponse) -> WerkzeugResponse:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = find_invitation_by_token(token)
+    if invitation is None:
+        abort(404)
+    g.no_store = True
+    return invitation
+
+
+def _csrf_ok() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
+def _render_form(
+    invitation: Invitation,
+    token: str,
+    answers: dict[int, AnswerInput],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    notice: str | None = None,
+) -> tuple[str, int]:
+    survey = invitation.survey
+    response = response_for(invitation)
+    now = utcnow()
+    return (
+        render_template(
+            "respond/form.html",
+            survey=survey,
+            invitation=invitation,
+            token=token,
+            response=response,
+            groups=question_tree(survey),
+            answers=answers,
+            errors=errors or {},
+            deadline=effective_deadline(survey, invitation.organisation_id),
+            late_now=is_late(survey, invitation.organisation_id, now),
+            open_for_answers=can_answer(survey, now),
+            notice=notice,
+            version=response.version if response else 0,
+        ),
+        status,
+    )
+
+
+@bp.get("/<token>")
+@limiter.limit(_token_limit)
+def show_form(token: str) -> tuple[str, int]:
+    invitation = _invitation(token)
+    return _render_form(invitation, token, stored_answers(response_for(invitation)))
+
+
+@bp.post("/<token>")
+@csrf.exempt
+@limiter.limit(_token_limit)
+def save(token: str) -> Any:
+    invitation = _invitation(token)
+    survey = invitation.survey
+    action = request.form.get("action", "save")
+    autosave = action == "autosave"
+    posted = parse_answers(answerable_questions(survey), request.form)
+    if not _csrf_ok():
+        if autosave:
+            return jsonify(saved=False, reason="session"), 400
+        notice = _(
+            "Sidan har varit öppen länge, så svaren är inte sparade ännu. "
+            "Allt du skrev finns kvar: tryck på Spara utkast igen."
+        )
+        return _render_form(invitation, token, posted, status=400, notice=notice)
+    now = utcnow()
+    try:
+        response = get_or_create_response(invitation, now)
+        version = request.form.get("version", type=int)
+        result = save_answers(response, posted, expected_version=version or None, now=now)
+    except ClosedError:
+        db.session.rollback()
+        if autosave:
+            return jsonify(saved=False, reason="closed"), 409
+        return _render_form(invitation, token, posted, status=409)
+    if result.conflict is not None:
+        db.session.rollback()
+        if autosave:
+            return jsonify(saved=False, reason="conflict"), 409
+        return render_template(
+            "respond/conflict.html",
+            survey=survey,
+            token=token,
+            questions=answerable_questions(survey),
+            mine=posted,
+            stored=result.conflict,
+            version=response_for(invitation).version,  # type: ignore[union-attr]
+            posted_form=request.form,
+        ), 409
+    db.session.commit()
+    if autosave:
+        return jsonify(saved=True, version=response.version, saved_at=short_datetime(now)[-5:])
+    if result.errors:
+        return _render_form(invitation, token, posted, result.errors, status=400)
+    if action == "review":
+        missing = missing_required(answerable_questions(survey), posted)
+        if missing:
+            return _render_form(invitation, token, posted, missing, status=400)
+        return redirect(url_for("respond.check", token=token))
+    flash(_("Utkastet är sparat %(time)s.", time=short_datetime(now)), "success")
+    return redirect(url_for("respond.show_form", token=token))
+
+
+@bp.get("/<token>/check")
+@limiter.limit(_token_limit)
+def check(token: str) -> Any:
+    invitation = _invitation(token)
+    survey = invitation.survey
+    response = response_for(invitation)
+    if response is None:
+        return redirect(url_for("respond.show_form", token=token))
+    answers = stored_answers(response)
+    return render_template(
+        "respond/check.html",
+        survey=survey,
+        token=token,
+        response=response,
+        questions=answerable_questions(survey),
+        answers=answers,
+        missing=missing_required(answerable_questions(survey), answers),
+        open_for_answers=can_answer(survey, utcnow()),
+    )
+
+
+@bp.post("/<token>/submit")
+@limiter.limit(_token_limit)
+def submit(token: str) -> Any:
+    invitation = _invitation(token)
+    now = utcnow()
+    response = get_or_create_response(invitation, now)
+    try:
+        missing = submit_response(response, now)
+    except ClosedError:
+        db.session.rollback()
+        return redirect(url_for("respond.show_form", token=token))
+    if missing:
+        db.session.rollback()
+        return _render_form(invitation, token, stored_answers(response), missing, status=400)
+    if request.form.get("coordinated") == "y" and not response.is_coordinated:
+        set_coordinated(response, True, actor=None, now=now)
+    queue_receipt(response, now)
+    db.session.commit()
+    return redirect(url_for("respond.done", token=token))
+
+
+@bp.get("/<token>/done")
+@limiter.limit(_token_limit)
+def done(token: str) -> Any:
+    invitation = _invitation(token)
+    response = response_for(invitation)
+    if response is None or not response.submitted:
+        return redirect(url_for("respond.show_form", token=token))
+    return render_template(
+        "respond/done.html", survey=invitation.survey, response=response, token=token
+    )

@@ -1,0 +1,152 @@
+"""The follow-up dashboard: per organisation, who is invited, has opened, drafted,
+submitted on time or late, and how the last e-mail fared. A fixed number of queries,
+whatever the number of responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from coordinator.extensions import db
+from coordinator.models import Invitation, Organisation, OutboxMessage, Response, Survey
+
+STATUS_ON_TIME = "on_time"
+STATUS_LATE = "late"
+STATUS_DRAFT = "draft"
+STATUS_OPENED = "opened"
+STATUS_INVITED = "invited"
+STATUS_NONE = "none"
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    invited: int = 0
+    opened: int = 0
+    drafts: int = 0
+    on_time: int = 0
+    late: int = 0
+    coordinated: bool = False
+    last_activity: datetime | None = None
+    mail_state: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.on_time:
+            return STATUS_ON_TIME
+        if self.late:
+            return STATUS_LATE
+        if self.drafts:
+            return STATUS_DRAFT
+        if self.opened:
+            return STATUS_OPENED
+        if self.invited:
+            return STATUS_INVITED
+        return STATUS_NONE
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.on_time or self.late)
+
+
+@dataclass
+class Dashboard:
+    rows: list[OrganisationRow] = field(default_factory=list)
+
+    @property
+    def boards(self) -> list[OrganisationRow]:
+        return [r for r in self.rows if r.organisation.county_code]
+
+    @property
+    def boards_answered(self) -> int:
+        return sum(1 for r in self.boards if r.answered)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+
+def _latest(values: list[datetime | None]) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def build_dashboard(survey: Survey) -> Dashboard:
+    """Every county board (invited or not) and every other invited organisation."""
+    invitations = dict(
+        (org_id, (invited, opened, last))
+        for org_id, invited, opened, last in db.session.execute(
+            select(
+                Invitation.organisation_id,
+                func.count(Invitation.id),
+                func.count(Invitation.opened_at),
+                func.max(Invitation.opened_at),
+            )
+            .where(Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None))
+            .group_by(Invitation.organisation_id)
+        )
+    )
+    responses = {
+        org_id: row
+        for org_id, *row in db.session.execute(
+            select(
+                Response.organisation_id,
+                func.sum(case((Response.state == "draft", 1), else_=0)),
+                func.sum(
+                    case(((Response.state == "submitted") & Response.late.is_(False), 1), else_=0)
+                ),
+                func.sum(
+                    case(((Response.state == "submitted") & Response.late.is_(True), 1), else_=0)
+                ),
+                func.max(case((Response.is_coordinated.is_(True), 1), else_=0)),
+                func.max(Response.updated_at),
+            )
+            .where(Response.survey_id == survey.id)
+            .group_by(Response.organisation_id)
+        )
+    }
+    latest_mail = (
+        select(OutboxMessage.organisation_id, func.max(OutboxMessage.id).label("last_id"))
+        .join(
+            Invitation,
+            (OutboxMessage.cause_id == Invitation.id)
+            & OutboxMessage.cause_type.in_(("invitation", "reminder")),
+        )
+        .where(Invitation.survey_id == survey.id)
+        .group_by(OutboxMessage.organisation_id)
+        .subquery()
+    )
+    mail_states = dict(
+        db.session.execute(
+            select(latest_mail.c.organisation_id, OutboxMessage.state).join(
+                OutboxMessage, OutboxMessage.id == latest_mail.c.last_id
+            )
+        ).all()
+    )
+    involved = set(invitations) | set(responses)
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.county_code.is_not(None) | Organisation.id.in_(involved))
+        .order_by(Organisation.county_code.is_(None), Organisation.county_code, Organisation.name)
+    )
+    dashboard = Dashboard()
+    for organisation in organisations:
+        invited, opened, last_opened = invitations.get(organisation.id, (0, 0, None))
+        drafts, on_time, late, coordinated, last_saved = responses.get(
+            organisation.id, (0, 0, 0, 0, None)
+        )
+        dashboard.rows.append(
+            OrganisationRow(
+                organisation=organisation,
+                invited=invited,
+                opened=opened,
+                drafts=int(drafts or 0),
+                on_time=int(on_time or 0),
+                late=int(late or 0),
+                coordinated=bool(coordinated),
+                last_activity=_latest([last_opened, last_saved]),
+                mail_state=mail_states.get(organisation.id),
+            )
+        )
+    return dashboard

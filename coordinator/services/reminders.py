@@ -1,0 +1,103 @@
+"""Reminders to those who have not submitted: by hand, or on the survey's schedule
+(e.g. 7 and 2 days before the deadline), each scheduled one at most once per invitation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import Invitation, ReminderDelivery, Response, Survey, User
+from coordinator.services.audit import record_event
+from coordinator.services.invitations import invitation_token, send_invitation_email
+from coordinator.services.surveys import effective_deadline, is_closed
+
+
+def answered_organisation_ids(survey: Survey) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Response.organisation_id).where(
+                Response.survey_id == survey.id, Response.state == "submitted"
+            )
+        )
+    )
+
+
+def pending_invitations(survey: Survey) -> list[Invitation]:
+    """Live invitations of organisations that have not submitted any response."""
+    answered = answered_organisation_ids(survey)
+    return [
+        invitation
+        for invitation in db.session.scalars(
+            select(Invitation).where(
+                Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None)
+            )
+        )
+        if invitation.organisation_id not in answered
+        and invitation.contact is not None
+        and invitation.contact.can_receive_email
+    ]
+
+
+def _remind(invitation: Invitation, now: datetime) -> None:
+    token = invitation_token(invitation.token_nonce)  # the same link as in the invitation
+    send_invitation_email(invitation, token, now, template="survey_reminder")
+    invitation.reminded_count += 1
+    invitation.last_reminded_at = now
+
+
+def send_reminders(
+    survey: Survey, invitations: list[Invitation], actor: User | None, now: datetime
+) -> int:
+    if is_closed(survey, now):
+        return 0
+    answered = answered_organisation_ids(survey)
+    sent = 0
+    for invitation in invitations:
+        if invitation.organisation_id in answered or invitation.revoked:
+            continue
+        _remind(invitation, now)
+        sent += 1
+    record_event(
+        actor, "survey.remind", "survey", survey.id, survey.title, {"reminders": sent}, now=now
+    )
+    return sent
+
+
+def send_scheduled_reminders(now: datetime) -> int:
+    """For `tick`: one reminder per invitation when a reminder day has come.
+
+    Each (invitation, day) is recorded, so no day is reminded twice; when several days
+    have passed since the last tick, one reminder covers them all.
+    """
+    sent = 0
+    for survey in db.session.scalars(select(Survey).where(Survey.state == "open")):
+        if is_closed(survey, now) or not survey.reminder_days:
+            continue
+        pending = pending_invitations(survey)
+        delivered: dict[int, set[int]] = {}
+        for invitation_id, day in db.session.execute(
+            select(ReminderDelivery.invitation_id, ReminderDelivery.reminder_day).where(
+                ReminderDelivery.invitation_id.in_([i.id for i in pending])
+            )
+        ):
+            delivered.setdefault(invitation_id, set()).add(day)
+        for invitation in pending:
+            deadline = effective_deadline(survey, invitation.organisation_id)
+            due = [
+                day
+                for day in survey.reminder_days
+                if invitation.created_at <= deadline + timedelta(days=day) <= now
+            ]
+            new_days = set(due) - delivered.get(invitation.id, set())
+            if not new_days:
+                continue
+            for day in new_days:
+                db.session.add(
+                    ReminderDelivery(invitation_id=invitation.id, reminder_day=day, sent_at=now)
+                )
+            _remind(invitation, now)
+            sent += 1
+    db.session.flush()
+    return sent

@@ -1,0 +1,165 @@
+"""Survey rules: deadlines and lateness, closing, states, and the RUS 2018 template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from coordinator.data import rus2018
+from coordinator.extensions import db
+from coordinator.models import DeadlineExtension, OptionList, Project, Question, Survey, User
+from coordinator.services.audit import record_event
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+class SurveyError(ValueError):
+    """A rule about surveys was broken; the message is fit to show."""
+
+
+def local_datetime(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A wall-clock time in Stockholm as an aware datetime (DST handled by zoneinfo)."""
+    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+def effective_deadline(survey: Survey, organisation_id: int | None) -> datetime:
+    """The survey's deadline, or a later one granted to this organisation."""
+    for extension in survey.deadline_extensions:
+        if extension.organisation_id == organisation_id:
+            return max(extension.deadline_at, survey.deadline_at)
+    return survey.deadline_at
+
+
+def is_late(survey: Survey, organisation_id: int | None, at: datetime) -> bool:
+    """Answers are late strictly after the deadline; at the deadline second they are on time."""
+    return at > effective_deadline(survey, organisation_id)
+
+
+def is_closed(survey: Survey, at: datetime) -> bool:
+    return survey.state == "closed" or (survey.closes_at is not None and at >= survey.closes_at)
+
+
+def can_answer(survey: Survey, at: datetime) -> bool:
+    return survey.state == "open" and not is_closed(survey, at)
+
+
+def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
+    if survey.state == "open":
+        return
+    if not answerable_questions(survey):
+        raise SurveyError("Enkäten behöver minst en fråga innan den kan öppnas.")
+    if survey.closes_at is not None and survey.closes_at <= now:
+        raise SurveyError("Stängningstiden har redan passerats. Ändra den först.")
+    previous = survey.state
+    survey.state = "open"
+    survey.opened_at = survey.opened_at or now
+    survey.closed_at = None
+    record_event(
+        actor, "survey.open", "survey", survey.id, survey.title, {"from": previous}, now=now
+    )
+
+
+def close_survey(survey: Survey, actor: User | None, now: datetime) -> None:
+    if survey.state != "open":
+        raise SurveyError("Bara en öppen enkät kan stängas.")
+    survey.state = "closed"
+    survey.closed_at = now
+    record_event(actor, "survey.close", "survey", survey.id, survey.title, now=now)
+
+
+def extend_deadline(
+    survey: Survey, organisation_id: int, deadline_at: datetime, actor: User, now: datetime
+) -> DeadlineExtension:
+    if deadline_at <= survey.deadline_at:
+        raise SurveyError("Den nya svarstiden måste vara senare än enkätens.")
+    extension = next(
+        (e for e in survey.deadline_extensions if e.organisation_id == organisation_id), None
+    )
+    if extension is None:
+        extension = DeadlineExtension(organisation_id=organisation_id, deadline_at=deadline_at)
+        survey.deadline_extensions.append(extension)
+    else:
+        extension.deadline_at = deadline_at
+    record_event(
+        actor,
+        "survey.extend_deadline",
+        "survey",
+        survey.id,
+        survey.title,
+        {"organisation_id": organisation_id, "deadline": deadline_at.isoformat()},
+        now=now,
+    )
+    return extension
+
+
+def answerable_questions(survey: Survey) -> list[Question]:
+    return [q for q in survey.questions if not q.is_heading]
+
+
+@dataclass
+class QuestionGroup:
+    """A top-level question, or a heading with the sub-questions under it."""
+
+    question: Question
+    children: list[Question] = field(default_factory=list)
+
+
+def question_tree(survey: Survey) -> list[QuestionGroup]:
+    groups: list[QuestionGroup] = []
+    by_id: dict[int, QuestionGroup] = {}
+    for question in survey.questions:
+        if question.parent_id is not None and question.parent_id in by_id:
+            by_id[question.parent_id].children.append(question)
+            continue
+        group = QuestionGroup(question)
+        groups.append(group)
+        by_id[question.id] = group
+    return groups
+
+
+def option_items(key: str) -> list[dict[str, str]]:
+    option_list = db.session.scalar(select(OptionList).where(OptionList.key == key))
+    if option_list is None:
+        raise SurveyError(f"Alternativlistan {key} finns inte. Kör flask seed.")
+    return [{"value": i.code, "label": f"{i.code} {i.label}"} for i in option_list.items]
+
+
+def create_survey_from_rus2018(
+    project: Project, actor: User | None, now: datetime, deadline_at: datetime | None = None
+) -> Survey:
+    """The RUS 2018 questionnaire, word for word, as a draft survey in `project`."""
+    survey = Survey(
+        project=project,
+        title=rus2018.TITLE,
+        introduction=rus2018.INTRODUCTION,
+        deadline_note=rus2018.DEADLINE_NOTE,
+        deadline_at=deadline_at or local_datetime(*rus2018.DEADLINE_LOCAL),
+        reply_to_user_id=actor.id if actor else None,
+        reminder_days=[-7, -2],
+        created_at=now,
+    )
+    db.session.add(survey)
+    by_number: dict[str, Question] = {}
+    for position, spec in enumerate(rus2018.QUESTIONS):
+        question = Question(
+            position=position,
+            number=spec["number"],
+            text=spec["text"],
+            help_text=spec["help"],
+            kind=spec["kind"],
+            required=spec["required"],
+            options=option_items(spec["option_list"]) if spec["option_list"] else [],
+            allow_other=spec["allow_other"],
+            other_label=spec["other_label"],
+            parent=by_number.get(spec["parent"]) if spec["parent"] else None,
+        )
+        survey.questions.append(question)
+        by_number[spec["number"]] = question
+    db.session.flush()
+    record_event(
+        actor, "survey.create", "survey", survey.id, survey.title, {"template": "rus2018"}, now=now
+    )
+    return survey

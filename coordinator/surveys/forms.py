@@ -1,0 +1,99 @@
+"""Forms for building surveys and choosing recipients."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from coordinator.surveys.labels import KIND_LABELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SurveyForm(FlaskForm):
+    project_title = StringField(
+        _l("Projekt"),
+        description=_l("Ett befintligt projekts namn, eller ett nytt."),
+        validators=[DataRequired(_l("Ange projektets namn")), Length(max=200)],
+    )
+    template = SelectField(
+        _l("Utgå från"),
+        choices=[
+            SelectChoice("rus2018", _l("Mallen RUS 2018 (Näringslivets arbete med miljömålen)")),
+            SelectChoice("empty", _l("En tom enkät")),
+        ],
+    )
+    title = StringField(
+        _l("Enkätens namn"),
+        description=_l("Lämna tomt för att använda mallens namn."),
+        validators=[Optional(), Length(max=300)],
+    )
+    introduction = TextAreaField(
+        _l("Inledning"),
+        description=_l("Markdown. Lämna tomt för att använda mallens text."),
+        validators=[Optional(), Length(max=20_000)],
+    )
+    deadline_date = DateField(
+        _l("Svara senast, datum"),
+        description=_l("Till exempel 2018-08-23."),
+        validators=[DataRequired(_l("Ange sista svarsdag som ÅÅÅÅ-MM-DD"))],
+    )
+    deadline_time = TimeField(
+        _l("Svara senast, klockan"),
+        description=_l("Svensk tid. Svar efter detta tas emot men markeras som sena."),
+        validators=[DataRequired(_l("Ange klockslag som TT:MM"))],
+    )
+
+
+class QuestionForm(FlaskForm):
+    number = StringField(
+        _l("Nummer"),
+        description=_l("Till exempel 1, 2 eller 2a."),
+        validators=[DataRequired(_l("Ange frågans nummer")), Length(max=10)],
+    )
+    text = TextAreaField(
+        _l("Frågan"), validators=[DataRequired(_l("Skriv frågan")), Length(max=5000)]
+    )
+    help_text = TextAreaField(_l("Hjälptext"), validators=[Optional(), Length(max=2000)])
+    kind = SelectField(
+        _l("Typ av svar"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()]
+    )
+    required = BooleanField(_l("Obligatorisk"))
+    parent_id = SelectField(_l("Delfråga under"), validators=[Optional()])
+    options = TextAreaField(
+        _l("Svarsalternativ"),
+        description=_l("Ett alternativ per rad (för val-frågor)."),
+        validators=[Optional(), Length(max=20_000)],
+    )
+    use_sni = BooleanField(_l("Använd SNI 2007-listan (avdelning A–U) som alternativ"))
+    allow_other = BooleanField(_l('Lägg till fältet "Annat, nämligen"'))
+
+
+class RecipientsForm(FlaskForm):
+    networks = MultiCheckboxField(_l("Nätverk"), coerce=int)
+    organisations = MultiCheckboxField(_l("Hela organisationer"), coerce=int)
+
+
+class ExtensionForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    deadline_date = DateField(
+        _l("Ny sista svarsdag"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))]
+    )
+    deadline_time = TimeField(
+        _l("Klockan"), validators=[DataRequired(_l("Ange klockslag som TT:MM"))]
+    )

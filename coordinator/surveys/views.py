@@ -1,0 +1,426 @@
+"""Staff pages for surveys: build, preview, invite, follow up, remind."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
+
+from coordinator.extensions import db
+from coordinator.models import Answer, Invitation, Network, Project, Question, Response, Survey
+from coordinator.models.types import utcnow
+from coordinator.permissions import current_staff, editor_required, staff_required
+from coordinator.services.audit import record_event
+from coordinator.services.followup import build_dashboard
+from coordinator.services.invitations import (
+    invitation_context,
+    invite,
+    organisations_for_picking,
+    resend_link,
+    revoke,
+    select_recipients,
+)
+from coordinator.services.reminders import pending_invitations, send_reminders
+from coordinator.services.responses import stored_answers
+from coordinator.services.surveys import (
+    STOCKHOLM,
+    SurveyError,
+    close_survey,
+    create_survey_from_rus2018,
+    extend_deadline,
+    open_survey,
+    option_items,
+    question_tree,
+)
+from coordinator.surveys.forms import ExtensionForm, QuestionForm, RecipientsForm, SurveyForm
+
+bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+
+
+def _survey(survey_id: int) -> Survey:
+    return db.session.get(Survey, survey_id) or abort(404)
+
+
+def _local(date_value: Any, time_value: Any) -> datetime:
+    return datetime.combine(date_value, time_value, tzinfo=STOCKHOLM)
+
+
+def _slug(text: str) -> str:
+    table = str.maketrans("åäöéü", "aaoeu")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
+    return slug[:60] or "projekt"
+
+
+def _project(title: str) -> Project:
+    project = db.session.scalar(
+        select(Project).where(func.lower(Project.title) == title.strip().lower())
+    )
+    if project is None:
+        slug, n = _slug(title), 1
+        while db.session.scalar(select(Project.id).where(Project.slug == slug)):
+            n += 1
+            slug = f"{_slug(title)}-{n}"
+        project = Project(title=title.strip(), slug=slug)
+        db.session.add(project)
+    return project
+
+
+@bp.get("")
+@staff_required
+def list_surveys() -> str:
+    surveys = db.session.scalars(select(Survey).order_by(Survey.created_at.desc()))
+    return render_template("surveys/list.html", surveys=surveys)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new_survey() -> str | WerkzeugResponse:
+    form = SurveyForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        actor = current_staff()
+        project = _project(form.project_title.data or "")
+        deadline = _local(form.deadline_date.data, form.deadline_time.data)
+        if form.template.data == "rus2018":
+            survey = create_survey_from_rus2018(project, actor, now, deadline_at=deadline)
+        else:
+            survey = Survey(
+                project=project,
+                title=form.title.data or _("Ny enkät"),
+                deadline_at=deadline,
+                reply_to_user_id=actor.id,
+                created_at=now,
+            )
+            db.session.add(survey)
+            db.session.flush()
+            record_event(actor, "survey.create", "survey", survey.id, survey.title, now=now)
+        if form.title.data:
+            survey.title = form.title.data
+        if form.introduction.data:
+            survey.introduction = form.introduction.data
+        db.session.commit()
+        flash(_("Enkäten är skapad som utkast."), "success")
+        return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+    return render_template("surveys/new.html", form=form)
+
+
+@bp.get("/<int:survey_id>")
+@staff_required
+def show_survey(survey_id: int) -> str:
+    survey = _survey(survey_id)
+    answered = db.session.scalar(
+        select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+    )
+    return render_template(
+        "surveys/show.html",
+        survey=survey,
+        groups=question_tree(survey),
+        has_answers=bool(answered),
+        extension_form=_extension_form(survey),
+    )
+
+
+def _extension_form(survey: Survey) -> ExtensionForm:
+    form = ExtensionForm()
+    form.organisation_id.choices = [
+        SelectChoice(o.id, o.display_name) for o in organisations_for_picking()
+    ]
+    return form
+
+
+@bp.post("/<int:survey_id>/state")
+@editor_required
+def change_state(survey_id: int) -> WerkzeugResponse:
+    survey = _survey(survey_id)
+    action = request.form.get("action")
+    try:
+        if action == "open":
+            open_survey(survey, current_staff(), utcnow())
+            flash(_("Enkäten är öppen för svar."), "success")
+        elif action == "close":
+            close_survey(survey, current_staff(), utcnow())
+            flash(_("Enkäten är stängd."), "success")
+        else:
+            abort(400)
+    except SurveyError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+
+
+@bp.post("/<int:survey_id>/deadline-extensions")
+@editor_required
+def extend(survey_id: int) -> str | WerkzeugResponse:
+    survey = _survey(survey_id)
+    form = _extension_form(survey)
+    if form.validate_on_submit():
+        try:
+            extend_deadline(
+                survey,
+                form.organisation_id.data,
+                _local(form.deadline_date.data, form.deadline_time.data),
+                current_staff(),
+                utcnow(),
+            )
+        except SurveyError as exc:
+            form.deadline_date.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Svarstiden är förlängd för organisationen."), "success")
+            return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+    return render_template(
+        "surveys/show.html",
+        survey=survey,
+        groups=question_tree(survey),
+        has_answers=True,
+        extension_form=form,
+        form=form,
+    ), 400  # type: ignore[return-value]
+
+
+def _question_form(survey: Survey, question: Question | None = None) -> QuestionForm:
+    form = QuestionForm(obj=question)
+    form.parent_id.choices = [SelectChoice("", _("Ingen (egen fråga)"))] + [
+        SelectChoice(str(q.id), f"{q.number}. {q.text[:60]}")
+        for q in survey.questions
+        if q.is_heading
+    ]
+    return form
+
+
+@bp.route("/<int:survey_id>/questions/new", methods=["GET", "POST"])
+@editor_required
+def new_question(survey_id: int) -> str | WerkzeugResponse:
+    survey = _survey(survey_id)
+    if survey.state != "draft":
+        flash(_("Frågor kan bara läggas till medan enkäten är ett utkast."), "error")
+        return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+    form = _question_form(survey)
+    if form.validate_on_submit():
+        options = []
+        if form.use_sni.data:
+            options = option_items("sni2007")
+        else:
+            options = [
+                {"value": line.strip(), "label": line.strip()}
+                for line in (form.options.data or "").splitlines()
+                if line.strip()
+            ]
+        if form.kind.data in ("single_choice", "multiple_choice") and not options:
+            form.options.errors.append(_("Ange minst ett svarsalternativ, ett per rad"))
+        else:
+            question = Question(
+                number=(form.number.data or "").strip(),
+                text=(form.text.data or "").strip(),
+                help_text=form.help_text.data or "",
+                kind=form.kind.data or "long_text",
+                required=bool(form.required.data),
+                options=options,
+                allow_other=bool(form.allow_other.data),
+                other_label=_("Annat, nämligen") if form.allow_other.data else "",
+                parent_id=int(form.parent_id.data) if form.parent_id.data else None,
+                position=max((q.position for q in survey.questions), default=-1) + 1,
+            )
+            survey.questions.append(question)
+            db.session.flush()
+            record_event(current_staff(), "question.create", "survey", survey.id, question.number)
+            db.session.commit()
+            flash(_("Frågan är tillagd."), "success")
+            return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+    return render_template("surveys/question_form.html", form=form, survey=survey)
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
+@editor_required
+def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
+    survey = _survey(survey_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.survey_id != survey.id:
+        abort(404)
+    has_answers = db.session.scalar(
+        select(func.count()).select_from(Answer).where(Answer.question_id == question.id)
+    )
+    if survey.state != "draft" or has_answers:
+        flash(_("Frågan har svar eller enkäten är öppnad, så den kan inte tas bort."), "error")
+    else:
+        record_event(current_staff(), "question.delete", "survey", survey.id, question.number)
+        db.session.delete(question)
+        db.session.commit()
+        flash(_("Frågan är borttagen."), "success")
+    return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/move")
+@editor_required
+def move_question(survey_id: int, question_id: int) -> WerkzeugResponse:
+    survey = _survey(survey_id)
+    questions = list(survey.questions)
+    index = next((i for i, q in enumerate(questions) if q.id == question_id), None)
+    if index is None:
+        abort(404)
+    other = index - 1 if request.form.get("direction") == "up" else index + 1
+    if survey.state == "draft" and 0 <= other < len(questions):
+        questions[index].position, questions[other].position = other, index
+        for position, question in enumerate(questions):
+            if position not in (index, other):
+                question.position = position
+        db.session.commit()
+    return redirect(url_for("surveys.show_survey", survey_id=survey.id, _anchor=f"q{question_id}"))
+
+
+@bp.get("/<int:survey_id>/preview")
+@staff_required
+def preview(survey_id: int) -> str:
+    survey = _survey(survey_id)
+    return render_template(
+        "surveys/preview.html",
+        survey=survey,
+        groups=question_tree(survey),
+        answers={},
+        errors={},
+        deadline=survey.deadline_at,
+        readonly=False,
+        invitation=None,
+    )
+
+
+@bp.route("/<int:survey_id>/recipients", methods=["GET", "POST"])
+@editor_required
+def recipients(survey_id: int) -> str | WerkzeugResponse:
+    survey = _survey(survey_id)
+    form = RecipientsForm()
+    form.networks.choices = [
+        SelectChoice(n.id, f"{n.name} ({len(n.members)})")
+        for n in db.session.scalars(select(Network).order_by(Network.name))
+    ]
+    form.organisations.choices = [
+        SelectChoice(o.id, o.display_name) for o in organisations_for_picking()
+    ]
+    selection = None
+    preview_mail = None
+    if form.validate_on_submit():
+        selection = select_recipients(
+            survey,
+            network_ids=form.networks.data or [],
+            organisation_ids=form.organisations.data or [],
+        )
+        if request.form.get("action") == "send":
+            if survey.state == "draft":
+                flash(_("Öppna enkäten innan du skickar inbjudningar."), "error")
+            elif not selection.contacts:
+                flash(_("Det finns ingen ny mottagare att bjuda in."), "error")
+            else:
+                sent = invite(survey, selection.contacts, current_staff(), utcnow())
+                db.session.commit()
+                flash(
+                    _("%(n)s inbjudningar ligger i utkorgen och skickas nu.", n=len(sent)),
+                    "success",
+                )
+                return redirect(url_for("surveys.dashboard", survey_id=survey.id))
+        if selection.contacts:
+            preview_mail = _preview_invitation(survey, selection.contacts[0])
+    invited = db.session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.survey_id == survey.id)
+    )
+    return render_template(
+        "surveys/recipients.html",
+        survey=survey,
+        form=form,
+        selection=selection,
+        preview_mail=preview_mail,
+        invited=invited,
+    )
+
+
+def _preview_invitation(survey: Survey, contact: Any) -> str:
+    invitation = Invitation(survey=survey, contact=contact, organisation=contact.organisation)
+    context = invitation_context(invitation, "EXEMPEL-LÄNK")
+    db.session.expunge(invitation)
+    return render_template(
+        "emails/survey_invitation.txt", product_name="Coordinator", unsubscribe_url="…", **context
+    )
+
+
+@bp.get("/<int:survey_id>/dashboard")
+@staff_required
+def dashboard(survey_id: int) -> str:
+    survey = _survey(survey_id)
+    board = build_dashboard(survey)
+    status = request.args.get("status", "")
+    rows = [r for r in board.rows if not status or r.status == status]
+    return render_template(
+        "surveys/dashboard.html",
+        survey=survey,
+        dashboard=board,
+        rows=rows,
+        status=status,
+        pending=len(pending_invitations(survey)),
+    )
+
+
+@bp.post("/<int:survey_id>/remind")
+@editor_required
+def remind(survey_id: int) -> WerkzeugResponse:
+    survey = _survey(survey_id)
+    sent = send_reminders(survey, pending_invitations(survey), current_staff(), utcnow())
+    db.session.commit()
+    flash(_("%(n)s påminnelser ligger i utkorgen.", n=sent), "success")
+    return redirect(url_for("surveys.dashboard", survey_id=survey.id))
+
+
+@bp.get("/<int:survey_id>/organisations/<int:organisation_id>")
+@staff_required
+def organisation_responses(survey_id: int, organisation_id: int) -> str:
+    survey = _survey(survey_id)
+    responses = list(
+        db.session.scalars(
+            select(Response)
+            .where(Response.survey_id == survey.id, Response.organisation_id == organisation_id)
+            .order_by(Response.id)
+        )
+    )
+    invitations = list(
+        db.session.scalars(
+            select(Invitation).where(
+                Invitation.survey_id == survey.id, Invitation.organisation_id == organisation_id
+            )
+        )
+    )
+    return render_template(
+        "surveys/organisation.html",
+        survey=survey,
+        responses=responses,
+        invitations=invitations,
+        answers={r.id: stored_answers(r) for r in responses},
+        questions=[q for q in survey.questions if not q.is_heading],
+    )
+
+
+@bp.post("/<int:survey_id>/invitations/<int:invitation_id>/<any(resend, revoke):action>")
+@editor_required
+def change_invitation(survey_id: int, invitation_id: int, action: str) -> WerkzeugResponse:
+    survey = _survey(survey_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.survey_id != survey.id:
+        abort(404)
+    if action == "resend":
+        resend_link(invitation, current_staff(), utcnow())
+        flash(_("En ny länk skickas; den gamla slutar fungera."), "success")
+    else:
+        revoke(invitation, current_staff(), utcnow())
+        flash(_("Inbjudan är återkallad; länken fungerar inte längre."), "success")
+    db.session.commit()
+    return redirect(
+        url_for(
+            "surveys.organisation_responses",
+            survey_id=survey.id,
+            organisation_id=invitation.organisation_id,
+        )
+    )

@@ -1,0 +1,149 @@
+"""Saving, submitting, versions and the token rules, without HTTP."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coordinator.extensions import db
+from coordinator.models import Response
+from coordinator.services.invitations import find_invitation_by_token, resend_link, revoke
+from coordinator.services.responses import (
+    AnswerInput,
+    ClosedError,
+    get_or_create_response,
+    save_answers,
+    set_coordinated,
+    stored_answers,
+    submit_response,
+)
+from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
+
+DEADLINE = datetime(2018, 8, 23, 21, 59, tzinfo=UTC)
+BEFORE = DEADLINE - timedelta(days=1)
+
+
+def _questions(survey):
+    return {q.number: q for q in survey.questions}
+
+
+def _full_answers(survey):
+    q = _questions(survey)
+    return {
+        q["1"].id: AnswerInput(choice="yes", text="Vi har ett klimatråd."),
+        q["2a"].id: AnswerInput(text="- Energikartläggning\n- Klimatklivet"),
+        q["3"].id: AnswerInput(options=["C", "X"], other="Besöksnäring"),
+    }
+
+
+def test_token_lookup(app):
+    survey = make_survey()
+    invitation, token = make_invitation(survey)
+    other_survey = make_survey()
+    other, other_token = make_invitation(other_survey)
+    assert find_invitation_by_token(token) is invitation
+    assert find_invitation_by_token(other_token) is other
+    assert find_invitation_by_token(token + "x") is None
+    assert find_invitation_by_token("") is None
+    assert token not in invitation.token_hash
+    revoke(invitation, make_user(), BEFORE)
+    assert find_invitation_by_token(token) is None
+    draft = make_survey(state="draft")
+    _, draft_token = make_invitation(draft)
+    assert find_invitation_by_token(draft_token) is None
+
+
+def test_resending_a_link_makes_the_old_one_stop_working(app):
+    invitation, token = make_invitation(make_survey())
+    resend_link(invitation, make_user(), BEFORE)
+    assert find_invitation_by_token(token) is None
+
+
+def test_draft_then_submit_on_time_and_change_after_deadline_is_late(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    invitation, _ = make_invitation(survey)
+    response = get_or_create_response(invitation, BEFORE)
+    partial = {_questions(survey)["1"].id: AnswerInput(choice="no")}
+    assert save_answers(response, partial, response.version, BEFORE).saved
+    assert response.state == "draft"
+    missing = submit_response(response, BEFORE)
+    assert set(missing) == {f"q{_questions(survey)['2a'].id}_text"}
+    save_answers(response, _full_answers(survey), response.version, BEFORE)
+    assert submit_response(response, DEADLINE) == {}  # at the deadline second: on time
+    assert response.submitted and not response.late
+    assert stored_answers(response)[_questions(survey)["3"].id].options == [
+        "C"
+    ]  # unknown X dropped
+    after = DEADLINE + timedelta(minutes=1)
+    save_answers(
+        response, {_questions(survey)["4"].id: AnswerInput(text="Tillägg")}, response.version, after
+    )
+    assert (
+        response.late and response.first_submitted_at == DEADLINE and response.submitted_at == after
+    )
+
+
+def test_double_submit_gives_one_response(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    invitation, _ = make_invitation(survey)
+    first = get_or_create_response(invitation, BEFORE)
+    second = get_or_create_response(invitation, BEFORE)
+    assert first is second
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_an_older_version_never_overwrites(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    invitation, _ = make_invitation(survey)
+    response = get_or_create_response(invitation, BEFORE)
+    db.session.commit()
+    opened_version = response.version
+    q1 = _questions(survey)["1"].id
+    assert save_answers(
+        response, {q1: AnswerInput(choice="yes", text="Flik ett")}, opened_version, BEFORE
+    ).saved
+    db.session.commit()
+    result = save_answers(
+        response, {q1: AnswerInput(choice="no", text="Flik två")}, opened_version, BEFORE
+    )
+    assert not result.saved
+    assert result.conflict[q1].text == "Flik ett"
+    db.session.rollback()
+    assert stored_answers(response)[q1].text == "Flik ett"
+
+
+def test_closed_survey_refuses_saves_and_submits(app):
+    survey = make_survey(deadline_at=DEADLINE, closes_at=DEADLINE + timedelta(days=7))
+    invitation, _ = make_invitation(survey)
+    response = get_or_create_response(invitation, BEFORE)
+    closed = DEADLINE + timedelta(days=7)
+    with pytest.raises(ClosedError):
+        save_answers(response, _full_answers(survey), response.version, closed)
+    with pytest.raises(ClosedError):
+        submit_response(response, closed)
+
+
+def test_over_long_text_is_refused_but_the_rest_is_saved(app):
+    survey = make_survey()
+    invitation, _ = make_invitation(survey)
+    response = get_or_create_response(invitation, BEFORE)
+    q = _questions(survey)
+    answers = {
+        q["1"].id: AnswerInput(choice="yes", text="x" * 20_001),
+        q["2a"].id: AnswerInput(text="kort"),
+    }
+    result = save_answers(response, answers, response.version, BEFORE)
+    assert result.saved and list(result.errors) == [f"q{q['1'].id}_text"]
+    stored = stored_answers(response)
+    assert q["1"].id not in stored and stored[q["2a"].id].text == "kort"
+
+
+def test_only_one_coordinated_answer_per_board(app):
+    survey = make_survey()
+    org = make_organisation("Länsstyrelsen Skåne", "12")
+    a = get_or_create_response(make_invitation(survey, make_contact(org))[0], BEFORE)
+    b = get_or_create_response(make_invitation(survey, make_contact(org))[0], BEFORE)
+    set_coordinated(a, True, None, BEFORE)
+    set_coordinated(b, True, None, BEFORE)
+    db.session.flush()
+    assert (a.is_coordinated, b.is_coordinated) == (False, True)

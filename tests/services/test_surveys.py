@@ -1,0 +1,107 @@
+"""Deadlines, lateness, closing and states; the RUS 2018 template word for word."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from coordinator.extensions import db
+from coordinator.models import DeadlineExtension
+from coordinator.services.seed import seed_reference_data
+from coordinator.services.surveys import (
+    SurveyError,
+    can_answer,
+    close_survey,
+    create_survey_from_rus2018,
+    effective_deadline,
+    extend_deadline,
+    is_closed,
+    is_late,
+    local_datetime,
+    open_survey,
+    question_tree,
+)
+from tests.factories import make_organisation, make_project, make_survey, make_user
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed_rus2018.txt"
+
+
+def test_late_only_strictly_after_the_deadline_second(app):
+    deadline = local_datetime(2018, 8, 23, 23, 59)
+    survey = make_survey(deadline_at=deadline)
+    org = make_organisation()
+    assert not is_late(survey, org.id, deadline - timedelta(seconds=1))
+    assert not is_late(survey, org.id, deadline)
+    assert is_late(survey, org.id, deadline + timedelta(seconds=1))
+
+
+def test_deadline_across_the_daylight_saving_change(app):
+    # 28 October 2018, 02:30 happens twice in Stockholm; zoneinfo takes the first (CEST).
+    deadline = local_datetime(2018, 10, 28, 2, 30)
+    assert deadline.astimezone(UTC) == datetime(2018, 10, 28, 0, 30, tzinfo=UTC)
+    survey = make_survey(deadline_at=deadline)
+    db.session.commit()
+    db.session.expire_all()
+    assert survey.deadline_at == datetime(2018, 10, 28, 0, 30, tzinfo=UTC)
+    one_hour_later_in_utc = datetime(2018, 10, 28, 1, 30, tzinfo=UTC)  # 02:30 CET, the second one
+    assert is_late(survey, None, one_hour_later_in_utc)
+    spring = local_datetime(2019, 3, 31, 12, 0)
+    assert spring.astimezone(UTC).hour == 10  # CEST after the spring change
+
+
+def test_extension_for_one_organisation(app):
+    survey = make_survey(deadline_at=datetime(2018, 8, 23, 21, 59, tzinfo=UTC))
+    skane, dalarna = make_organisation("Skåne", "12"), make_organisation("Dalarna", "20")
+    later = datetime(2018, 8, 27, 21, 59, tzinfo=UTC)
+    extend_deadline(survey, skane.id, later, make_user(), now=later)
+    at = datetime(2018, 8, 25, 10, 0, tzinfo=UTC)
+    assert effective_deadline(survey, skane.id) == later
+    assert not is_late(survey, skane.id, at)
+    assert is_late(survey, dalarna.id, at)
+    with pytest.raises(SurveyError):
+        extend_deadline(
+            survey, skane.id, survey.deadline_at - timedelta(days=1), make_user(), now=at
+        )
+    assert len(survey.deadline_extensions) == 1 and isinstance(
+        survey.deadline_extensions[0], DeadlineExtension
+    )
+
+
+def test_closing_time_and_states(app):
+    now = datetime(2018, 8, 1, tzinfo=UTC)
+    survey = make_survey(state="draft", closes_at=now + timedelta(days=30))
+    assert not can_answer(survey, now)
+    open_survey(survey, None, now)
+    assert can_answer(survey, now)
+    assert is_closed(survey, now + timedelta(days=30)) and not can_answer(
+        survey, now + timedelta(days=30)
+    )
+    close_survey(survey, None, now)
+    assert survey.state == "closed" and not can_answer(survey, now)
+    open_survey(survey, None, now)  # back to open
+    assert survey.state == "open"
+    empty = make_survey(state="draft", questions=[])
+    with pytest.raises(SurveyError):
+        open_survey(empty, None, now)
+
+
+def test_rus2018_template_is_the_seed_word_for_word(app):
+    seed_reference_data()
+    survey = create_survey_from_rus2018(make_project(), None, now=datetime.now(UTC))
+    text = SEED.read_text(encoding="utf-8")
+    assert survey.introduction in text
+    assert survey.deadline_note in text
+    numbers = [q.number for q in survey.questions]
+    assert numbers == ["1", "2", "2a", "2b", "2c", "2d", "3", "4"]
+    for question in survey.questions:
+        assert question.text in text, question.number
+    kinds = {q.number: q.kind for q in survey.questions}
+    assert kinds["1"] == kinds["2a"] == kinds["2b"] == "yes_no_comment"
+    assert kinds["2d"] == "multiple_choice"
+    sectors = {q.number: q for q in survey.questions}["2d"]
+    assert [o["value"] for o in sectors.options][:3] == ["A", "B", "C"] and sectors.allow_other
+    assert not {q.number: q for q in survey.questions}["4"].required
+    groups = question_tree(survey)
+    assert [g.question.number for g in groups] == ["1", "2", "3", "4"]
+    assert [c.number for c in groups[1].children] == ["2a", "2b", "2c", "2d"]
+    assert survey.deadline_at == local_datetime(2018, 8, 23, 23, 59)
