@@ -138,9 +138,14 @@ def save(token: str) -> Any:
         return _render_form(invitation, token, posted, status=400, notice=notice)
     now = utcnow()
     try:
+        existed = response_for(invitation) is not None
         response = get_or_create_response(invitation, now)
-        version = request.form.get("version", type=int)
-        result = save_answers(response, posted, expected_version=version or None, now=now)
+        # The form carries the version it showed (0 before any save); a response saved
+        # elsewhere since then is a conflict, never overwritten.
+        version = request.form.get("version", default=0, type=int)
+        result = save_answers(
+            response, posted, expected_version=version if existed else None, now=now
+        )
     except ClosedError:
         db.session.rollback()
         if autosave:

@@ -97,12 +97,23 @@ def invitation_token(nonce: str) -> str:
 
 
 def invitation_context(invitation: Invitation, token: str) -> dict[str, object]:
-    survey = invitation.survey
+    return mail_context(
+        invitation.survey,
+        invitation.contact,
+        invitation.organisation,
+        absolute_url("respond.show_form", token=token),
+    )
+
+
+def mail_context(
+    survey: Survey, contact: Contact | None, organisation: Organisation, url: str
+) -> dict[str, object]:
+    """What the invitation and reminder templates show."""
     return {
         "survey": survey,
-        "contact": invitation.contact,
-        "organisation": invitation.organisation,
-        "url": absolute_url("respond.show_form", token=token),
+        "contact": contact,
+        "organisation": organisation,
+        "url": url,
         "reply_to": survey.reply_to_user,
     }
 

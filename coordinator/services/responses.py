@@ -184,6 +184,8 @@ def save_answers(
             continue  # the over-long text stays in the form; the stored answer is unchanged
         answer = existing.get(question.id)
         if answer is None:
+            if given.empty:
+                continue
             answer = Answer(question_id=question.id)
             response.answers.append(answer)
         answer.choice = given.choice or None

@@ -19,8 +19,8 @@ from coordinator.permissions import current_staff, editor_required, staff_requir
 from coordinator.services.audit import record_event
 from coordinator.services.followup import build_dashboard
 from coordinator.services.invitations import (
-    invitation_context,
     invite,
+    mail_context,
     organisations_for_picking,
     resend_link,
     revoke,
@@ -340,9 +340,7 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
 
 
 def _preview_invitation(survey: Survey, contact: Any) -> str:
-    invitation = Invitation(survey=survey, contact=contact, organisation=contact.organisation)
-    context = invitation_context(invitation, "EXEMPEL-LÄNK")
-    db.session.expunge(invitation)
+    context = mail_context(survey, contact, contact.organisation, "EXEMPEL-LÄNK")
     return render_template(
         "emails/survey_invitation.txt", product_name="Coordinator", unsubscribe_url="…", **context
     )

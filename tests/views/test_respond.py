@@ -1,0 +1,185 @@
+"""The respondent's pages through the test client."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from coordinator.extensions import db
+from coordinator.models import Invitation, OutboxMessage, Response
+from tests.factories import make_invitation, make_survey
+from tests.support import csrf_token
+
+FUTURE = datetime.now(UTC) + timedelta(days=30)
+
+
+def _arrange(**kwargs):
+    survey = make_survey(deadline_at=FUTURE, **kwargs)
+    invitation, token = make_invitation(survey)
+    db.session.commit()
+    q = {q.number: q for q in survey.questions}
+    return survey, invitation, token, q
+
+
+def _version(client_request, token):
+    return client_request.get(f"/r/{token}").find("input", attrs={"name": "version"})["value"]
+
+
+def _post(client_request, token, data, status=302, action="save"):
+    return client_request.post(f"/r/{token}", {"action": action, **data}, status=status)
+
+
+def test_opening_the_link_changes_nothing_and_is_private(app, client_request):
+    survey, invitation, token, _ = _arrange()
+    response = client_request.client.get(f"/r/{token}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    body = response.get_data(as_text=True)
+    assert survey.title in body and "Svara senast" in body
+    db.session.expire_all()
+    assert invitation.opened_at is None
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_wrong_or_other_tokens_reach_nothing(app, client_request):
+    _arrange()
+    page = client_request.get("/r/not-a-real-token-" + "x" * 30, status=404)
+    assert "Enkät om näringslivet" not in page.get_text()
+
+
+def test_fieldsets_and_legends_for_every_question(app, client_request):
+    survey, _, token, q = _arrange()
+    page = client_request.get(f"/r/{token}")
+    legends = [legend.get_text(" ", strip=True) for legend in page.select("fieldset legend")]
+    assert legends[0].startswith("1. Har ni strategier?")
+    assert (
+        page.find("label", attrs={"for": f"q{q['1'].id}_text"}).get_text()
+        == "Beskriv/kommentera kort"
+    )
+    assert page.find("h2", id=f"heading-{q['2'].id}")
+
+
+def test_draft_save_then_review_lists_missing_answers(app, client_request):
+    survey, invitation, token, q = _arrange()
+    assert (
+        _post(client_request, token, {"version": 0, f"q{q['1'].id}_choice": "yes"}) == f"/r/{token}"
+    )
+    version = _version(client_request, token)
+    page = _post(
+        client_request,
+        token,
+        {"version": version, f"q{q['1'].id}_text": "Vi har ett klimatråd"},
+        status=400,
+        action="review",
+    )
+    links = [a["href"] for a in page.select(".error-summary a")]
+    assert f"#q{q['2a'].id}_text" in links
+    assert page.find("textarea", id=f"q{q['1'].id}_text").get_text() == "Vi har ett klimatråd"
+    assert page.title.get_text().startswith("Fel: ")
+
+
+def test_expired_csrf_token_shows_everything_that_was_posted(app, client):
+    _, _, token, q = _arrange()
+    text = "Ett långt svar som inte får försvinna."
+    response = client.post(
+        f"/r/{token}", data={"csrf_token": "expired", "action": "save", f"q{q['2a'].id}_text": text}
+    )
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert text in body and "tryck på Spara utkast igen" in body
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_over_long_answer_is_kept_in_the_field(app, client_request):
+    _, _, token, q = _arrange()
+    long_text = "å" * 20_001
+    page = _post(
+        client_request,
+        token,
+        {"version": 0, f"q{q['2a'].id}_text": long_text, f"q{q['4'].id}_text": "sparas"},
+        status=400,
+    )
+    assert page.find("textarea", id=f"q{q['2a'].id}_text").get_text() == long_text
+    assert "20001 tecken" in page.get_text()
+    response = db.session.scalar(select(Response))
+    assert [a.text for a in response.answers] == ["sparas"]
+
+
+def test_submit_flow_with_receipt_and_coordinated_answer(app, client_request):
+    survey, invitation, token, q = _arrange()
+    data = {
+        "version": 0,
+        f"q{q['1'].id}_choice": "yes",
+        f"q{q['1'].id}_text": "Ja, klimatråd",
+        f"q{q['2a'].id}_text": "- Industrisamtal",
+        f"q{q['3'].id}_options": ["C", "F"],
+    }
+    assert _post(client_request, token, data, action="review") == f"/r/{token}/check"
+    page = client_request.get(f"/r/{token}/check")
+    assert "C Tillverkning; F Byggverksamhet" in page.get_text()
+    assert client_request.post(f"/r/{token}/submit", {"coordinated": "y"}) == f"/r/{token}/done"
+    assert client_request.post(f"/r/{token}/submit", {"coordinated": "y"}) == f"/r/{token}/done"
+    responses = list(db.session.scalars(select(Response)))
+    assert len(responses) == 1 and responses[0].submitted and responses[0].is_coordinated
+    receipts = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.cause_type == "receipt")
+    ).all()
+    assert receipts and "Industrisamtal" in receipts[0].text_body
+    assert "Tack för ditt svar" in client_request.get(f"/r/{token}/done").get_text()
+
+
+def test_two_tabs_conflict_shows_both_versions(app, client_request):
+    _, _, token, q = _arrange()
+    field = f"q{q['2a'].id}_text"
+    _post(client_request, token, {"version": 0, field: "Tom från början"})
+    opened = _version(client_request, token)  # both tabs open now
+    _post(client_request, token, {"version": opened, field: "Från flik ett"})
+    page = _post(client_request, token, {"version": opened, field: "Från flik två"}, status=409)
+    text = page.get_text()
+    assert "Från flik ett" in text and "Från flik två" in text
+    response = db.session.scalar(select(Response))
+    assert response.answers[0].text == "Från flik ett"
+    version = page.find("input", attrs={"name": "version"})["value"]
+    assert (
+        _post(client_request, token, {"version": version, field: "Från flik två"}) == f"/r/{token}"
+    )
+    db.session.expire_all()
+    assert response.answers[0].text == "Från flik två"
+
+
+def test_autosave_returns_the_new_version(app, client):
+    _, _, token, q = _arrange()
+    response = client.post(
+        f"/r/{token}",
+        data={
+            "csrf_token": csrf_token(client, app),
+            "action": "autosave",
+            "version": "0",
+            f"q{q['4'].id}_text": "autosparat",
+        },
+    )
+    assert response.status_code == 200 and response.json["saved"] and response.json["version"] >= 1
+    stale = client.post(
+        f"/r/{token}",
+        data={
+            "csrf_token": csrf_token(client, app),
+            "action": "autosave",
+            "version": "0",
+            f"q{q['4'].id}_text": "gammal flik",
+        },
+    )
+    assert stale.status_code == 409 and stale.json["reason"] == "conflict"
+
+
+def test_closed_survey_is_read_only(app, client_request):
+    survey, invitation, token, q = _arrange()
+    survey.state = "closed"
+    db.session.commit()
+    page = client_request.get(f"/r/{token}")
+    assert "Enkäten är stängd" in page.get_text()
+    assert page.find("textarea")["readonly"] is not None
+    page = _post(
+        client_request, token, {"version": 0, f"q{q['4'].id}_text": "för sent"}, status=409
+    )
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    assert isinstance(invitation, Invitation)

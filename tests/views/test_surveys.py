@@ -1,0 +1,98 @@
+"""Staff survey pages through the test client."""
+
+from sqlalchemy import func, select
+
+from coordinator.extensions import db
+from coordinator.models import Invitation, OutboxMessage, Survey
+from coordinator.services.seed import seed_reference_data
+from tests.factories import make_contact, make_network, make_organisation, make_survey, make_user
+from tests.support import login
+
+
+def test_viewer_reads_but_cannot_build(app, client_request):
+    survey = make_survey()
+    login(client_request.client, make_user("viewer"))
+    assert survey.title in client_request.get("/surveys").get_text()
+    client_request.get(f"/surveys/{survey.id}/dashboard")
+    client_request.get("/surveys/new", status=403)
+    client_request.post(f"/surveys/{survey.id}/state", {"action": "close"}, status=403)
+
+
+def test_build_from_the_rus_template_open_and_invite_a_network(app, client_request):
+    seed_reference_data()
+    skane = make_organisation("Skogsstyrelsen")
+    members = [make_contact(skane, email=f"m{i}@example.org") for i in range(3)]
+    opted_out = make_contact(skane, email="ut@example.org")
+    opted_out.opted_out_at = opted_out.created_at
+    network = make_network("Testnätverk", members + [opted_out])
+    other = make_network("Andra", members[:1])
+    login(client_request.client, make_user("coordinator"))
+    page = client_request.post(
+        "/surveys/new",
+        {
+            "project_title": "Näringsliv och miljömål",
+            "template": "rus2018",
+            "deadline_date": "2018-08-23",
+            "deadline_time": "23:59",
+        },
+    )
+    survey = db.session.scalar(select(Survey))
+    assert page == f"/surveys/{survey.id}" and len(survey.questions) == 8
+    preview = client_request.get(f"/surveys/{survey.id}/preview")
+    assert "Den 29 augusti kommer projektgruppen" in preview.get_text()
+    assert len(preview.select("fieldset")) == 7
+    assert (
+        client_request.post(f"/surveys/{survey.id}/state", {"action": "open"})
+        == f"/surveys/{survey.id}"
+    )
+    assert survey.state == "open"
+    page = client_request.post(
+        f"/surveys/{survey.id}/recipients",
+        {"networks": [network.id, other.id], "action": "preview"},
+        status=200,
+    )
+    text = page.get_text()
+    assert "3 nya mottagare" in text and "1 dubbletter" in text and opted_out.name in text
+    assert "EXEMPEL-LÄNK" in text
+    assert (
+        client_request.post(
+            f"/surveys/{survey.id}/recipients", {"networks": [network.id], "action": "send"}
+        )
+        == f"/surveys/{survey.id}/dashboard"
+    )
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
+    messages = list(db.session.scalars(select(OutboxMessage)))
+    assert len(messages) == 3 and all("/r/" in m.text_body for m in messages)
+    dashboard = client_request.get(f"/surveys/{survey.id}/dashboard")
+    assert "0 av 21 länsstyrelser har svarat" in dashboard.get_text()
+
+
+def test_question_added_moved_and_deleted_while_draft(app, client_request):
+    survey = make_survey(state="draft", questions=[])
+    login(client_request.client, make_user("coordinator"))
+    page = client_request.post(
+        f"/surveys/{survey.id}/questions/new",
+        {"number": "1", "text": "", "kind": "single_choice"},
+        status=200,
+    )
+    assert {a["href"] for a in page.select(".error-summary a")} >= {"#text"}
+    for number in ("1", "2"):
+        client_request.post(
+            f"/surveys/{survey.id}/questions/new",
+            {
+                "number": number,
+                "text": f"Fråga {number}",
+                "kind": "single_choice",
+                "options": "Ja\nNej\nVet inte",
+                "required": "y",
+            },
+        )
+    assert [q.number for q in survey.questions] == ["1", "2"]
+    second = survey.questions[1]
+    client_request.post(f"/surveys/{survey.id}/questions/{second.id}/move", {"direction": "up"})
+    db.session.expire_all()
+    assert [q.number for q in survey.questions] == ["2", "1"]
+    client_request.post(f"/surveys/{survey.id}/questions/{second.id}/delete")
+    db.session.expire_all()
+    assert [q.number for q in survey.questions] == ["1"]
+    assert [o["label"] for o in survey.questions[0].options] == ["Ja", "Nej", "Vet inte"]
