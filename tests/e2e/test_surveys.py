@@ -1,0 +1,201 @@
+"""A survey from the RUS template to the dashboard, in Chromium with axe on every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from coordinator.extensions import db
+from coordinator.models.types import utcnow
+from coordinator.services.mail_sender import send_due_messages
+from coordinator.services.seed import seed_reference_data
+from tests.e2e.axe import assert_accessible
+from tests.factories import (
+    PASSWORD,
+    make_contact,
+    make_invitation,
+    make_network,
+    make_organisation,
+    make_survey,
+    make_user,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def log_in(page, email):
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.locator("header")).to_contain_text("Utkorg")
+
+
+def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, live_server):
+    seed_reference_data()
+    db.session.commit()
+    from sqlalchemy import select
+
+    from coordinator.models import Organisation
+
+    skane = db.session.scalar(select(Organisation).where(Organisation.county_code == "12"))
+    karin = make_contact(skane, name="Karin Berg", email="karin.berg@example.org")
+    make_network("Miljömålssamordnare test", [karin])
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()
+
+    log_in(page, "pia@example.org")
+    page.get_by_role("link", name="Enkäter").click()
+    assert_accessible(page, "survey list")
+    page.get_by_role("link", name="Ny enkät").click()
+    page.get_by_role("button", name="Skapa utkast").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page, "new survey with errors")
+    page.get_by_label("Projekt").fill("Näringsliv och miljömål")
+    page.get_by_label("Svara senast, datum").fill("2031-08-23")
+    page.get_by_label("Svara senast, klockan").fill("23:59")
+    page.get_by_role("button", name="Skapa utkast").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Näringslivets arbete med miljömålen och Agenda 2030"
+    )
+    assert_accessible(page, "survey page")
+    page.get_by_role("link", name="Förhandsgranska").click()
+    expect(page.locator("main")).to_contain_text("Den 29 augusti kommer projektgruppen")
+    assert_accessible(page, "preview")
+    page.go_back()
+    page.get_by_role("button", name="Öppna för svar").click()
+    expect(page.locator(".flash")).to_contain_text("öppen för svar")
+    page.get_by_role("link", name="Mottagare").click()
+    page.get_by_label(re.compile("Miljömålssamordnare test")).check()
+    page.get_by_role("button", name="Visa mottagare och e-post").click()
+    expect(page.locator("main")).to_contain_text("karin.berg@example.org")
+    assert_accessible(page, "recipients preview")
+    page.get_by_role("button", name="Skicka 1 inbjudningar").click()
+    expect(page.locator(".flash")).to_contain_text("1 inbjudningar")
+    assert_accessible(page, "dashboard")
+
+    send_due_messages(utcnow())
+    mail = e2e_smtp.to("karin.berg@example.org")[0]
+    link = re.search(r"http://\S+/r/\S+", mail.get_body(("plain",)).get_content()).group(0)
+
+    respondent = browser.new_context(base_url=live_server.url)
+    answer = respondent.new_page()
+    answer.goto(link)
+    assert_accessible(answer, "answer form")
+    answer.get_by_role("group", name=re.compile("^1\\.")).get_by_label("Ja").check()
+    answer.get_by_role("button", name="Fortsätt till att skicka in").click()
+    summary = answer.locator(".error-summary")
+    expect(summary).to_contain_text("Svara ja eller nej på fråga 2a")
+    assert_accessible(answer, "answer form with errors")
+    summary.get_by_role("link", name="Svara ja eller nej på fråga 2a").click()
+    answer.keyboard.press("Space")  # the link moved focus to the first radio of 2a
+    answer.get_by_role("button", name="Spara utkast").click()
+    expect(answer.locator(".flash")).to_contain_text("Utkastet är sparat")
+    respondent.close()
+
+    again = browser.new_context(base_url=live_server.url)
+    answer = again.new_page()
+    answer.goto(link)
+    expect(
+        answer.get_by_role("group", name=re.compile("^2a\\.")).get_by_label("Ja")
+    ).to_be_checked()
+    for number in ("2b",):
+        answer.get_by_role("group", name=re.compile(f"^{number}\\.")).get_by_label("Nej").check()
+    answer.get_by_role("group", name=re.compile("^2c\\.")).get_by_role("textbox").fill(
+        "- Klimatsamverkan med kommunerna"
+    )
+    answer.get_by_label("C Tillverkning").check()
+    answer.get_by_role("group", name=re.compile("^3\\.")).get_by_role("textbox").fill(
+        "Stöd i dialogen med branschorganisationer"
+    )
+    answer.get_by_role("button", name="Fortsätt till att skicka in").click()
+    expect(answer.get_by_role("heading", level=1)).to_have_text("Kontrollera dina svar")
+    assert_accessible(answer, "check answers")
+    answer.get_by_label("Detta är länsstyrelsens samordnade svar").check()
+    answer.get_by_role("button", name="Skicka in svaren").click()
+    expect(answer.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
+    assert_accessible(answer, "done")
+    again.close()
+
+    send_due_messages(utcnow())
+    receipt = [
+        m for m in e2e_smtp.to("karin.berg@example.org") if str(m["Subject"]).startswith("Kvitto")
+    ]
+    assert receipt and "Klimatsamverkan" in receipt[0].get_body(("plain",)).get_content()
+    page.reload()
+    expect(page.locator("main")).to_contain_text("1 av 21 länsstyrelser har svarat")
+    page.get_by_role("link", name="12 Länsstyrelsen Skåne").click()
+    expect(page.locator("main")).to_contain_text("Stöd i dialogen med branschorganisationer")
+    assert_accessible(page, "organisation responses")
+
+
+def _answer_survey(live_app):
+    survey = make_survey(deadline_at=utcnow().replace(year=2031))
+    invitation, token = make_invitation(
+        survey, make_contact(make_organisation("Länsstyrelsen Dalarna", "20"))
+    )
+    numbers = {q.number: q.id for q in survey.questions}
+    # Commit and read nothing more here: a read outside a request would open a write
+    # transaction (BEGIN IMMEDIATE) and keep the served app waiting.
+    db.session.commit()
+    return numbers, token
+
+
+def tab_to(page, selector, limit=40):
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_answering_with_the_keyboard_alone_and_without_javascript(live_app, browser, live_server):
+    q, token = _answer_survey(live_app)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"/r/{token}")
+    tab_to(page, f"#q{q['1']}_choice-0")
+    page.keyboard.press("Space")
+    tab_to(page, f"#q{q['1']}_text")
+    page.keyboard.type("Vi har en dialog")
+    tab_to(page, f"#q{q['2a']}_text")
+    page.keyboard.type("- Energikartläggning")
+    tab_to(page, "button[value=review]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kontrollera dina svar")
+    tab_to(page, "form[action$=submit] button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
+    context.close()
+
+
+def test_autosave_and_the_two_tab_conflict(live_app, browser, live_server):
+    _, token = _answer_survey(live_app)
+    context = browser.new_context(base_url=live_server.url)
+    first, second = context.new_page(), context.new_page()
+    first.goto(f"/r/{token}")
+    second.goto(f"/r/{token}")
+    first.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox").fill(
+        "Från första fliken"
+    )
+    expect(first.locator(".autosave-status")).to_contain_text("Sparat", timeout=10_000)
+    first.reload()
+    expect(
+        first.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox")
+    ).to_have_value("Från första fliken")
+    second.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox").fill(
+        "Från andra fliken"
+    )
+    expect(second.locator(".autosave-status")).to_contain_text(
+        "ändrats i ett annat fönster", timeout=10_000
+    )
+    second.get_by_role("button", name="Spara utkast").click()
+    expect(second.get_by_role("heading", level=1)).to_have_text("Svaren har ändrats på annat håll")
+    expect(second.locator("main")).to_contain_text("Från första fliken")
+    assert_accessible(second, "conflict page")
+    second.get_by_role("button", name="Behåll det jag skrev nu").click()
+    expect(
+        second.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox")
+    ).to_have_value("Från andra fliken")
+    context.close()
