@@ -112,17 +112,34 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Erased respondent details from {cleared} responses.")
 
     @app.cli.command("demo-data")
-    def demo_data_command() -> None:
-        """Seed, then add demo staff and a fictitious register (addresses @example.org).
+    @click.option(
+        "--responses",
+        type=int,
+        default=0,
+        help="Also add a synthetic survey with this many responses (for benchmarks).",
+    )
+    def demo_data_command(responses: int) -> None:
+        """Seed, then add demo staff, a fictitious register (addresses @example.org) and the
+        RUS 2018 survey with answers from about two thirds of the county boards.
 
         The demo logins share one password: DEMO_PASSWORD, or a random one printed here.
         """
         from coordinator.services.demo import load_demo_data
+        from coordinator.services.invitations import absolute_url
 
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
-        result = load_demo_data(password, now=utcnow())
+        now = utcnow()
+        result = load_demo_data(password, now=now)
+        if responses:
+            from coordinator.services.demo_surveys import load_synthetic_survey
+
+            synthetic = load_synthetic_survey(responses, now)
+            click.echo(f"Synthetic survey {synthetic.id} with {responses} responses.")
         db.session.commit()
         click.echo(f"Demo data loaded: {result['contacts']} new contacts.")
         click.echo(f"Demo logins (password for all: {password}):")
         for user in result["staff"]:  # type: ignore[attr-defined]
             click.echo(f"  {user.email:32} {user.role}")
+        if result["example_token"]:
+            url = absolute_url("respond.show_form", token=result["example_token"])
+            click.echo(f"Answer the RUS survey as a county board that has not answered yet: {url}")

@@ -54,7 +54,16 @@ def load_demo_register(now: datetime) -> int:
 
 
 def load_demo_data(password: str, now: datetime) -> dict[str, object]:
+    from coordinator.services.demo_surveys import load_rus_survey
+
     created = seed_reference_data()
     staff = load_demo_staff(password)
     contacts = load_demo_register(now)
-    return {"seeded": created, "staff": staff, "contacts": contacts}
+    survey, example_token = load_rus_survey(now)
+    return {
+        "seeded": created,
+        "staff": staff,
+        "contacts": contacts,
+        "survey": survey,
+        "example_token": example_token,
+    }
