@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.main.views import bp as main_bp
     from coordinator.register.views import bp as register_bp
     from coordinator.respond.views import bp as respond_bp
+    from coordinator.results.views import bp as results_bp
     from coordinator.surveys.labels import init_labels
     from coordinator.surveys.views import bp as surveys_bp
 
@@ -75,4 +76,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(results_bp)
     init_labels(app)

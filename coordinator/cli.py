@@ -98,6 +98,41 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Restored from {path}.")
 
+    @app.cli.command("export-survey")
+    @click.argument("survey_id", type=int)
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+    @click.option("--include-drafts", is_flag=True, help="Also drafts (default: submitted only).")
+    @click.option(
+        "--coordinated-only",
+        is_flag=True,
+        help="One response per organisation: its coordinated answer, else its latest.",
+    )
+    @click.option("--csv", "as_csv", is_flag=True, help="Write the Alla svar table as CSV.")
+    def export_survey_command(
+        survey_id: int, output: Path, include_drafts: bool, coordinated_only: bool, as_csv: bool
+    ) -> None:
+        """Write the survey's answers to an Excel workbook (or CSV) for the workshop."""
+        from coordinator.models import Survey
+        from coordinator.services.export import write_csv, write_workbook
+
+        survey = db.session.get(Survey, survey_id)
+        if survey is None:
+            raise click.ClickException(f"No survey {survey_id}.")
+        with output.open("wb") as target:
+            if as_csv:
+                write_csv(
+                    survey, target, include_drafts=include_drafts, coordinated_only=coordinated_only
+                )
+            else:
+                write_workbook(
+                    survey,
+                    target,
+                    include_drafts=include_drafts,
+                    coordinated_only=coordinated_only,
+                    now=utcnow(),
+                )
+        click.echo(f"Wrote {output}.")
+
     @app.cli.command("apply-retention")
     def apply_retention_command() -> None:
         """Erase respondents' personal data from surveys closed RETENTION_MONTHS ago."""

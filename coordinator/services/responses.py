@@ -188,12 +188,12 @@ def save_answers(
                 continue
             answer = Answer(question_id=question.id)
             response.answers.append(answer)
-        answer.choice = given.choice or None
-        answer.text = given.text
+        answer.choice = _plain(given.choice) or None
+        answer.text = _plain(given.text)
         answer.options = [
             o for o in given.options if o in {opt["value"] for opt in question.options}
         ]
-        answer.other_text = given.other
+        answer.other_text = _plain(given.other)
     response.updated_at = now
     flag_modified(response, "updated_at")  # every save is a new version, even at the same second
     if response.submitted and not errors:
@@ -201,6 +201,11 @@ def save_answers(
         _mark_submitted(response, now)
     db.session.flush()
     return SaveResult(saved=True, errors=errors)
+
+
+def _plain(text: str) -> str:
+    """NUL means nothing in text and PostgreSQL cannot store it."""
+    return text.replace("\x00", "")
 
 
 def _mark_submitted(response: Response, now: datetime) -> None:

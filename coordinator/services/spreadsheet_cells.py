@@ -1,0 +1,33 @@
+"""Cells that are always what they look like: text stays text in Excel and in CSV.
+
+A value that begins with =, +, -, @, tab, CR or LF would become a formula in a
+spreadsheet; characters that Excel forbids would break the file; text longer than a
+cell can hold would be cut silently. Every user-supplied value passes through here.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+EXCEL_CELL_LIMIT = 32_767
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+REPLACEMENT = "\ufffd"
+
+
+def excel_text(value: str) -> str:
+    """Forbidden control characters replaced, and over-long text cut with a visible marker."""
+    text = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        marker = f" […avkortat, {len(text)} tecken totalt]"
+        text = text[: EXCEL_CELL_LIMIT - len(marker)] + marker
+    return text
+
+
+def looks_like_formula(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS)
+
+
+def csv_text(value: str) -> str:
+    """For CSV, where no cell type exists: a leading apostrophe keeps a formula-looking
+    value from running (Excel shows the value without it)."""
+    return "'" + value if looks_like_formula(value) else value

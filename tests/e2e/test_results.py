@@ -1,0 +1,86 @@
+"""The results page in Chromium: accessible, and its numbers are the workbook's."""
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from coordinator.extensions import db
+from coordinator.services.responses import (
+    AnswerInput,
+    get_or_create_response,
+    save_answers,
+    submit_response,
+)
+from tests.e2e.axe import assert_accessible
+from tests.factories import (
+    PASSWORD,
+    make_contact,
+    make_invitation,
+    make_organisation,
+    make_survey,
+    make_user,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def test_results_page_matches_the_workbook(live_app, page):
+    deadline = datetime(2030, 8, 23, 21, 59, tzinfo=UTC)
+    survey = make_survey(deadline_at=deadline)
+    q = {q.number: q.id for q in survey.questions}
+    for code, name, choice, sectors in (
+        ("12", "Skåne", "yes", ["C", "F"]),
+        ("20", "Dalarna", "no", ["C"]),
+        ("14", "Västra Götaland", "yes", []),
+    ):
+        invitation, _ = make_invitation(
+            survey, make_contact(make_organisation(f"Länsstyrelsen {name}", code))
+        )
+        response = get_or_create_response(invitation, deadline - timedelta(days=1))
+        save_answers(
+            response,
+            {
+                q["1"]: AnswerInput(choice, f"Kommentar från {name}"),
+                q["2a"]: AnswerInput(text="Exempel"),
+                q["3"]: AnswerInput(options=sectors),
+            },
+            None,
+            deadline - timedelta(days=1),
+        )
+        submit_response(response, deadline - timedelta(days=1))
+    make_user("coordinator", email="pia@example.org")
+    survey_id = survey.id
+    db.session.commit()
+
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill("pia@example.org")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto(f"/surveys/{survey_id}/results")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Resultat")
+    assert_accessible(page, "results")
+    tables = page.locator("table.result-table")
+    shown = {}
+    for i in range(tables.count()):
+        for row in tables.nth(i).locator("tbody tr").all():
+            label, count = row.locator("td").all_inner_texts()
+            shown.setdefault(i, []).append((label, int(count)))
+    assert shown[0][:2] == [("Ja", 2), ("Nej", 1)]
+    expect(page.locator("main")).to_contain_text("Kommentar från Dalarna")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner Excel-arbetsbok").click()
+    with open(download.value.path(), "rb") as downloaded:
+        workbook = load_workbook(io.BytesIO(downloaded.read()))
+    in_workbook = [
+        (r[0], r[1])
+        for r in workbook["Sammanställning"].iter_rows(values_only=True)
+        if r[0] and isinstance(r[1], int)
+    ]
+    on_page = [pair for rows in shown.values() for pair in rows if pair[0] != "Obesvarade"]
+    assert in_workbook == on_page
+    assert re.search(r"\.xlsx$", download.value.suggested_filename)
