@@ -131,6 +131,7 @@ MATRIX: dict[str, str] = {
     "respond.check": "respondent",
     "respond.submit": "respondent",
     "respond.done": "respondent",
+    "respond.pass_on_view": "respondent",
 }
 
 
@@ -168,7 +169,7 @@ def build_world() -> World:
     world.ids["question_id"] = survey.questions[0].id
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
-    for endpoint in ("show_form", "save", "check", "submit", "done"):
+    for endpoint in ("show_form", "save", "check", "submit", "done", "pass_on_view"):
         world.tokens[f"respond.{endpoint}"] = token
     reset_user = make_user("viewer")
     world.tokens["auth.reset_password"] = URLSafeTimedSerializer(

@@ -29,7 +29,9 @@ from coordinator.extensions import csrf, db, limiter
 from coordinator.i18n import short_datetime
 from coordinator.models import Invitation
 from coordinator.models.types import utcnow
-from coordinator.services.invitations import find_invitation_by_token
+from coordinator.respond.forms import PassOnForm
+from coordinator.services.invitations import find_invitation_by_token, pass_on
+from coordinator.services.register import RegisterError
 from coordinator.services.responses import (
     AnswerInput,
     ClosedError,
@@ -231,3 +233,23 @@ def done(token: str) -> Any:
     return render_template(
         "respond/done.html", survey=invitation.survey, response=response, token=token
     )
+
+
+@bp.route("/<token>/pass-on", methods=["GET", "POST"])
+@limiter.limit(_token_limit)
+def pass_on_view(token: str) -> Any:
+    invitation = _invitation(token)
+    form = PassOnForm()
+    if form.validate_on_submit():
+        try:
+            colleague = pass_on(invitation, form.name.data or "", form.email.data or "", utcnow())
+        except RegisterError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s får en egen länk till enkäten.", name=colleague.contact.name),  # type: ignore[union-attr]
+                "success",
+            )
+            return redirect(url_for("respond.show_form", token=token))
+    return render_template("respond/pass_on.html", form=form, survey=invitation.survey, token=token)

@@ -211,3 +211,42 @@ def organisations_for_picking() -> list[Organisation]:
             )
         )
     )
+
+
+def pass_on(invitation: Invitation, name: str, email: str, now: datetime) -> Invitation:
+    """A colleague at the same organisation gets an invitation and a link of their own."""
+    from coordinator.services.register import RegisterError, normalise_contact_email
+
+    address = normalise_contact_email(email)
+    contact = db.session.scalar(select(Contact).where(Contact.email == address))
+    if contact is None:
+        contact = Contact(
+            name=name.strip() or address, email=address, organisation_id=invitation.organisation_id
+        )
+        db.session.add(contact)
+        db.session.flush()
+    elif contact.organisation_id != invitation.organisation_id:
+        raise RegisterError("Kollegan måste arbeta på samma organisation.", field="email")
+    if not contact.can_receive_email:
+        raise RegisterError("Den adressen tar inte emot e-post från oss.", field="email")
+    existing = db.session.scalar(
+        select(Invitation).where(
+            Invitation.survey_id == invitation.survey_id, Invitation.contact_id == contact.id
+        )
+    )
+    if existing is not None and not existing.revoked:
+        raise RegisterError("Kollegan har redan en inbjudan till enkäten.", field="email")
+    colleague, token = create_invitation(
+        invitation.survey, contact, None, now, forwarded_from=invitation
+    )
+    send_invitation_email(colleague, token, now)
+    record_event(
+        None,
+        "invitation.pass_on",
+        "invitation",
+        colleague.id,
+        survey_label(colleague),
+        {"from_invitation": invitation.id},
+        now=now,
+    )
+    return colleague

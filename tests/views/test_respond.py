@@ -183,3 +183,26 @@ def test_closed_survey_is_read_only(app, client_request):
     )
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
     assert isinstance(invitation, Invitation)
+
+
+def test_pass_on_to_a_colleague_at_the_same_board(app, client_request):
+    survey, invitation, token, _ = _arrange()
+    page = client_request.post(
+        f"/r/{token}/pass-on", {"name": "Olle Ek", "email": "inte-en-adress"}, status=200
+    )
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#email"]
+    assert (
+        client_request.post(
+            f"/r/{token}/pass-on", {"name": "Olle Ek", "email": "olle.ek@example.org"}
+        )
+        == f"/r/{token}"
+    )
+    colleague = db.session.scalar(
+        select(Invitation).where(Invitation.forwarded_from_id == invitation.id)
+    )
+    assert colleague.organisation_id == invitation.organisation_id
+    assert colleague.contact.email == "olle.ek@example.org"
+    mail = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient_email == "olle.ek@example.org")
+    )
+    assert "/r/" in mail.text_body and token not in mail.text_body
