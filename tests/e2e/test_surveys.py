@@ -199,3 +199,19 @@ def test_autosave_and_the_two_tab_conflict(live_app, browser, live_server):
         second.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox")
     ).to_have_value("Från andra fliken")
     context.close()
+
+
+def test_pass_on_page(live_app, browser, live_server):
+    _, token = _answer_survey(live_app)
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/r/{token}")
+    page.get_by_role("link", name="Skicka enkäten vidare").click()
+    page.get_by_role("button", name="Skicka länk till kollegan").click()
+    expect(page.locator(".error-summary")).to_contain_text("Ange kollegans namn")
+    assert_accessible(page, "pass on with errors")
+    page.get_by_label("Kollegans namn").fill("Olle Ek")
+    page.get_by_label("Kollegans e-postadress").fill("olle.ek@example.org")
+    page.get_by_role("button", name="Skicka länk till kollegan").click()
+    expect(page.locator(".flash")).to_contain_text("Olle Ek får en egen länk")
+    context.close()
