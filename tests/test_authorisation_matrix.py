@@ -126,6 +126,7 @@ MATRIX: dict[str, str] = {
     "results.show_results": "staff",
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
+    "results.workshop_notes": "staff",
     "respond.show_form": "respondent",
     "respond.save": "respondent",
     "respond.check": "respondent",

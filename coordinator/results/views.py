@@ -6,7 +6,7 @@ import re
 import tempfile
 from urllib.parse import quote
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, make_response, render_template, request, send_file
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.extensions import db
@@ -14,7 +14,7 @@ from coordinator.models import Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import staff_required
 from coordinator.services.export import write_csv, write_workbook
-from coordinator.services.results import response_rows, summarise
+from coordinator.services.results import response_rows, summarise, workshop_notes_markdown
 
 bp = Blueprint("results", __name__, url_prefix="/surveys")
 
@@ -83,3 +83,20 @@ def show_results(survey_id: int) -> str:
         timing=timing,
         coordinated=options["coordinated_only"],
     )
+
+
+@bp.get("/<int:survey_id>/workshop-notes")
+@staff_required
+def workshop_notes(survey_id: int) -> str | WerkzeugResponse:
+    survey = _survey(survey_id)
+    rows = list(response_rows(survey, coordinated_only=request.args.get("coordinated") == "1"))
+    text = workshop_notes_markdown(survey, summarise(survey, rows), len(rows))
+    if request.args.get("download") == "1":
+        response = make_response(text)
+        response.headers["Content-Type"] = "text/markdown; charset=utf-8"
+        name = quote(_filename(survey, "md"))
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=\"workshop.md\"; filename*=UTF-8''{name}"
+        )
+        return response
+    return render_template("results/workshop_notes.html", survey=survey, text=text)

@@ -165,3 +165,24 @@ def summarise(survey: Survey, rows: list[ResponseRow]) -> list[QuestionSummary]:
             counts = []
         summaries.append(QuestionSummary(question, counts, unanswered, texts))
     return summaries
+
+
+def workshop_notes_markdown(
+    survey: Survey, summaries: list[QuestionSummary], responses: int
+) -> str:
+    """A starting point for the workshop's notes: per question the counts and what each
+    board wrote, to be edited during the discussion."""
+    lines = [f"# Workshop: {survey.title}", "", f"Underlag: {responses} svar.", ""]
+    for summary in summaries:
+        question = summary.question
+        lines += [f"## {question.number}. {question.text}", ""]
+        for label, count in summary.counts:
+            lines.append(f"- {label}: {count}")
+        if summary.counts:
+            lines += [f"- Obesvarade: {summary.unanswered}", ""]
+        for organisation, text in summary.texts:
+            first, *rest = text.strip().splitlines() or [""]
+            lines.append(f"- **{organisation}:** {first}")
+            lines += [f"  {line}" for line in rest]
+        lines += ["", "Diskussion:", "", "Beslut:", "", "Åtgärd:", ""]
+    return "\n".join(lines).rstrip() + "\n"

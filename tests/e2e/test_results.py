@@ -84,3 +84,6 @@ def test_results_page_matches_the_workbook(live_app, page):
     on_page = [pair for rows in shown.values() for pair in rows if pair[0] != "Obesvarade"]
     assert in_workbook == on_page
     assert re.search(r"\.xlsx$", download.value.suggested_filename)
+    page.get_by_role("link", name="Underlag till mötesanteckningar").click()
+    expect(page.get_by_label("Anteckningar (Markdown)")).to_contain_text("Kommentar från Skåne")
+    assert_accessible(page, "workshop notes")

@@ -236,3 +236,15 @@ def test_query_count_does_not_grow_with_responses(app, responses):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) <= 20, len(statements)
+
+
+def test_workshop_notes_summarise_each_question(app):
+    from coordinator.services.results import response_rows, summarise, workshop_notes_markdown
+
+    survey = _arrange()
+    rows = list(response_rows(survey))
+    text = workshop_notes_markdown(survey, summarise(survey, rows), len(rows))
+    assert "## 1. Har ni strategier?" in text
+    assert "- Ja: 1" in text and "- Nej: 1" in text
+    assert "- **Länsstyrelsen Dalarna:** Saknas ännu" in text
+    assert text.count("Beslut:") == len([q for q in survey.questions if not q.is_heading])
