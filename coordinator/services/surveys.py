@@ -163,3 +163,96 @@ def create_survey_from_rus2018(
         actor, "survey.create", "survey", survey.id, survey.title, {"template": "rus2018"}, now=now
     )
     return survey
+
+
+def update_question(
+    question: Question,
+    *,
+    number: str,
+    text: str,
+    help_text: str,
+    kind: str,
+    required: bool,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Change a question. Once answers exist its kind is fixed; after the survey has opened,
+    every change is kept in the audit trail with the old and the new text."""
+    from coordinator.models import Answer
+
+    has_answers = db.session.scalar(
+        select(Answer.id).where(Answer.question_id == question.id).limit(1)
+    )
+    if kind != question.kind and (has_answers or question.survey.state != "draft"):
+        raise SurveyError("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras.")
+    changes = {}
+    for field_name, value in (
+        ("number", number.strip()),
+        ("text", text.strip()),
+        ("help_text", help_text),
+        ("kind", kind),
+        ("required", required),
+    ):
+        if getattr(question, field_name) != value:
+            changes[field_name] = [getattr(question, field_name), value]
+            setattr(question, field_name, value)
+    if changes:
+        record_event(
+            actor,
+            "question.update",
+            "survey",
+            question.survey_id,
+            question.number,
+            {
+                "question_id": question.id,
+                "changes": changes,
+                "after_opening": question.survey.state != "draft",
+            },
+            now=now,
+        )
+
+
+def copy_survey(survey: Survey, actor: User, now: datetime) -> Survey:
+    """A draft with the same questions and recipients (new, unsent invitations), no answers."""
+    from coordinator.services.invitations import create_invitation
+
+    copy = Survey(
+        project=survey.project,
+        title=f"{survey.title} (kopia)",
+        introduction=survey.introduction,
+        deadline_note=survey.deadline_note,
+        deadline_at=survey.deadline_at,
+        closes_at=survey.closes_at,
+        reply_to_user_id=survey.reply_to_user_id,
+        reminder_days=list(survey.reminder_days or []),
+        copied_from_id=survey.id,
+        created_at=now,
+    )
+    db.session.add(copy)
+    mapping: dict[int, Question] = {}
+    for question in survey.questions:
+        new = Question(
+            position=question.position,
+            number=question.number,
+            text=question.text,
+            help_text=question.help_text,
+            kind=question.kind,
+            required=question.required,
+            options=list(question.options or []),
+            allow_other=question.allow_other,
+            other_label=question.other_label,
+            comment_label=question.comment_label,
+            parent=mapping.get(question.parent_id) if question.parent_id else None,
+        )
+        copy.questions.append(new)
+        mapping[question.id] = new
+    db.session.flush()
+    from coordinator.models import Invitation
+
+    for invitation in db.session.scalars(
+        select(Invitation).where(Invitation.survey_id == survey.id)
+    ):
+        if invitation.contact is not None and not invitation.revoked:
+            create_invitation(copy, invitation.contact, actor, now)
+    record_event(actor, "survey.copy", "survey", copy.id, copy.title, {"from": survey.id}, now=now)
+    return copy

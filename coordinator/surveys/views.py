@@ -13,7 +13,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from coordinator.extensions import db
-from coordinator.models import Answer, Invitation, Network, Project, Question, Response, Survey
+from coordinator.models import (
+    Answer,
+    Invitation,
+    Network,
+    Organisation,
+    Project,
+    Question,
+    Response,
+    Survey,
+)
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.services.audit import record_event
@@ -27,16 +36,24 @@ from coordinator.services.invitations import (
     select_recipients,
 )
 from coordinator.services.reminders import pending_invitations, send_reminders
-from coordinator.services.responses import stored_answers
+from coordinator.services.responses import (
+    parse_answers,
+    register_response,
+    stored_answers,
+    validate_lengths,
+)
 from coordinator.services.surveys import (
     STOCKHOLM,
     SurveyError,
+    answerable_questions,
     close_survey,
+    copy_survey,
     create_survey_from_rus2018,
     extend_deadline,
     open_survey,
     option_items,
     question_tree,
+    update_question,
 )
 from coordinator.surveys.forms import ExtensionForm, QuestionForm, RecipientsForm, SurveyForm
 
@@ -396,6 +413,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
         survey=survey,
         responses=responses,
         invitations=invitations,
+        organisation_id=organisation_id,
         answers={r.id: stored_answers(r) for r in responses},
         questions=[q for q in survey.questions if not q.is_heading],
     )
@@ -421,4 +439,89 @@ def change_invitation(survey_id: int, invitation_id: int, action: str) -> Werkze
             survey_id=survey.id,
             organisation_id=invitation.organisation_id,
         )
+    )
+
+
+@bp.route("/<int:survey_id>/organisations/<int:organisation_id>/register", methods=["GET", "POST"])
+@editor_required
+def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugResponse:
+    """Enter an answer that came by e-mail, on behalf of the organisation."""
+    survey = _survey(survey_id)
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    answers = (
+        parse_answers(answerable_questions(survey), request.form)
+        if request.method == "POST"
+        else {}
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        name = request.form.get("respondent_name", "").strip()
+        errors = validate_lengths(answerable_questions(survey), answers)
+        if not name:
+            errors["respondent_name"] = _("Ange vem som svarade")
+        if not errors:
+            register_response(survey, organisation, name, answers, current_staff(), utcnow())
+            db.session.commit()
+            flash(_("Svaret är registrerat för %(org)s.", org=organisation.name), "success")
+            return redirect(
+                url_for(
+                    "surveys.organisation_responses",
+                    survey_id=survey.id,
+                    organisation_id=organisation.id,
+                )
+            )
+    return render_template(
+        "surveys/register_answer.html",
+        survey=survey,
+        organisation=organisation,
+        groups=question_tree(survey),
+        answers=answers,
+        errors=errors,
+        readonly=False,
+        respondent_name=request.form.get("respondent_name", ""),
+    )
+
+
+@bp.post("/<int:survey_id>/copy")
+@editor_required
+def copy(survey_id: int) -> WerkzeugResponse:
+    copy = copy_survey(_survey(survey_id), current_staff(), utcnow())
+    db.session.commit()
+    flash(_("Enkäten är kopierad som utkast, med frågor och mottagare men utan svar."), "success")
+    return redirect(url_for("surveys.show_survey", survey_id=copy.id))
+
+
+@bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
+    survey = _survey(survey_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.survey_id != survey.id:
+        abort(404)
+    form = _question_form(survey, question)
+    if request.method == "GET":
+        form.parent_id.data = str(question.parent_id or "")
+        form.options.data = "\n".join(o["label"] for o in question.options)
+    if form.validate_on_submit():
+        try:
+            update_question(
+                question,
+                number=form.number.data or "",
+                text=form.text.data or "",
+                help_text=form.help_text.data or "",
+                kind=form.kind.data or question.kind,
+                required=bool(form.required.data),
+                actor=current_staff(),
+                now=utcnow(),
+            )
+        except SurveyError as exc:
+            form.kind.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Frågan är sparad."), "success")
+            return redirect(
+                url_for("surveys.show_survey", survey_id=survey.id, _anchor=f"q{question.id}")
+            )
+    return render_template(
+        "surveys/question_form.html", form=form, survey=survey, question=question
     )

@@ -215,3 +215,22 @@ def test_pass_on_page(live_app, browser, live_server):
     page.get_by_role("button", name="Skicka länk till kollegan").click()
     expect(page.locator(".flash")).to_contain_text("Olle Ek får en egen länk")
     context.close()
+
+
+def test_staff_pages_for_registering_and_editing(live_app, page):
+    survey = make_survey(state="open", deadline_at=utcnow().replace(year=2031))
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    make_user("coordinator", email="pia@example.org")
+    ids = (survey.id, org.id, survey.questions[0].id)
+    db.session.commit()
+    log_in(page, "pia@example.org")
+    page.goto(f"/surveys/{ids[0]}/organisations/{ids[1]}")
+    assert_accessible(page, "organisation page")
+    page.get_by_role("link", name="Registrera svar som kom via e-post").click()
+    page.get_by_role("button", name="Registrera svaret").click()
+    expect(page.locator(".error-summary")).to_contain_text("Ange vem som svarade")
+    assert_accessible(page, "register answer with errors")
+    page.goto(f"/surveys/{ids[0]}/questions/{ids[2]}/edit")
+    assert_accessible(page, "edit question")
+    page.goto(f"/surveys/{ids[0]}/questions/new")
+    expect(page.locator(".flash")).to_contain_text("utkast")

@@ -96,3 +96,84 @@ def test_question_added_moved_and_deleted_while_draft(app, client_request):
     db.session.expire_all()
     assert [q.number for q in survey.questions] == ["1"]
     assert [o["label"] for o in survey.questions[0].options] == ["Ja", "Nej", "Vet inte"]
+
+
+def test_register_an_answer_that_came_by_email(app, client_request):
+    from coordinator.models import Response
+
+    survey = make_survey()
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    coordinator = make_user("coordinator")
+    login(client_request.client, coordinator)
+    q = {q.number: q.id for q in survey.questions}
+    url = f"/surveys/{survey.id}/organisations/{org.id}/register"
+    page = client_request.post(url, {f"q{q['2a']}_text": "Från e-post"}, status=200)
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#respondent_name"]
+    assert page.find("textarea", id=f"q{q['2a']}_text").get_text() == "Från e-post"
+    assert (
+        client_request.post(
+            url,
+            {
+                "respondent_name": "Eva Ek, miljömålssamordnare",
+                f"q{q['1']}_choice": "yes",
+                f"q{q['2a']}_text": "Från e-post",
+            },
+        )
+        == f"/surveys/{survey.id}/organisations/{org.id}"
+    )
+    response = db.session.scalar(select(Response))
+    assert response.submitted and response.registered_by_id == coordinator.id
+    assert response.organisation_id == org.id and response.invitation_id is None
+
+
+def test_copy_keeps_questions_and_recipients_but_no_answers(app, client_request):
+    from coordinator.models import Response
+    from coordinator.services.responses import get_or_create_response
+    from tests.factories import make_invitation
+
+    survey = make_survey()
+    invitation, _ = make_invitation(survey)
+    get_or_create_response(invitation, survey.deadline_at)
+    login(client_request.client, make_user("coordinator"))
+    path = client_request.post(f"/surveys/{survey.id}/copy")
+    copy = db.session.scalar(select(Survey).where(Survey.copied_from_id == survey.id))
+    assert path == f"/surveys/{copy.id}" and copy.state == "draft"
+    assert [q.number for q in copy.questions] == [q.number for q in survey.questions]
+    assert copy.questions[2].parent.number == "2"
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Invitation).where(Invitation.survey_id == copy.id)
+        )
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.survey_id == copy.id)
+        )
+        == 0
+    )
+
+
+def test_text_edits_after_opening_are_audited_and_kind_is_fixed(app, client_request):
+    from coordinator.models import AuditEvent
+
+    survey = make_survey(state="open")
+    question = survey.questions[0]
+    login(client_request.client, make_user("coordinator"))
+    url = f"/surveys/{survey.id}/questions/{question.id}/edit"
+    page = client_request.post(
+        url, {"number": "1", "text": "Ny text", "kind": "long_text"}, status=200
+    )
+    assert "typen kan inte ändras" in page.get_text()
+    client_request.post(
+        url,
+        {
+            "number": "1",
+            "text": "Har ni strategier, skrivna?",
+            "kind": "yes_no_comment",
+            "required": "y",
+        },
+    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "question.update"))
+    assert event.details["changes"]["text"] == ["Har ni strategier?", "Har ni strategier, skrivna?"]
+    assert event.details["after_opening"] is True
