@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,8 +55,8 @@ def app_environment(database_url: str, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 1) -> Iterator[str]:
-    """Serve the app with gunicorn; yields its base URL."""
+def gunicorn(env: dict[str, str], workers: int = 1, with_process: bool = False) -> Iterator[Any]:
+    """Serve the app with gunicorn; yields its base URL (and the master process)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -75,7 +76,8 @@ def gunicorn(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     )
     try:
         wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        yield (url, process) if with_process else url
     finally:
         process.terminate()
         process.wait(10)

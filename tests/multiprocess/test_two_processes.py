@@ -118,3 +118,33 @@ def test_two_ticks_at_once_send_every_message_once(shared_database):
     sent_by = [int(out.split("sent ")[1].split(",")[0]) for out, _ in outputs]
     print("messages sent by each tick:", sent_by)
     assert sum(sent_by) == 300
+
+
+def test_a_draft_saved_through_one_process_is_read_through_the_other(shared_database):
+    import re
+
+    from tests.factories import make_invitation, make_survey
+    from tests.support import make_app
+
+    app = make_app(shared_database, SECRET_KEY=app_environment(shared_database)["SECRET_KEY"])
+    with app.app_context():
+        from coordinator.extensions import db
+        from coordinator.models.types import utcnow
+
+        survey = make_survey(deadline_at=utcnow().replace(year=2031))
+        _, token = make_invitation(survey)
+        field = f"q{survey.questions[-1].id}_text"
+        db.session.commit()
+        db.engine.dispose()
+    env = app_environment(shared_database)
+    with gunicorn(env) as first, gunicorn(env) as second:
+        browser = Browser()
+        csrf = browser.csrf_token(f"{first}/r/{token}")
+        status, _ = browser.request(
+            f"{first}/r/{token}",
+            {"csrf_token": csrf, "action": "save", "version": "0", field: "Sparat via A"},
+        )
+        assert status == 302
+        status, page = browser.request(f"{second}/r/{token}")
+        assert status == 200
+        assert re.search(r">Sparat via A</textarea>", page)
