@@ -14,6 +14,7 @@ from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.outbox import absolute_url, queue_email
+from coordinator.services.surveys import SurveyError
 from coordinator.services.tokens import derived_token, hash_token, new_nonce
 
 
@@ -75,21 +76,36 @@ def create_invitation(
     now: datetime,
     forwarded_from: Invitation | None = None,
 ) -> tuple[Invitation, str]:
-    nonce = new_nonce()
-    token = invitation_token(nonce)
-    invitation = Invitation(
+    """A personal link for `contact`. A contact is invited to a survey at most once: a
+    revoked invitation is given a new link, a live one raises SurveyError."""
+    existing = db.session.scalar(
+        select(Invitation).where(
+            Invitation.survey_id == survey.id, Invitation.contact_id == contact.id
+        )
+    )
+    if existing is not None and not existing.revoked:
+        raise SurveyError(f"{contact.name} har redan en inbjudan till enkäten.")
+    invitation = existing or Invitation(
         survey=survey,
         contact=contact,
         organisation_id=contact.organisation_id,
-        token_nonce=nonce,
-        token_hash=hash_token(token),
         created_at=now,
         created_by_id=actor.id if actor else None,
-        forwarded_from_id=forwarded_from.id if forwarded_from else None,
     )
+    invitation.revoked_at = None
+    invitation.sent_at = None
+    invitation.forwarded_from_id = forwarded_from.id if forwarded_from else None
+    token = _new_link(invitation)
     db.session.add(invitation)
     db.session.flush()
     return invitation, token
+
+
+def _new_link(invitation: Invitation) -> str:
+    invitation.token_nonce = new_nonce()
+    token = invitation_token(invitation.token_nonce)
+    invitation.token_hash = hash_token(token)
+    return token
 
 
 def invitation_token(nonce: str) -> str:
@@ -168,9 +184,7 @@ def invite(
 
 def resend_link(invitation: Invitation, actor: User, now: datetime) -> None:
     """A new link for a lost one: the old token stops working."""
-    invitation.token_nonce = new_nonce()
-    token = invitation_token(invitation.token_nonce)
-    invitation.token_hash = hash_token(token)
+    token = _new_link(invitation)
     invitation.revoked_at = None
     send_invitation_email(invitation, token, now)
     record_event(

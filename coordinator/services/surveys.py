@@ -42,27 +42,46 @@ def is_closed(survey: Survey, at: datetime) -> bool:
     return survey.state == "closed" or (survey.closes_at is not None and at >= survey.closes_at)
 
 
-def can_answer(survey: Survey, at: datetime) -> bool:
+def can_submit(survey: Survey, at: datetime) -> bool:
+    """Answers can be saved and submitted: the survey is open and not past its closing time."""
     return survey.state == "open" and not is_closed(survey, at)
 
 
+# The respondent pages were written against this name.
+can_answer = can_submit
+
+
 def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
-    if survey.state == "open":
-        return
+    """Draft → open: needs at least one question to answer and a deadline."""
+    if survey.state != "draft":
+        raise SurveyError("Bara ett utkast kan öppnas. En stängd enkät öppnas igen.")
     if not answerable_questions(survey):
         raise SurveyError("Enkäten behöver minst en fråga innan den kan öppnas.")
+    if survey.deadline_at is None:
+        raise SurveyError("Enkäten behöver en sista svarsdag innan den kan öppnas.")
+    _check_closing_time(survey, now)
+    survey.state = "open"
+    survey.opened_at = now
+    record_event(actor, "survey.open", "survey", survey.id, survey.title, now=now)
+
+
+def reopen_survey(survey: Survey, actor: User | None, now: datetime) -> None:
+    """Closed → open, e.g. to let a late board answer after all."""
+    if survey.state != "closed":
+        raise SurveyError("Bara en stängd enkät kan öppnas igen.")
+    _check_closing_time(survey, now)
+    survey.state = "open"
+    survey.closed_at = None
+    record_event(actor, "survey.reopen", "survey", survey.id, survey.title, now=now)
+
+
+def _check_closing_time(survey: Survey, now: datetime) -> None:
     if survey.closes_at is not None and survey.closes_at <= now:
         raise SurveyError("Stängningstiden har redan passerats. Ändra den först.")
-    previous = survey.state
-    survey.state = "open"
-    survey.opened_at = survey.opened_at or now
-    survey.closed_at = None
-    record_event(
-        actor, "survey.open", "survey", survey.id, survey.title, {"from": previous}, now=now
-    )
 
 
 def close_survey(survey: Survey, actor: User | None, now: datetime) -> None:
+    """Open → closed: nothing more can be saved or submitted."""
     if survey.state != "open":
         raise SurveyError("Bara en öppen enkät kan stängas.")
     survey.state = "closed"

@@ -53,6 +53,7 @@ from coordinator.services.surveys import (
     open_survey,
     option_items,
     question_tree,
+    reopen_survey,
     update_question,
 )
 from coordinator.surveys.forms import ExtensionForm, QuestionForm, RecipientsForm, SurveyForm
@@ -163,6 +164,9 @@ def change_state(survey_id: int) -> WerkzeugResponse:
         elif action == "close":
             close_survey(survey, current_staff(), utcnow())
             flash(_("Enkäten är stängd."), "success")
+        elif action == "reopen":
+            reopen_survey(survey, current_staff(), utcnow())
+            flash(_("Enkäten är öppen för svar igen."), "success")
         else:
             abort(400)
     except SurveyError as exc:

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from coordinator.extensions import db
-from coordinator.models import DeadlineExtension
+from coordinator.models import DeadlineExtension, Question
 from coordinator.services.seed import seed_reference_data
 from coordinator.services.surveys import (
     SurveyError,
-    can_answer,
+    can_submit,
     close_survey,
     create_survey_from_rus2018,
     effective_deadline,
@@ -20,6 +20,7 @@ from coordinator.services.surveys import (
     local_datetime,
     open_survey,
     question_tree,
+    reopen_survey,
 )
 from tests.factories import make_organisation, make_project, make_survey, make_user
 
@@ -70,19 +71,33 @@ def test_extension_for_one_organisation(app):
 def test_closing_time_and_states(app):
     now = datetime(2018, 8, 1, tzinfo=UTC)
     survey = make_survey(state="draft", closes_at=now + timedelta(days=30))
-    assert not can_answer(survey, now)
-    open_survey(survey, None, now)
-    assert can_answer(survey, now)
-    assert is_closed(survey, now + timedelta(days=30)) and not can_answer(
-        survey, now + timedelta(days=30)
-    )
-    close_survey(survey, None, now)
-    assert survey.state == "closed" and not can_answer(survey, now)
-    open_survey(survey, None, now)  # back to open
-    assert survey.state == "open"
-    empty = make_survey(state="draft", questions=[])
+    assert not can_submit(survey, now)
     with pytest.raises(SurveyError):
+        reopen_survey(survey, None, now)  # a draft is opened, not reopened
+    open_survey(survey, None, now)
+    assert can_submit(survey, now) and survey.opened_at == now
+    closing = now + timedelta(days=30)
+    assert not is_closed(survey, closing - timedelta(seconds=1))
+    assert is_closed(survey, closing) and not can_submit(survey, closing)
+    with pytest.raises(SurveyError):
+        open_survey(survey, None, now)  # already open
+    close_survey(survey, None, now)
+    assert survey.state == "closed" and not can_submit(survey, now)
+    with pytest.raises(SurveyError):
+        close_survey(survey, None, now)
+    reopen_survey(survey, None, now)
+    assert survey.state == "open" and survey.closed_at is None
+    close_survey(survey, None, now)
+    with pytest.raises(SurveyError, match="Stängningstiden"):
+        reopen_survey(survey, None, closing)
+    empty = make_survey(state="draft", questions=[])
+    with pytest.raises(SurveyError, match="minst en fråga"):
         open_survey(empty, None, now)
+    headings_only = make_survey(
+        state="draft", questions=[Question(number="1", text="Rubrik", kind="heading")]
+    )
+    with pytest.raises(SurveyError):
+        open_survey(headings_only, None, now)
 
 
 def test_rus2018_template_is_the_seed_word_for_word(app):
