@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.auth.views import bp as auth_bp
     from coordinator.mail.views import bp as mail_bp
     from coordinator.main.views import bp as main_bp
+    from coordinator.projects.views import bp as projects_bp
     from coordinator.register.views import bp as register_bp
     from coordinator.respond.views import bp as respond_bp
     from coordinator.results.views import bp as results_bp
@@ -77,4 +78,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(projects_bp)
     init_labels(app)

@@ -55,6 +55,8 @@ class Config:
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    # Uploaded documents (default: instance/uploads); a shared volume with several hosts.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")
     IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
     IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000)
 

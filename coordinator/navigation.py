@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 NAV_ITEMS: list[tuple[str, object, tuple[str, ...]]] = [
     ("main.index", _l("Översikt"), ()),
+    ("projects.list_projects", _l("Projekt"), ()),
     ("surveys.list_surveys", _l("Enkäter"), ()),
     ("register.list_organisations", _l("Organisationer"), ()),
     ("register.list_contacts", _l("Kontakter"), ()),

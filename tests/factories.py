@@ -140,3 +140,32 @@ def make_invitation(survey: Survey, contact: Contact | None = None) -> tuple[Inv
     from coordinator.services.invitations import create_invitation
 
     return create_invitation(survey, contact or make_contact(), actor=None, now=datetime.now(UTC))
+
+
+def make_meeting(project: Project, author: User, notes: str = "Beslut: Vi kör.") -> tuple[Any, Any]:
+    """A meeting with one published revision of notes and a PDF in the project plan."""
+    from coordinator.models import Meeting, NoteRevision
+    from coordinator.services.documents import add_version
+
+    n = next(_counter)
+    meeting = Meeting(
+        project=project,
+        title=f"Möte {n}",
+        uid=f"m{n}@test",
+        starts_at=datetime(2018, 9, 18, 7, 0, tzinfo=UTC),
+        ends_at=datetime(2018, 9, 18, 8, 30, tzinfo=UTC),
+    )
+    meeting.revisions = [NoteRevision(text=notes, published=True, author_id=author.id)]
+    db.session.add(meeting)
+    document = add_version(
+        None,
+        project=project,
+        meeting=None,
+        title="Projektplan",
+        filename="plan.pdf",
+        data=b"%PDF-1.4 test",
+        actor=author,
+        now=datetime.now(UTC),
+    )
+    db.session.flush()
+    return meeting, document.versions[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -69,6 +70,7 @@ def make_app(database_uri: str, **config: Any) -> Flask:
         {
             "ENV": "test",
             "SQLALCHEMY_DATABASE_URI": database_uri,
+            "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="coordinator-uploads-"),
             **config,
         }
     )

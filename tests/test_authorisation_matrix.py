@@ -17,7 +17,14 @@ from itsdangerous import URLSafeTimedSerializer
 from coordinator.extensions import db, limiter
 from coordinator.models import OutboxMessage
 from coordinator.services.outbox import unsubscribe_token
-from tests.factories import make_contact, make_invitation, make_network, make_survey, make_user
+from tests.factories import (
+    make_contact,
+    make_invitation,
+    make_meeting,
+    make_network,
+    make_survey,
+    make_user,
+)
 from tests.support import clean_database, csrf_token, login
 
 ROLES = ("nobody", "respondent", "viewer", "coordinator", "member", "admin")
@@ -130,6 +137,25 @@ MATRIX: dict[str, str] = {
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
     "results.workshop_notes": "staff",
+    "projects.list_projects": "staff",
+    "projects.new_project": "editor",
+    "projects.edit_project": "member",
+    "projects.show_project": "staff",
+    "projects.upload_document": "member",
+    "projects.download_document": "staff",
+    "projects.public_document": "public",
+    "projects.new_meeting": "member",
+    "projects.edit_meeting": "member",
+    "projects.show_meeting": "staff",
+    "projects.meeting_action": "member",
+    "projects.meeting_ics_file": "staff",
+    "projects.edit_notes": "member",
+    "projects.notes_history": "staff",
+    "projects.restore_notes": "member",
+    "projects.new_news": "member",
+    "projects.public_project": "public",
+    "projects.feed": "public",
+    "projects.search_view": "staff",
     "respond.show_form": "respondent",
     "respond.save": "respondent",
     "respond.check": "respondent",
@@ -148,6 +174,8 @@ class World:
     # The secret in the URL of token-protected pages, by endpoint; only the "respondent"
     # role holds these, everyone else tries a made-up token.
     tokens: dict[str, str] = field(default_factory=dict)
+    # Values that differ for one endpoint, e.g. {"projects.meeting_action": {"action": …}}.
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def build_world() -> World:
@@ -168,11 +196,19 @@ def build_world() -> World:
     world.ids["message_id"] = message.id
     world.tokens["mail.unsubscribe"] = unsubscribe_token(contact)
     survey = make_survey()
+    survey.project.visibility = "public"
+    survey.project.members = [world.users["member"]]
+    world.ids["slug"] = survey.project.slug
+    meeting, version = make_meeting(survey.project, world.users["member"])
+    world.ids["meeting_id"] = meeting.id
+    world.ids["revision_id"] = meeting.revisions[0].id
+    world.ids["version_id"] = version.id
     invitation, token = make_invitation(survey, contact)
     world.ids["survey_id"] = survey.id
     world.ids["question_id"] = survey.questions[0].id
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
+    world.overrides["projects.meeting_action"] = {"action": "invite"}
     for endpoint in ("show_form", "save", "check", "submit", "done", "pass_on_view"):
         world.tokens[f"respond.{endpoint}"] = token
     reset_user = make_user("viewer")
@@ -206,7 +242,7 @@ def _url(app: Flask, endpoint: str, world: World, role: str) -> str:
             values[name] = real if role == "respondent" else "not-a-valid-token-" + "x" * 30
         else:
             assert name in world.ids, f"the world has no value for <{name}> in {rule.rule}"
-            values[name] = world.ids[name]
+            values[name] = world.overrides.get(endpoint, {}).get(name, world.ids[name])
     return str(app.url_map.bind("localhost").build(endpoint, values))
 
 

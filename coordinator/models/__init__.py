@@ -1,6 +1,15 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from coordinator.models.audit import AuditEvent
+from coordinator.models.meetings import (
+    Document,
+    DocumentVersion,
+    Meeting,
+    NewsItem,
+    NoteRevision,
+    meeting_contacts,
+    meeting_networks,
+)
 from coordinator.models.organisations import Contact, Network, Organisation, network_members
 from coordinator.models.outbox import OutboxAttachment, OutboxMessage
 from coordinator.models.projects import Project, project_members
@@ -15,6 +24,13 @@ from coordinator.models.surveys import (
 from coordinator.models.users import User
 
 __all__ = [
+    "Document",
+    "DocumentVersion",
+    "Meeting",
+    "NewsItem",
+    "NoteRevision",
+    "meeting_contacts",
+    "meeting_networks",
     "Answer",
     "AuditEvent",
     "Contact",

@@ -1,0 +1,121 @@
+"""Forms for projects, meetings, notes and news."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(
+        _l("Namn"), validators=[DataRequired(_l("Ange projektets namn")), Length(max=200)]
+    )
+    slug = StringField(
+        _l("Kortnamn i adressen"),
+        description=_l(
+            "Små bokstäver, siffror och bindestreck, till exempel naringsliv-och-miljomal."
+        ),
+        validators=[
+            DataRequired(_l("Ange ett kortnamn")),
+            Length(max=80),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Använd bara a–z, 0–9 och bindestreck")),
+        ],
+    )
+    summary = TextAreaField(_l("Kort beskrivning"), validators=[Optional(), Length(max=2000)])
+    purpose = TextAreaField(
+        _l("Syfte"), description=_l("Markdown."), validators=[Optional(), Length(max=20000)]
+    )
+    origin = TextAreaField(
+        _l("Ursprung"),
+        description=_l("Till exempel RUS VP 2017 och 2018."),
+        validators=[Optional(), Length(max=20000)],
+    )
+    plan = TextAreaField(
+        _l("Projektplan"), description=_l("Markdown."), validators=[Optional(), Length(max=50000)]
+    )
+    state = SelectField(
+        _l("Läge"),
+        choices=[
+            SelectChoice("planned", _l("Planerat")),
+            SelectChoice("running", _l("Pågår")),
+            SelectChoice("finished", _l("Avslutat")),
+        ],
+    )
+    visibility = SelectField(
+        _l("Synlighet"),
+        choices=[
+            SelectChoice("staff", _l("Bara för inloggade")),
+            SelectChoice("public", _l("Offentlig sida")),
+        ],
+    )
+    members = MultiCheckboxField(_l("Medlemmar som får redigera"), coerce=int)
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        _l("Rubrik"), validators=[DataRequired(_l("Ange mötets rubrik")), Length(max=300)]
+    )
+    date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
+    start = TimeField(_l("Börjar"), validators=[DataRequired(_l("Ange starttid som TT:MM"))])
+    end = TimeField(_l("Slutar"), validators=[DataRequired(_l("Ange sluttid som TT:MM"))])
+    place = StringField(_l("Plats"), validators=[Optional(), Length(max=300)])
+    online_url = StringField(
+        _l("Länk till onlinemötet"),
+        validators=[
+            Optional(),
+            URL(message=_l("Ange en fullständig länk som börjar med https://")),
+            Length(max=500),
+        ],
+    )
+    agenda = TextAreaField(
+        _l("Dagordning"), description=_l("Markdown."), validators=[Optional(), Length(max=20000)]
+    )
+    networks = MultiCheckboxField(_l("Inbjudna nätverk"), coerce=int)
+
+
+class NotesForm(FlaskForm):
+    text = TextAreaField(
+        _l("Mötesanteckningar"),
+        description=_l(
+            "Markdown. Skriv Beslut: … eller Åtgärd: … (ansvarig: Namn, senast ÅÅÅÅ-MM-DD) "
+            "på egna rader."
+        ),
+        validators=[Length(max=100000)],
+    )
+    published = BooleanField(_l("Publicera anteckningarna"))
+    based_on = StringField()
+
+
+class NewsForm(FlaskForm):
+    title = StringField(
+        _l("Rubrik"), validators=[DataRequired(_l("Ange en rubrik")), Length(max=300)]
+    )
+    date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
+    body = TextAreaField(
+        _l("Text"), description=_l("Markdown."), validators=[Optional(), Length(max=50000)]
+    )
+    survey_id = SelectField(_l("Länka till enkät"), validators=[Optional()])
+    published = BooleanField(_l("Publicera"))
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Rubrik"), validators=[Optional(), Length(max=300)])
+    file = FileField(_l("Fil"), description=_l("PDF, Word, Excel, PowerPoint eller bild."))

@@ -1,0 +1,39 @@
+"""Where uploaded files live: outside static/, under generated names, behind one small
+interface so that a shared volume or an object store can take its place."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+
+class LocalStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        if not key.isalnum():
+            raise ValueError("bad storage key")
+        return self.root / key[:2] / key
+
+    def save(self, data: bytes) -> str:
+        key = secrets.token_hex(20)
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return key
+
+    def read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+def storage() -> LocalStorage:
+    folder = current_app.config.get("UPLOAD_FOLDER") or str(
+        Path(current_app.instance_path) / "uploads"
+    )
+    return LocalStorage(Path(folder))

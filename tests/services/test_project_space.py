@@ -1,0 +1,252 @@
+"""Meetings and calendars, notes and revisions, documents, sanitising and search."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from icalendar import Calendar
+
+from coordinator.extensions import db
+from coordinator.models import Meeting, NewsItem
+from coordinator.services.calendar import meeting_ics
+from coordinator.services.documents import DocumentError, add_version, detect_type
+from coordinator.services.mail_sender import send_due_messages
+from coordinator.services.markdown import render_markdown
+from coordinator.services.meetings import invitees, save_meeting, send_invitations
+from coordinator.services.notes import NotesConflict, items, restore, save_notes, side_by_side
+from coordinator.services.search import search
+from coordinator.services.surveys import local_datetime
+from tests.factories import make_contact, make_network, make_organisation, make_project, make_user
+
+NOW = datetime(2018, 7, 2, 8, 0, tzinfo=UTC)
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[klicka](javascript:alert(1))",
+    "[data](data:text/html;base64,PHNjcmlwdD4=)",
+    '<svg onload="alert(1)"><circle r="1"/></svg>',
+    "<a href='javascript:alert(1)'>x</a>",
+    "<iframe src=//evil.example.com></iframe>",
+    '<p style="background:url(javascript:alert(1))">x',
+    "<<script>script>alert(1)<</script>/script>",
+]
+
+
+def _meeting(start=None, networks=()):
+    start = start or local_datetime(2018, 9, 18, 9, 0)
+    meeting, _ = save_meeting(
+        None,
+        project=make_project(),
+        title="Skypemöte om projektet",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        place="",
+        online_url="https://meet.example.org/rus",
+        agenda="1. Projektet\n2. Frågor",
+        network_ids=[n.id for n in networks],
+        contact_ids=[],
+        actor=make_user(),
+        now=NOW,
+    )
+    return meeting
+
+
+def _event(ics: bytes):
+    calendar = Calendar.from_ical(ics)
+    return calendar, next(c for c in calendar.walk("VEVENT"))
+
+
+@pytest.mark.parametrize(
+    "local,utc_hour",
+    [((2018, 10, 27, 9, 0), 7), ((2018, 10, 29, 9, 0), 8), ((2019, 3, 31, 9, 0), 7)],
+)
+def test_calendar_times_across_the_daylight_saving_change(app, local, utc_hour):
+    meeting = _meeting(local_datetime(*local))
+    _, event = _event(meeting_ics(meeting, "REQUEST", None, NOW))
+    start = event.decoded("dtstart")
+    assert start.astimezone(UTC).hour == utc_hour
+    assert str(event["dtstart"].params["TZID"]) == "Europe/Stockholm"
+
+
+def test_update_keeps_uid_and_raises_sequence_cancel_says_cancel(app):
+    network = make_network("NHT 21", [make_contact(make_organisation())])
+    meeting = _meeting(networks=[network])
+    send_invitations(meeting, make_user(), NOW)
+    _, first = _event(meeting_ics(meeting, "REQUEST", None, NOW))
+    moved, changed = save_meeting(
+        meeting,
+        project=meeting.project,
+        title=meeting.title,
+        starts_at=meeting.starts_at + timedelta(hours=1),
+        ends_at=meeting.ends_at + timedelta(hours=1),
+        place="",
+        online_url=meeting.online_url,
+        agenda="",
+        network_ids=[network.id],
+        contact_ids=[],
+        actor=make_user(),
+        now=NOW,
+    )
+    assert changed
+    send_invitations(meeting, make_user(), NOW, kind="update")
+    _, second = _event(meeting_ics(meeting, "REQUEST", None, NOW))
+    assert second["uid"] == first["uid"] and second["sequence"] > first["sequence"]
+    send_invitations(meeting, make_user(), NOW, kind="cancel")
+    calendar, cancelled = _event(meeting_ics(meeting, "CANCEL", None, NOW))
+    assert calendar["method"] == "CANCEL" and cancelled["status"] == "CANCELLED"
+    assert cancelled["uid"] == first["uid"] and cancelled["sequence"] > second["sequence"]
+
+
+def test_invitation_arrives_once_per_person_with_the_ics(app, smtp_server):
+    org = make_organisation()
+    shared = make_contact(org, email="both@example.org")
+    opted_out = make_contact(org, email="out@example.org")
+    opted_out.opted_out_at = NOW
+    one = make_network("Miljömålssamordnare", [shared, opted_out])
+    two = make_network(
+        "Energi- och klimatsamordnare", [shared, make_contact(org, email="other@example.org")]
+    )
+    meeting = _meeting(networks=[one, two])
+    assert len(invitees(meeting)) == 3
+    send_invitations(meeting, make_user(), NOW)
+    db.session.commit()
+    send_due_messages(NOW)
+    assert sorted(str(m["To"]).split("<")[1].rstrip(">") for m in smtp_server.messages) == [
+        "both@example.org",
+        "other@example.org",
+    ]
+    attachment = next(smtp_server.messages[0].iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST"
+    assert "BEGIN:VEVENT" in attachment.get_content()
+
+
+def test_revisions_conflict_restore_and_difference(app):
+    meeting = _meeting()
+    anna, pia = make_user(name="Anna"), make_user(name="Pia")
+    first = save_notes(
+        meeting,
+        "Närvarande: alla\nBeslut: Enkät skickas 2/7.",
+        published=False,
+        based_on=None,
+        actor=anna,
+        now=NOW,
+    )
+    second = save_notes(
+        meeting,
+        "Närvarande: alla\nBeslut: Enkät skickas 3/7.",
+        published=True,
+        based_on=first.id,
+        actor=anna,
+        now=NOW,
+    )
+    with pytest.raises(NotesConflict) as conflict:
+        save_notes(meeting, "Pias text", published=False, based_on=first.id, actor=pia, now=NOW)
+    assert conflict.value.latest is second
+    assert [r.text for r in meeting.revisions][-1].endswith("3/7.")
+    restored = restore(meeting, first, pia, NOW)
+    assert restored.text == first.text and len(meeting.revisions) == 3
+    diff = str(side_by_side(first, second))
+    assert 'class="diff_chg">3</span>/7' in diff
+
+
+def test_decisions_and_actions_are_picked_out(app):
+    meeting = _meeting()
+    save_notes(
+        meeting,
+        "Beslut: Workshop den 29 augusti.\n"
+        "- Åtgärd: Skicka enkäten (ansvarig: Länsstyrelsen Skåne, senast 2018-07-02)\nÖvrigt",
+        published=True,
+        based_on=None,
+        actor=make_user(),
+        now=NOW,
+    )
+    found = items([meeting], published_only=True)
+    assert [(i.kind, i.text, i.who, i.when) for i in found] == [
+        ("Beslut", "Workshop den 29 augusti.", "", ""),
+        ("Åtgärd", "Skicka enkäten", "Länsstyrelsen Skåne", "2018-07-02"),
+    ]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markdown_renders_attacks_inert(payload):
+    page = BeautifulSoup(str(render_markdown(payload)), "html.parser")
+    for tag in page.find_all(True):
+        assert tag.name not in ("script", "iframe", "svg", "style", "object", "embed"), tag
+        for name, value in tag.attrs.items():
+            assert not name.startswith("on") and name != "style", tag
+            if name in ("href", "src"):
+                assert str(value).startswith(("http://", "https://", "mailto:")), tag
+
+
+def test_stored_text_stays_as_typed(app):
+    project = make_project()
+    item = NewsItem(project=project, title="x", body=XSS[0], published_on=NOW)
+    db.session.add(item)
+    db.session.flush()
+    db.session.expire_all()
+    assert item.body == XSS[0]
+
+
+def test_uploads_are_checked_by_content(app):
+    assert detect_type(b"%PDF-1.7\n...", "plan.pdf") == "application/pdf"
+    assert detect_type(b"\x89PNG\r\n\x1a\nrest", "bild.png") == "image/png"
+    for data, name in (
+        (b"<html><script>x</script>", "plan.pdf"),
+        (b"<svg onload=1>", "plan.pdf"),
+        (b"MZ\x90\x00binary", "program.pdf"),
+        (b"", "tom.pdf"),
+    ):
+        with pytest.raises(DocumentError):
+            detect_type(data, name)
+    project, user = make_project(), make_user()
+    app.config["UPLOAD_MAX_BYTES"], limit = 100, app.config["UPLOAD_MAX_BYTES"]
+    try:
+        with pytest.raises(DocumentError, match="för stor"):
+            add_version(
+                None,
+                project=project,
+                meeting=None,
+                title="",
+                filename="stor.pdf",
+                data=b"%PDF-" + b"x" * 200,
+                actor=user,
+                now=NOW,
+            )
+    finally:
+        app.config["UPLOAD_MAX_BYTES"] = limit
+    document = add_version(
+        None,
+        project=project,
+        meeting=None,
+        title="Plan",
+        filename="../../etc/passwd.pdf",
+        data=b"%PDF-1.4 a",
+        actor=user,
+        now=NOW,
+    )
+    add_version(
+        document,
+        project=project,
+        meeting=None,
+        title="",
+        filename="plan-v2.pdf",
+        data=b"%PDF-1.4 b",
+        actor=user,
+        now=NOW,
+    )
+    assert [v.filename for v in document.versions] == ["passwd.pdf", "plan-v2.pdf"]
+    assert all(v.storage_key.isalnum() for v in document.versions)
+
+
+def test_search_folds_swedish_letters(app):
+    make_contact(make_organisation("Länsstyrelsen i Örebro län", "18"), name="Åsa Öberg")
+    project = make_project("Näringsliv och miljömål")
+    project.purpose = "Att stödja NÄRINGSLIVETS arbete för miljömålen"
+    db.session.flush()
+    assert [h.title for h in search("åsa ÖBERG")] == ["Åsa Öberg"]
+    assert [h.kind for h in search("näringslivets")] == ["Projekt"]
+    assert search("örebro")[0].kind == "Kontakt"
+    assert search("   ") == []
+    assert isinstance(Meeting, type)
