@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
@@ -84,7 +85,7 @@ def create_invitation(
         )
     )
     if existing is not None and not existing.revoked:
-        raise SurveyError(f"{contact.name} har redan en inbjudan till enkäten.")
+        raise SurveyError(_("%(name)s har redan en inbjudan till enkäten.", name=contact.name))
     invitation = existing or Invitation(
         survey=survey,
         contact=contact,
@@ -222,6 +223,24 @@ def organisations_for_picking() -> list[Organisation]:
         db.session.scalars(
             select(Organisation).order_by(
                 Organisation.county_code.is_(None), Organisation.county_code, Organisation.name
+            )
+        )
+    )
+
+
+def contacts_for_picking() -> list[Contact]:
+    """Contacts that can be invited, by organisation (county boards first)."""
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .join(Contact.organisation)
+            .where(Contact.erased_at.is_(None), Contact.email.is_not(None))
+            .options(contains_eager(Contact.organisation))
+            .order_by(
+                Organisation.county_code.is_(None),
+                Organisation.county_code,
+                Organisation.name,
+                Contact.name,
             )
         )
     )

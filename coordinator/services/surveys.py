@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from coordinator.data import rus2018
 from coordinator.extensions import db
@@ -54,11 +56,11 @@ can_answer = can_submit
 def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
     """Draft → open: needs at least one question to answer and a deadline."""
     if survey.state != "draft":
-        raise SurveyError("Bara ett utkast kan öppnas. En stängd enkät öppnas igen.")
+        raise SurveyError(_("Bara ett utkast kan öppnas. En stängd enkät öppnas igen."))
     if not answerable_questions(survey):
-        raise SurveyError("Enkäten behöver minst en fråga innan den kan öppnas.")
+        raise SurveyError(_("Enkäten behöver minst en fråga innan den kan öppnas."))
     if survey.deadline_at is None:
-        raise SurveyError("Enkäten behöver en sista svarsdag innan den kan öppnas.")
+        raise SurveyError(_("Enkäten behöver en sista svarsdag innan den kan öppnas."))
     _check_closing_time(survey, now)
     survey.state = "open"
     survey.opened_at = now
@@ -68,7 +70,7 @@ def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
 def reopen_survey(survey: Survey, actor: User | None, now: datetime) -> None:
     """Closed → open, e.g. to let a late board answer after all."""
     if survey.state != "closed":
-        raise SurveyError("Bara en stängd enkät kan öppnas igen.")
+        raise SurveyError(_("Bara en stängd enkät kan öppnas igen."))
     _check_closing_time(survey, now)
     survey.state = "open"
     survey.closed_at = None
@@ -77,13 +79,13 @@ def reopen_survey(survey: Survey, actor: User | None, now: datetime) -> None:
 
 def _check_closing_time(survey: Survey, now: datetime) -> None:
     if survey.closes_at is not None and survey.closes_at <= now:
-        raise SurveyError("Stängningstiden har redan passerats. Ändra den först.")
+        raise SurveyError(_("Stängningstiden har redan passerats. Ändra den först."))
 
 
 def close_survey(survey: Survey, actor: User | None, now: datetime) -> None:
     """Open → closed: nothing more can be saved or submitted."""
     if survey.state != "open":
-        raise SurveyError("Bara en öppen enkät kan stängas.")
+        raise SurveyError(_("Bara en öppen enkät kan stängas."))
     survey.state = "closed"
     survey.closed_at = now
     record_event(actor, "survey.close", "survey", survey.id, survey.title, now=now)
@@ -93,7 +95,7 @@ def extend_deadline(
     survey: Survey, organisation_id: int, deadline_at: datetime, actor: User, now: datetime
 ) -> DeadlineExtension:
     if deadline_at <= survey.deadline_at:
-        raise SurveyError("Den nya svarstiden måste vara senare än enkätens.")
+        raise SurveyError(_("Den nya svarstiden måste vara senare än enkätens."))
     extension = next(
         (e for e in survey.deadline_extensions if e.organisation_id == organisation_id), None
     )
@@ -142,7 +144,7 @@ def question_tree(survey: Survey) -> list[QuestionGroup]:
 def option_items(key: str) -> list[dict[str, str]]:
     option_list = db.session.scalar(select(OptionList).where(OptionList.key == key))
     if option_list is None:
-        raise SurveyError(f"Alternativlistan {key} finns inte. Kör flask seed.")
+        raise SurveyError(_("Alternativlistan %(key)s finns inte. Kör flask seed.", key=key))
     return [{"value": i.code, "label": f"{i.code} {i.label}"} for i in option_list.items]
 
 
@@ -182,53 +184,6 @@ def create_survey_from_rus2018(
         actor, "survey.create", "survey", survey.id, survey.title, {"template": "rus2018"}, now=now
     )
     return survey
-
-
-def update_question(
-    question: Question,
-    *,
-    number: str,
-    text: str,
-    help_text: str,
-    kind: str,
-    required: bool,
-    actor: User,
-    now: datetime,
-) -> None:
-    """Change a question. Once answers exist its kind is fixed; after the survey has opened,
-    every change is kept in the audit trail with the old and the new text."""
-    from coordinator.models import Answer
-
-    has_answers = db.session.scalar(
-        select(Answer.id).where(Answer.question_id == question.id).limit(1)
-    )
-    if kind != question.kind and (has_answers or question.survey.state != "draft"):
-        raise SurveyError("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras.")
-    changes = {}
-    for field_name, value in (
-        ("number", number.strip()),
-        ("text", text.strip()),
-        ("help_text", help_text),
-        ("kind", kind),
-        ("required", required),
-    ):
-        if getattr(question, field_name) != value:
-            changes[field_name] = [getattr(question, field_name), value]
-            setattr(question, field_name, value)
-    if changes:
-        record_event(
-            actor,
-            "question.update",
-            "survey",
-            question.survey_id,
-            question.number,
-            {
-                "question_id": question.id,
-                "changes": changes,
-                "after_opening": question.survey.state != "draft",
-            },
-            now=now,
-        )
 
 
 def copy_survey(survey: Survey, actor: User, now: datetime) -> Survey:
@@ -275,3 +230,106 @@ def copy_survey(survey: Survey, actor: User, now: datetime) -> Survey:
             create_invitation(copy, invitation.contact, actor, now)
     record_event(actor, "survey.copy", "survey", copy.id, copy.title, {"from": survey.id}, now=now)
     return copy
+
+
+def find_or_create_project(title: str) -> Project:
+    """The project with this title (any case), or a new one with a free slug."""
+    title = title.strip()
+    project = db.session.scalar(select(Project).where(func.lower(Project.title) == title.lower()))
+    if project is not None:
+        return project
+    base = _slug(title)
+    slug, n = base, 1
+    while db.session.scalar(select(Project.id).where(Project.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    project = Project(title=title, slug=slug)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def _slug(text: str) -> str:
+    table = str.maketrans("åäöéü", "aaoeu")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")[:60] or "projekt"
+
+
+def create_survey(
+    project: Project, title: str, deadline_at: datetime, actor: User, now: datetime
+) -> Survey:
+    """An empty draft survey; its questions are added one by one."""
+    survey = Survey(
+        project=project,
+        title=title.strip(),
+        deadline_at=deadline_at,
+        reply_to_user_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(survey)
+    db.session.flush()
+    record_event(actor, "survey.create", "survey", survey.id, survey.title, now=now)
+    return survey
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """ "-7, -2, 1" → [-7, -2, 1]: days before (negative) or after the deadline."""
+    days: set[int] = set()
+    for part in re.split(r"[,;\s]+", text.strip()):
+        if not part:
+            continue
+        try:
+            day = int(part.replace("−", "-"))
+        except ValueError:
+            raise SurveyError(
+                _("Skriv dagarna som heltal med kommatecken emellan, till exempel -7, -2, 1")
+            ) from None
+        if not -60 <= day <= 60:
+            raise SurveyError(_("En påminnelsedag ska ligga högst 60 dagar från svarsdagen"))
+        days.add(day)
+    return sorted(days)
+
+
+def update_survey_settings(
+    survey: Survey,
+    *,
+    title: str,
+    introduction: str,
+    deadline_note: str,
+    deadline_at: datetime,
+    closes_at: datetime | None,
+    reply_to_user_id: int | None,
+    reminder_days: list[int],
+    actor: User,
+    now: datetime,
+) -> None:
+    """Change title, texts and times; each change is kept in the audit trail."""
+    if closes_at is not None and closes_at < deadline_at:
+        raise SurveyError(_("Stängningstiden kan inte vara före sista svarsdagen"))
+    new_values: dict[str, object] = {
+        "title": title.strip(),
+        "introduction": introduction.strip(),
+        "deadline_note": deadline_note.strip(),
+        "deadline_at": deadline_at,
+        "closes_at": closes_at,
+        "reply_to_user_id": reply_to_user_id,
+        "reminder_days": reminder_days,
+    }
+    changes = {}
+    for name, value in new_values.items():
+        old = getattr(survey, name)
+        if old != value:
+            changes[name] = [
+                old.isoformat() if isinstance(old, datetime) else old,
+                value.isoformat() if isinstance(value, datetime) else value,
+            ]
+            setattr(survey, name, value)
+    if changes:
+        record_event(
+            actor,
+            "survey.update",
+            "survey",
+            survey.id,
+            survey.title,
+            {"changes": changes, "after_opening": survey.state != "draft"},
+            now=now,
+        )

@@ -84,9 +84,55 @@ class QuestionForm(FlaskForm):
     allow_other = BooleanField(_l('Lägg till fältet "Annat, nämligen"'))
 
 
+class SettingsForm(FlaskForm):
+    title = StringField(
+        _l("Enkätens namn"), validators=[DataRequired(_l("Ange enkätens namn")), Length(max=300)]
+    )
+    introduction = TextAreaField(
+        _l("Inledning"),
+        description=_l("Markdown: **fetstil**, listor med -, tomrad mellan stycken."),
+        validators=[Optional(), Length(max=20_000)],
+    )
+    deadline_date = DateField(
+        _l("Svara senast, datum"),
+        description=_l("Till exempel 2018-08-23."),
+        validators=[DataRequired(_l("Ange sista svarsdag som ÅÅÅÅ-MM-DD"))],
+    )
+    deadline_time = TimeField(
+        _l("Svara senast, klockan"),
+        description=_l("Svensk tid. Svar efter detta tas emot men markeras som sena."),
+        validators=[DataRequired(_l("Ange klockslag som TT:MM"))],
+    )
+    deadline_note = TextAreaField(
+        _l("Text om svarstiden"),
+        description=_l("Visas under sista svarsdagen, till exempel att sena svar är välkomna."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    closes_date = DateField(
+        _l("Stänger, datum (frivilligt)"),
+        description=_l("Efter stängningstiden kan inget mer skickas in. Lämna tomt för ingen."),
+        validators=[Optional()],
+    )
+    closes_time = TimeField(_l("Stänger, klockan"), validators=[Optional()])
+    reply_to_user_id = SelectField(_l("Svar på e-post går till"), coerce=int)
+    reminder_days = StringField(
+        _l("Påminnelsedagar"),
+        description=_l(
+            "Dagar före (minus) eller efter svarsdagen, till exempel -7, -2, 1. "
+            "Lämna tomt för inga schemalagda påminnelser."
+        ),
+        validators=[Optional(), Length(max=100)],
+    )
+
+
 class RecipientsForm(FlaskForm):
     networks = MultiCheckboxField(_l("Nätverk"), coerce=int)
     organisations = MultiCheckboxField(_l("Hela organisationer"), coerce=int)
+    contacts = MultiCheckboxField(_l("Enstaka kontakter"), coerce=int)
+
+
+class ReminderForm(FlaskForm):
+    invitations = MultiCheckboxField(_l("Påminn"), coerce=int)
 
 
 class ExtensionForm(FlaskForm):

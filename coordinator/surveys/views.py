@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,20 +13,19 @@ from wtforms import SelectChoice
 
 from coordinator.extensions import db
 from coordinator.models import (
-    Answer,
     Invitation,
     Network,
     Organisation,
-    Project,
     Question,
     Response,
     Survey,
+    User,
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.services.audit import record_event
 from coordinator.services.followup import build_dashboard
 from coordinator.services.invitations import (
+    contacts_for_picking,
     invite,
     mail_context,
     organisations_for_picking,
@@ -35,6 +33,9 @@ from coordinator.services.invitations import (
     revoke,
     select_recipients,
 )
+from coordinator.services.questions import add_question, build_options, update_question
+from coordinator.services.questions import delete_question as remove_question
+from coordinator.services.questions import move_question as reorder_question
 from coordinator.services.reminders import pending_invitations, send_reminders
 from coordinator.services.responses import (
     parse_answers,
@@ -48,15 +49,25 @@ from coordinator.services.surveys import (
     answerable_questions,
     close_survey,
     copy_survey,
+    create_survey,
     create_survey_from_rus2018,
     extend_deadline,
+    find_or_create_project,
+    is_closed,
     open_survey,
-    option_items,
+    parse_reminder_days,
     question_tree,
     reopen_survey,
-    update_question,
+    update_survey_settings,
 )
-from coordinator.surveys.forms import ExtensionForm, QuestionForm, RecipientsForm, SurveyForm
+from coordinator.surveys.forms import (
+    ExtensionForm,
+    QuestionForm,
+    RecipientsForm,
+    ReminderForm,
+    SettingsForm,
+    SurveyForm,
+)
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 
@@ -67,26 +78,6 @@ def _survey(survey_id: int) -> Survey:
 
 def _local(date_value: Any, time_value: Any) -> datetime:
     return datetime.combine(date_value, time_value, tzinfo=STOCKHOLM)
-
-
-def _slug(text: str) -> str:
-    table = str.maketrans("åäöéü", "aaoeu")
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
-    return slug[:60] or "projekt"
-
-
-def _project(title: str) -> Project:
-    project = db.session.scalar(
-        select(Project).where(func.lower(Project.title) == title.strip().lower())
-    )
-    if project is None:
-        slug, n = _slug(title), 1
-        while db.session.scalar(select(Project.id).where(Project.slug == slug)):
-            n += 1
-            slug = f"{_slug(title)}-{n}"
-        project = Project(title=title.strip(), slug=slug)
-        db.session.add(project)
-    return project
 
 
 @bp.get("")
@@ -103,21 +94,12 @@ def new_survey() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         now = utcnow()
         actor = current_staff()
-        project = _project(form.project_title.data or "")
+        project = find_or_create_project(form.project_title.data or "")
         deadline = _local(form.deadline_date.data, form.deadline_time.data)
         if form.template.data == "rus2018":
             survey = create_survey_from_rus2018(project, actor, now, deadline_at=deadline)
         else:
-            survey = Survey(
-                project=project,
-                title=form.title.data or _("Ny enkät"),
-                deadline_at=deadline,
-                reply_to_user_id=actor.id,
-                created_at=now,
-            )
-            db.session.add(survey)
-            db.session.flush()
-            record_event(actor, "survey.create", "survey", survey.id, survey.title, now=now)
+            survey = create_survey(project, form.title.data or _("Ny enkät"), deadline, actor, now)
         if form.title.data:
             survey.title = form.title.data
         if form.introduction.data:
@@ -216,6 +198,17 @@ def _question_form(survey: Survey, question: Question | None = None) -> Question
     return form
 
 
+def _question(survey: Survey, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.survey_id != survey.id:
+        abort(404)
+    return question
+
+
+def _parent_id(form: QuestionForm) -> int | None:
+    return int(form.parent_id.data) if form.parent_id.data else None
+
+
 @bp.route("/<int:survey_id>/questions/new", methods=["GET", "POST"])
 @editor_required
 def new_question(survey_id: int) -> str | WerkzeugResponse:
@@ -225,33 +218,25 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
         return redirect(url_for("surveys.show_survey", survey_id=survey.id))
     form = _question_form(survey)
     if form.validate_on_submit():
-        options = []
-        if form.use_sni.data:
-            options = option_items("sni2007")
-        else:
-            options = [
-                {"value": line.strip(), "label": line.strip()}
-                for line in (form.options.data or "").splitlines()
-                if line.strip()
-            ]
-        if form.kind.data in ("single_choice", "multiple_choice") and not options:
-            form.options.errors.append(_("Ange minst ett svarsalternativ, ett per rad"))
-        else:
-            question = Question(
-                number=(form.number.data or "").strip(),
-                text=(form.text.data or "").strip(),
+        kind = form.kind.data or "long_text"
+        try:
+            options = build_options(kind, form.options.data or "", bool(form.use_sni.data))
+            add_question(
+                survey,
+                number=form.number.data or "",
+                text=form.text.data or "",
                 help_text=form.help_text.data or "",
-                kind=form.kind.data or "long_text",
+                kind=kind,
                 required=bool(form.required.data),
                 options=options,
                 allow_other=bool(form.allow_other.data),
-                other_label=_("Annat, nämligen") if form.allow_other.data else "",
-                parent_id=int(form.parent_id.data) if form.parent_id.data else None,
-                position=max((q.position for q in survey.questions), default=-1) + 1,
+                parent_id=_parent_id(form),
+                actor=current_staff(),
+                now=utcnow(),
             )
-            survey.questions.append(question)
-            db.session.flush()
-            record_event(current_staff(), "question.create", "survey", survey.id, question.number)
+        except SurveyError as exc:
+            form.options.errors.append(str(exc))
+        else:
             db.session.commit()
             flash(_("Frågan är tillagd."), "success")
             return redirect(url_for("surveys.show_survey", survey_id=survey.id))
@@ -262,17 +247,11 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
 @editor_required
 def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
     survey = _survey(survey_id)
-    question = db.session.get(Question, question_id)
-    if question is None or question.survey_id != survey.id:
-        abort(404)
-    has_answers = db.session.scalar(
-        select(func.count()).select_from(Answer).where(Answer.question_id == question.id)
-    )
-    if survey.state != "draft" or has_answers:
-        flash(_("Frågan har svar eller enkäten är öppnad, så den kan inte tas bort."), "error")
+    try:
+        remove_question(_question(survey, question_id), current_staff(), utcnow())
+    except SurveyError as exc:
+        flash(str(exc), "error")
     else:
-        record_event(current_staff(), "question.delete", "survey", survey.id, question.number)
-        db.session.delete(question)
         db.session.commit()
         flash(_("Frågan är borttagen."), "success")
     return redirect(url_for("surveys.show_survey", survey_id=survey.id))
@@ -282,16 +261,14 @@ def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
 @editor_required
 def move_question(survey_id: int, question_id: int) -> WerkzeugResponse:
     survey = _survey(survey_id)
-    questions = list(survey.questions)
-    index = next((i for i, q in enumerate(questions) if q.id == question_id), None)
-    if index is None:
-        abort(404)
-    other = index - 1 if request.form.get("direction") == "up" else index + 1
-    if survey.state == "draft" and 0 <= other < len(questions):
-        questions[index].position, questions[other].position = other, index
-        for position, question in enumerate(questions):
-            if position not in (index, other):
-                question.position = position
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    try:
+        reorder_question(_question(survey, question_id), direction, current_staff(), utcnow())
+    except SurveyError as exc:
+        flash(str(exc), "error")
+    else:
         db.session.commit()
     return redirect(url_for("surveys.show_survey", survey_id=survey.id, _anchor=f"q{question_id}"))
 
@@ -324,6 +301,10 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
     form.organisations.choices = [
         SelectChoice(o.id, o.display_name) for o in organisations_for_picking()
     ]
+    form.contacts.choices = [
+        SelectChoice(c.id, f"{c.name}, {c.organisation.display_name}")
+        for c in contacts_for_picking()
+    ]
     selection = None
     preview_mail = None
     if form.validate_on_submit():
@@ -331,6 +312,7 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
             survey,
             network_ids=form.networks.data or [],
             organisation_ids=form.organisations.data or [],
+            contact_ids=form.contacts.data or [],
         )
         if request.form.get("action") == "send":
             if survey.state == "draft":
@@ -346,7 +328,7 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
                 )
                 return redirect(url_for("surveys.dashboard", survey_id=survey.id))
         if selection.contacts:
-            preview_mail = _preview_invitation(survey, selection.contacts[0])
+            preview_mail = _preview_mail(survey, selection.contacts[0], "survey_invitation")
     invited = db.session.scalar(
         select(func.count()).select_from(Invitation).where(Invitation.survey_id == survey.id)
     )
@@ -360,10 +342,11 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
     )
 
 
-def _preview_invitation(survey: Survey, contact: Any) -> str:
-    context = mail_context(survey, contact, contact.organisation, "EXEMPEL-LÄNK")
+def _preview_mail(survey: Survey, contact: Any, template: str) -> str:
+    """The text of the e-mail as this contact would get it, with a stand-in link."""
+    context = mail_context(survey, contact, contact.organisation, _("(personlig länk)"))
     return render_template(
-        "emails/survey_invitation.txt", product_name="Coordinator", unsubscribe_url="…", **context
+        f"emails/{template}.txt", product_name="Coordinator", unsubscribe_url="…", **context
     )
 
 
@@ -384,14 +367,44 @@ def dashboard(survey_id: int) -> str:
     )
 
 
-@bp.post("/<int:survey_id>/remind")
+@bp.route("/<int:survey_id>/reminders", methods=["GET", "POST"])
 @editor_required
-def remind(survey_id: int) -> WerkzeugResponse:
+def remind(survey_id: int) -> str | WerkzeugResponse:
+    """Choose who gets a reminder (everyone who has not submitted, to begin with), see the
+    e-mail, send."""
     survey = _survey(survey_id)
-    sent = send_reminders(survey, pending_invitations(survey), current_staff(), utcnow())
-    db.session.commit()
-    flash(_("%(n)s påminnelser ligger i utkorgen.", n=sent), "success")
-    return redirect(url_for("surveys.dashboard", survey_id=survey.id))
+    pending = pending_invitations(survey)
+    form = ReminderForm()
+    form.invitations.choices = [
+        SelectChoice(
+            i.id,
+            f"{i.contact.name} <{i.contact.email}>, {i.organisation.display_name}",
+        )
+        for i in pending
+        if i.contact is not None
+    ]
+    if request.method == "GET":
+        form.invitations.data = [i.id for i in pending]
+    if form.validate_on_submit():
+        chosen = [i for i in pending if i.id in set(form.invitations.data or [])]
+        if not chosen:
+            form.invitations.errors = [_("Välj minst en mottagare")]
+        else:
+            sent = send_reminders(survey, chosen, current_staff(), utcnow())
+            db.session.commit()
+            flash(_("%(n)s påminnelser ligger i utkorgen.", n=sent), "success")
+            return redirect(url_for("surveys.dashboard", survey_id=survey.id))
+    preview_mail = None
+    if pending and pending[0].contact is not None:
+        preview_mail = _preview_mail(survey, pending[0].contact, "survey_reminder")
+    return render_template(
+        "surveys/reminders.html",
+        survey=survey,
+        form=form,
+        pending=pending,
+        preview_mail=preview_mail,
+        closed=is_closed(survey, utcnow()),
+    )
 
 
 @bp.get("/<int:survey_id>/organisations/<int:organisation_id>")
@@ -499,22 +512,27 @@ def copy(survey_id: int) -> WerkzeugResponse:
 @editor_required
 def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
-    question = db.session.get(Question, question_id)
-    if question is None or question.survey_id != survey.id:
-        abort(404)
+    question = _question(survey, question_id)
     form = _question_form(survey, question)
     if request.method == "GET":
         form.parent_id.data = str(question.parent_id or "")
         form.options.data = "\n".join(o["label"] for o in question.options)
     if form.validate_on_submit():
+        kind = form.kind.data or question.kind
         try:
+            options = build_options(
+                kind, form.options.data or "", bool(form.use_sni.data), question.options
+            )
             update_question(
                 question,
                 number=form.number.data or "",
                 text=form.text.data or "",
                 help_text=form.help_text.data or "",
-                kind=form.kind.data or question.kind,
+                kind=kind,
                 required=bool(form.required.data),
+                options=options,
+                allow_other=bool(form.allow_other.data),
+                parent_id=_parent_id(form),
                 actor=current_staff(),
                 now=utcnow(),
             )
@@ -529,3 +547,53 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
     return render_template(
         "surveys/question_form.html", form=form, survey=survey, question=question
     )
+
+
+@bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
+@editor_required
+def edit_settings(survey_id: int) -> str | WerkzeugResponse:
+    survey = _survey(survey_id)
+    form = SettingsForm(obj=survey)
+    form.reply_to_user_id.choices = [SelectChoice(0, _("Ingen"))] + [
+        SelectChoice(u.id, f"{u.name} <{u.email}>")
+        for u in db.session.scalars(
+            select(User).where(User.role.in_(("admin", "coordinator"))).order_by(User.name)
+        )
+    ]
+    if request.method == "GET":
+        deadline = survey.deadline_at.astimezone(STOCKHOLM)
+        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time()
+        if survey.closes_at:
+            closes = survey.closes_at.astimezone(STOCKHOLM)
+            form.closes_date.data, form.closes_time.data = closes.date(), closes.time()
+        form.reply_to_user_id.data = survey.reply_to_user_id or 0
+        form.reminder_days.data = ", ".join(str(d) for d in survey.reminder_days or [])
+    if form.validate_on_submit():
+        closes_at = None
+        if form.closes_date.data:
+            closes_at = _local(form.closes_date.data, form.closes_time.data or time(23, 59))
+        try:
+            reminder_days = parse_reminder_days(form.reminder_days.data or "")
+        except SurveyError as exc:
+            form.reminder_days.errors = [*form.reminder_days.errors, str(exc)]
+        else:
+            try:
+                update_survey_settings(
+                    survey,
+                    title=form.title.data or "",
+                    introduction=form.introduction.data or "",
+                    deadline_note=form.deadline_note.data or "",
+                    deadline_at=_local(form.deadline_date.data, form.deadline_time.data),
+                    closes_at=closes_at,
+                    reply_to_user_id=form.reply_to_user_id.data or None,
+                    reminder_days=reminder_days,
+                    actor=current_staff(),
+                    now=utcnow(),
+                )
+            except SurveyError as exc:
+                form.closes_date.errors = [*form.closes_date.errors, str(exc)]
+            else:
+                db.session.commit()
+                flash(_("Enkätens inställningar är sparade."), "success")
+                return redirect(url_for("surveys.show_survey", survey_id=survey.id))
+    return render_template("surveys/settings.html", form=form, survey=survey)
