@@ -133,6 +133,7 @@ MATRIX: dict[str, str] = {
     "surveys.register_answer": "editor",
     "surveys.copy": "editor",
     "surveys.edit_question": "editor",
+    "surveys.edit_settings": "editor",
     "results.show_results": "staff",
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
