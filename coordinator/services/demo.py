@@ -54,12 +54,15 @@ def load_demo_register(now: datetime) -> int:
 
 
 def load_demo_data(password: str, now: datetime) -> dict[str, object]:
+    from coordinator.services.demo_projects import load_project_page
     from coordinator.services.demo_surveys import load_rus_survey
 
     created = seed_reference_data()
     staff = load_demo_staff(password)
     contacts = load_demo_register(now)
     survey, example_token = load_rus_survey(now)
+    leader = next((u for u in staff if u.role == "coordinator"), None)
+    load_project_page(leader, now)
     return {
         "seeded": created,
         "staff": staff,

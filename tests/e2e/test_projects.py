@@ -1,0 +1,79 @@
+"""The project space in Chromium: a coordinator builds a project page; the public sees only
+what was published."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from coordinator.extensions import db
+from tests.e2e.axe import assert_accessible
+from tests.factories import PASSWORD, make_contact, make_network, make_organisation, make_user
+
+pytestmark = pytest.mark.e2e
+
+
+def test_project_notes_meeting_and_public_page(live_app, browser, page, live_server):
+    org = make_organisation("Länsstyrelsen Skåne", "12")
+    make_network("Miljömålssamordnare", [make_contact(org, email="a@example.org")])
+    make_network("NHT 21", [make_contact(org, email="b@example.org")])
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()
+
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill("pia@example.org")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("link", name="Projekt", exact=True).click()
+    assert_accessible(page, "project list")
+    page.get_by_role("link", name="Nytt projekt").click()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_contain_text("Ange projektets namn")
+    assert_accessible(page, "new project with errors")
+    page.get_by_label("Namn", exact=True).fill("Näringsliv och miljömål")
+    page.get_by_label("Kortnamn i adressen").fill("naringsliv")
+    page.get_by_label("Syfte").fill("- Att underlätta länsstyrelsernas arbete med miljömålen")
+    page.get_by_label("Synlighet").select_option("public")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Näringsliv och miljömål")
+    assert_accessible(page, "project page")
+
+    page.get_by_role("link", name="Nytt möte").click()
+    page.get_by_label("Rubrik").fill("Skypemöte om projektet")
+    page.get_by_label("Datum").fill("2031-09-18")
+    page.get_by_label("Börjar").fill("09:00")
+    page.get_by_label("Slutar").fill("10:30")
+    page.get_by_label("Miljömålssamordnare").check()
+    page.get_by_label("NHT 21").check()
+    assert_accessible(page, "meeting form")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skypemöte om projektet")
+    page.get_by_role("button", name=re.compile("Skicka inbjudan")).click()
+    expect(page.locator(".flash")).to_contain_text("2 e-postmeddelanden")
+    assert_accessible(page, "meeting page")
+
+    page.get_by_role("link", name="Skriv anteckningar").click()
+    page.get_by_label("Mötesanteckningar").fill("Utkast som inte ska synas")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".flash")).to_contain_text("sparade")
+
+    public = browser.new_context(base_url=live_server.url).new_page()
+    public.goto("/p/naringsliv")
+    expect(public.locator("main")).to_contain_text("Att underlätta länsstyrelsernas arbete")
+    expect(public.locator("main")).not_to_contain_text("Utkast som inte ska synas")
+
+    page.get_by_role("link", name="Skriv anteckningar").click()
+    page.get_by_label("Mötesanteckningar").fill("Beslut: Workshop den 29 augusti.")
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Workshop den 29 augusti")
+    assert_accessible(page, "notes with preview")
+    page.get_by_label("Publicera anteckningarna").check()
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_role("link", name="Versioner av anteckningarna").click()
+    expect(page.get_by_role("region", name="Skillnader")).to_contain_text("Workshop")
+    assert_accessible(page, "history")
+
+    public.reload()
+    expect(public.locator("main")).to_contain_text("Beslut: Workshop den 29 augusti.")
+    assert_accessible(public, "public project page")
+    public.context.close()
