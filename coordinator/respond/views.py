@@ -30,7 +30,7 @@ from coordinator.i18n import short_datetime
 from coordinator.models import Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
-from coordinator.services.invitations import find_invitation_by_token, pass_on
+from coordinator.services.invitations import find_invitation_by_token
 from coordinator.services.register import RegisterError
 from coordinator.services.responses import (
     AnswerInput,
@@ -38,6 +38,7 @@ from coordinator.services.responses import (
     get_or_create_response,
     missing_required,
     parse_answers,
+    pass_on_to_colleague,
     queue_receipt,
     response_for,
     save_answers,
@@ -47,7 +48,7 @@ from coordinator.services.responses import (
 )
 from coordinator.services.surveys import (
     answerable_questions,
-    can_answer,
+    can_submit,
     effective_deadline,
     is_late,
     question_tree,
@@ -106,7 +107,7 @@ def _render_form(
             errors=errors or {},
             deadline=effective_deadline(survey, invitation.organisation_id),
             late_now=is_late(survey, invitation.organisation_id, now),
-            open_for_answers=can_answer(survey, now),
+            open_for_answers=can_submit(survey, now),
             notice=notice,
             version=response.version if response else 0,
         ),
@@ -198,20 +199,25 @@ def check(token: str) -> Any:
         questions=answerable_questions(survey),
         answers=answers,
         missing=missing_required(answerable_questions(survey), answers),
-        open_for_answers=can_answer(survey, utcnow()),
+        open_for_answers=can_submit(survey, utcnow()),
     )
 
 
 @bp.post("/<token>/submit")
+@csrf.exempt
 @limiter.limit(_token_limit)
 def submit(token: str) -> Any:
     invitation = _invitation(token)
+    if not _csrf_ok():
+        flash(_("Sidan har varit öppen länge. Tryck på Skicka in svaren igen."), "warning")
+        return redirect(url_for("respond.check", token=token))
     now = utcnow()
     response = get_or_create_response(invitation, now)
     try:
         missing = submit_response(response, now)
     except ClosedError:
         db.session.rollback()
+        flash(_("Enkäten är stängd. Svaren kan inte längre skickas in."), "warning")
         return redirect(url_for("respond.show_form", token=token))
     if missing:
         db.session.rollback()
@@ -239,10 +245,19 @@ def done(token: str) -> Any:
 @limiter.limit(_token_limit)
 def pass_on_view(token: str) -> Any:
     invitation = _invitation(token)
+    if not can_submit(invitation.survey, utcnow()):
+        flash(_("Enkäten är stängd och kan inte skickas vidare."), "warning")
+        return redirect(url_for("respond.show_form", token=token))
     form = PassOnForm()
     if form.validate_on_submit():
         try:
-            colleague = pass_on(invitation, form.name.data or "", form.email.data or "", utcnow())
+            colleague = pass_on_to_colleague(
+                invitation, form.name.data or "", form.email.data or "", utcnow()
+            )
+        except ClosedError:
+            db.session.rollback()
+            flash(_("Enkäten är stängd och kan inte skickas vidare."), "warning")
+            return redirect(url_for("respond.show_form", token=token))
         except RegisterError as exc:
             form.email.errors.append(str(exc))
         else:

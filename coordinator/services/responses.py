@@ -18,8 +18,9 @@ from sqlalchemy.orm.attributes import flag_modified
 from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Organisation, Question, Response, Survey, User
 from coordinator.services.audit import record_event
+from coordinator.services.invitations import pass_on
 from coordinator.services.outbox import queue_email
-from coordinator.services.surveys import answerable_questions, can_answer, is_late
+from coordinator.services.surveys import answerable_questions, can_submit, is_late
 
 MAX_ANSWER_LENGTH = 20_000
 
@@ -169,11 +170,16 @@ def save_answers(
     """Store the answers as given (complete or not). A save based on an older version of the
     response is not stored: the result carries the stored answers so both can be shown."""
     survey = response.survey
-    if check_open and not can_answer(survey, now):
+    if check_open and not can_submit(survey, now):
         raise ClosedError
-    if expected_version is not None and expected_version != response.version:
-        return SaveResult(saved=False, conflict=stored_answers(response))
     questions = answerable_questions(survey)
+    stored = stored_answers(response)
+    if all(_same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
+        # Nothing changed (a double click, a save without edits): nothing to write, no new
+        # version, and a submitted response does not become late.
+        return SaveResult(saved=True)
+    if expected_version is not None and expected_version != response.version:
+        return SaveResult(saved=False, conflict=stored)
     errors = validate_lengths(questions, answers)
     existing = {a.question_id: a for a in response.answers}
     for question in questions:
@@ -203,6 +209,21 @@ def save_answers(
     return SaveResult(saved=True, errors=errors)
 
 
+def _same(question: Question, given: AnswerInput | None, stored: AnswerInput | None) -> bool:
+    """Whether saving `given` would leave the stored answer as it is."""
+    if given is None:
+        return True
+    if stored is None:
+        return given.empty
+    valid = {opt["value"] for opt in question.options}
+    return (
+        _plain(given.choice) == stored.choice
+        and _plain(given.text) == stored.text
+        and [o for o in given.options if o in valid] == stored.options
+        and _plain(given.other) == stored.other
+    )
+
+
 def _plain(text: str) -> str:
     """NUL means nothing in text and PostgreSQL cannot store it."""
     return text.replace("\x00", "")
@@ -218,7 +239,7 @@ def _mark_submitted(response: Response, now: datetime) -> None:
 
 def submit_response(response: Response, now: datetime) -> dict[str, str]:
     """Submit if every required question is answered; returns what is missing otherwise."""
-    if not can_answer(response.survey, now):
+    if not can_submit(response.survey, now):
         raise ClosedError
     missing = missing_required(answerable_questions(response.survey), stored_answers(response))
     if missing:
@@ -249,6 +270,15 @@ def set_coordinated(response: Response, value: bool, actor: User | None, now: da
         f"{'Markerat' if value else 'Avmarkerat'} som samordnat svar",
         now=now,
     )
+
+
+def pass_on_to_colleague(
+    invitation: Invitation, name: str, email: str, now: datetime
+) -> Invitation:
+    """A colleague at the same board gets a link of their own, while the survey takes answers."""
+    if not can_submit(invitation.survey, now):
+        raise ClosedError
+    return pass_on(invitation, name, email, now)
 
 
 def queue_receipt(response: Response, now: datetime) -> None:

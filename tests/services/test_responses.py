@@ -6,17 +6,21 @@ import pytest
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
-from coordinator.models import Response
+from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response
 from coordinator.services.invitations import find_invitation_by_token, resend_link, revoke
+from coordinator.services.register import RegisterError
 from coordinator.services.responses import (
     AnswerInput,
     ClosedError,
     get_or_create_response,
+    pass_on_to_colleague,
+    register_response,
     save_answers,
     set_coordinated,
     stored_answers,
     submit_response,
 )
+from coordinator.services.surveys import extend_deadline
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
 
 DEADLINE = datetime(2018, 8, 23, 21, 59, tzinfo=UTC)
@@ -147,3 +151,77 @@ def test_only_one_coordinated_answer_per_board(app):
     set_coordinated(b, True, None, BEFORE)
     db.session.flush()
     assert (a.is_coordinated, b.is_coordinated) == (False, True)
+
+
+def test_the_same_answers_saved_twice_from_one_page_are_no_conflict(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    invitation, _ = make_invitation(survey)
+    response = get_or_create_response(invitation, BEFORE)
+    db.session.commit()
+    shown = response.version
+    answers = _full_answers(survey)
+    assert save_answers(response, answers, shown, BEFORE).saved
+    db.session.commit()
+    saved_version = response.version
+    again = save_answers(response, _full_answers(survey), shown, BEFORE)  # a double click
+    assert again.saved and again.conflict is None
+    db.session.commit()
+    assert response.version == saved_version
+
+
+def test_an_extended_deadline_is_on_time_to_its_last_second(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    invitation, _ = make_invitation(survey)
+    extended = DEADLINE + timedelta(days=3)
+    extend_deadline(survey, invitation.organisation_id, extended, make_user(), BEFORE)
+    response = get_or_create_response(invitation, BEFORE)
+    save_answers(response, _full_answers(survey), response.version, BEFORE)
+    assert submit_response(response, extended) == {}
+    assert not response.late
+    later = extended + timedelta(seconds=1)
+    save_answers(response, _full_answers(survey), response.version, later)
+    assert not response.late  # the same answers again change nothing, so nothing is late
+    q4 = _questions(survey)["4"].id
+    save_answers(response, {q4: AnswerInput(text="Ändrat")}, None, later)
+    assert response.late and response.submitted_at == later
+
+
+def test_pass_on_gives_a_colleague_at_the_same_board_a_link(app):
+    survey = make_survey(deadline_at=DEADLINE, closes_at=DEADLINE + timedelta(days=7))
+    org = make_organisation("Länsstyrelsen Örebro", "18")
+    invitation, token = make_invitation(survey, make_contact(org))
+    colleague = pass_on_to_colleague(invitation, "Olle Ek", "Olle.Ek@example.org", BEFORE)
+    assert colleague.organisation_id == org.id and colleague.forwarded_from_id == invitation.id
+    assert colleague.contact.organisation_id == org.id
+    assert colleague.contact.email == "olle.ek@example.org"
+    mail = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient_email == "olle.ek@example.org")
+    )
+    assert mail is not None and token not in mail.text_body
+    assert find_invitation_by_token(token) is invitation  # the first link still works
+    elsewhere = make_contact(make_organisation("Region Örebro län", None))
+    with pytest.raises(RegisterError):
+        pass_on_to_colleague(invitation, "Annan", elsewhere.email, BEFORE)
+    with pytest.raises(ClosedError):
+        pass_on_to_colleague(invitation, "Sen", "sen@example.org", DEADLINE + timedelta(days=7))
+    count = select(func.count()).select_from(Invitation).where(Invitation.survey_id == survey.id)
+    assert db.session.scalar(count) == 2
+
+
+def test_a_coordinator_registers_an_answer_that_came_by_email(app):
+    survey = make_survey(deadline_at=DEADLINE, state="closed")
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    staff = make_user("coordinator")
+    response = register_response(
+        survey, org, " Karin Berg ", _full_answers(survey), staff, DEADLINE + timedelta(days=1)
+    )
+    assert response.invitation_id is None and response.registered_by_id == staff.id
+    assert response.submitted and response.late and response.respondent_name == "Karin Berg"
+    assert stored_answers(response)[_questions(survey)["2a"].id].text.startswith("- Energi")
+    assert (
+        db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "response.register")
+        ).actor_id
+        == staff.id
+    )
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import Invitation, OutboxMessage, Response
-from tests.factories import make_invitation, make_survey
+from coordinator.services.invitations import revoke
+from tests.factories import make_invitation, make_survey, make_user
 from tests.support import csrf_token
 
 FUTURE = datetime.now(UTC) + timedelta(days=30)
@@ -41,10 +43,73 @@ def test_opening_the_link_changes_nothing_and_is_private(app, client_request):
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
-def test_wrong_or_other_tokens_reach_nothing(app, client_request):
-    _arrange()
-    page = client_request.get("/r/not-a-real-token-" + "x" * 30, status=404)
-    assert "Enkät om näringslivet" not in page.get_text()
+ROUTES = [
+    ("GET", "/r/{}"),
+    ("POST", "/r/{}"),
+    ("GET", "/r/{}/check"),
+    ("POST", "/r/{}/submit"),
+    ("GET", "/r/{}/done"),
+    ("GET", "/r/{}/pass-on"),
+    ("POST", "/r/{}/pass-on"),
+]
+
+
+@pytest.mark.parametrize("kind", ["wrong", "revoked", "draft survey", "other survey"])
+def test_wrong_or_revoked_tokens_reach_nothing(app, client, kind):
+    survey, invitation, token, _ = _arrange()
+    if kind == "wrong":
+        token = "not-a-real-token-" + "x" * 30
+    elif kind == "revoked":
+        revoke(invitation, make_user(), datetime.now(UTC))
+    elif kind == "draft survey":
+        _, token = make_invitation(make_survey(state="draft"))
+    else:
+        # A link to another survey opens that survey's own invitation and nothing of this one.
+        other = make_survey(deadline_at=FUTURE)
+        other.title = "En helt annan enkät"
+        _, token = make_invitation(other)
+    db.session.commit()
+    for method, url in ROUTES:
+        response = client.open(
+            url.format(token), method=method, data={"csrf_token": csrf_token(client, app)}
+        )
+        body = response.get_data(as_text=True)
+        if kind == "other survey":
+            assert survey.title not in body
+            assert response.status_code in (200, 302, 400), (method, url)
+        else:
+            assert response.status_code == 404, (method, url, kind)
+            assert "Enkät om näringslivet" not in body
+            assert response.headers["Cache-Control"] == "no-store"
+    assert invitation.response is None
+
+
+def test_every_route_with_a_good_token(app, client_request):
+    _, _, token, q = _arrange()
+    assert client_request.get(f"/r/{token}/check", status=302)
+    assert client_request.get(f"/r/{token}/done", status=302)
+    page = client_request.get(f"/r/{token}/pass-on")
+    assert page.find("input", attrs={"name": "email"})
+    _post(client_request, token, {"version": 0, f"q{q['4'].id}_text": "Utkast"})
+    page = client_request.get(f"/r/{token}/check")
+    assert [a["href"] for a in page.select(".error-summary a")] == [
+        f"/r/{token}#q{q['1'].id}_choice-0",
+        f"/r/{token}#q{q['2a'].id}_text",
+    ]
+    assert not page.select("form[action$=submit]")  # nothing to submit while answers are missing
+    response = client_request.client.get(f"/r/{token}/check")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_token_look_ups_are_rate_limited(app, client):
+    _, _, token, _ = _arrange()
+    app.config["TOKEN_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [client.get(f"/r/{token}").status_code for _ in range(3)]
+        statuses.append(client.get("/r/guessed-token").status_code)
+    finally:
+        app.config["TOKEN_RATE_LIMIT"] = "60 per minute"
+    assert statuses == [200, 200, 200, 429]
 
 
 def test_fieldsets_and_legends_for_every_question(app, client_request):
@@ -88,6 +153,22 @@ def test_expired_csrf_token_shows_everything_that_was_posted(app, client):
     body = response.get_data(as_text=True)
     assert text in body and "tryck på Spara utkast igen" in body
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_double_click_on_save_is_no_conflict(app, client_request):
+    _, _, token, q = _arrange()
+    data = {"version": 0, f"q{q['4'].id}_text": "Två klick"}
+    assert _post(client_request, token, data) == f"/r/{token}"
+    assert _post(client_request, token, data) == f"/r/{token}"
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_ten_thousand_characters_are_accepted(app, client_request):
+    _, _, token, q = _arrange()
+    text = "Klimatråd. " * 1_000 + "x"
+    assert len(text) == 11_001
+    assert _post(client_request, token, {"version": 0, f"q{q['4'].id}_text": text}) == f"/r/{token}"
+    assert db.session.scalar(select(Response)).answers[0].text == text
 
 
 def test_over_long_answer_is_kept_in_the_field(app, client_request):
@@ -181,8 +262,40 @@ def test_closed_survey_is_read_only(app, client_request):
     page = _post(
         client_request, token, {"version": 0, f"q{q['4'].id}_text": "för sent"}, status=409
     )
+    assert "Enkäten är stängd" in page.get_text()
+    assert page.find("textarea", id=f"q{q['4'].id}_text").get_text() == "för sent"
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
-    assert isinstance(invitation, Invitation)
+    assert client_request.get(f"/r/{token}/pass-on", status=302)
+    assert invitation.response is None
+
+
+def test_submit_to_a_closed_survey_is_refused(app, client_request):
+    survey, invitation, token, q = _arrange()
+    data = {
+        "version": 0,
+        f"q{q['1'].id}_choice": "no",
+        f"q{q['2a'].id}_text": "- Näringslivsdialog",
+    }
+    assert _post(client_request, token, data, action="review") == f"/r/{token}/check"
+    survey.state = "closed"
+    db.session.commit()
+    assert client_request.post(f"/r/{token}/submit") == f"/r/{token}"
+    page = client_request.get(f"/r/{token}")
+    assert "Svaren kan inte längre skickas in" in page.get_text()
+    db.session.expire_all()
+    assert invitation.response.state == "draft"
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_submit_with_an_expired_csrf_token_goes_back_to_the_check_page(app, client_request):
+    _, invitation, token, q = _arrange()
+    data = {"version": 0, f"q{q['1'].id}_choice": "no", f"q{q['2a'].id}_text": "- Dialog"}
+    _post(client_request, token, data, action="review")
+    response = client_request.client.post(f"/r/{token}/submit", data={"csrf_token": "gammal"})
+    assert response.status_code == 302 and response.location == f"/r/{token}/check"
+    assert "Tryck på Skicka in svaren igen" in client_request.get(f"/r/{token}/check").get_text()
+    db.session.expire_all()
+    assert invitation.response.state == "draft"
 
 
 def test_pass_on_to_a_colleague_at_the_same_board(app, client_request):
