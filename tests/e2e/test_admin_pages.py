@@ -24,7 +24,7 @@ def test_personal_data_search_and_erase(live_app, page):
     page.get_by_role("link", name="Personuppgifter").click()
     assert_accessible(page, "personal data search")
     page.get_by_label("E-postadress").fill("karin.berg@example.org")
-    page.get_by_role("button", name="Sök").click()
+    page.locator("main").get_by_role("button", name="Sök").click()
     assert "Karin Berg" in page.locator("main").inner_text()
     assert_accessible(page, "personal data found")
     page.get_by_role("button", name="Radera personuppgifterna").click()
