@@ -156,6 +156,7 @@ def move_question(question: Question, direction: str, actor: User, now: datetime
     questions[index], questions[other] = questions[other], questions[index]
     for position, item in enumerate(questions):
         item.position = position
+    survey.questions.sort(key=lambda q: q.position)  # as the next load will order them
     record_event(
         actor,
         "question.move",

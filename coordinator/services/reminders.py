@@ -5,39 +5,56 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from coordinator.extensions import db
-from coordinator.models import Invitation, ReminderDelivery, Response, Survey, User
+from coordinator.models import Contact, Invitation, ReminderDelivery, Response, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.invitations import invitation_token, send_invitation_email
 from coordinator.services.surveys import effective_deadline, is_closed
 
 
 def answered_organisation_ids(survey: Survey) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(Response.organisation_id).where(
-                Response.survey_id == survey.id, Response.state == "submitted"
-            )
+    return set(db.session.scalars(_answered_organisations(survey)))
+
+
+def _answered_organisations(survey: Survey) -> Select[tuple[int]]:
+    """Any submitted response from an organisation counts as its answer."""
+    return select(Response.organisation_id).where(
+        Response.survey_id == survey.id, Response.state == "submitted"
+    )
+
+
+def _pending(survey: Survey) -> Select[tuple[Invitation]]:
+    """Live invitations, to contacts who take e-mail, of organisations that have not
+    submitted any response."""
+    return (
+        select(Invitation)
+        .join(Invitation.contact)
+        .where(
+            Invitation.survey_id == survey.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.organisation_id.not_in(_answered_organisations(survey)),
+            Contact.email.is_not(None),
+            Contact.opted_out_at.is_(None),
+            Contact.erased_at.is_(None),
         )
     )
 
 
 def pending_invitations(survey: Survey) -> list[Invitation]:
-    """Live invitations of organisations that have not submitted any response."""
-    answered = answered_organisation_ids(survey)
-    return [
-        invitation
-        for invitation in db.session.scalars(
-            select(Invitation).where(
-                Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None)
-            )
+    return list(
+        db.session.scalars(
+            _pending(survey)
+            .options(contains_eager(Invitation.contact), joinedload(Invitation.organisation))
+            .order_by(Invitation.organisation_id, Invitation.id)
         )
-        if invitation.organisation_id not in answered
-        and invitation.contact is not None
-        and invitation.contact.can_receive_email
-    ]
+    )
+
+
+def pending_count(survey: Survey) -> int:
+    return db.session.scalar(select(func.count()).select_from(_pending(survey).subquery())) or 0
 
 
 def _remind(invitation: Invitation, now: datetime) -> None:

@@ -36,7 +36,7 @@ from coordinator.services.invitations import (
 from coordinator.services.questions import add_question, build_options, update_question
 from coordinator.services.questions import delete_question as remove_question
 from coordinator.services.questions import move_question as reorder_question
-from coordinator.services.reminders import pending_invitations, send_reminders
+from coordinator.services.reminders import pending_count, pending_invitations, send_reminders
 from coordinator.services.responses import (
     parse_answers,
     register_response,
@@ -363,7 +363,7 @@ def dashboard(survey_id: int) -> str:
         dashboard=board,
         rows=rows,
         status=status,
-        pending=len(pending_invitations(survey)),
+        pending=pending_count(survey),
     )
 
 
@@ -471,13 +471,17 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
         else {}
     )
     errors: dict[str, str] = {}
+    received = request.form.get("received_at", "").strip()
     if request.method == "POST":
         name = request.form.get("respondent_name", "").strip()
         errors = validate_lengths(answerable_questions(survey), answers)
         if not name:
             errors["respondent_name"] = _("Ange vem som svarade")
-        if not errors:
-            register_response(survey, organisation, name, answers, current_staff(), utcnow())
+        received_at = _received_at(received)
+        if received_at is None:
+            errors["received_at"] = _("Ange när svaret kom som ÅÅÅÅ-MM-DD TT:MM, inte i framtiden")
+        if not errors and received_at is not None:
+            register_response(survey, organisation, name, answers, current_staff(), received_at)
             db.session.commit()
             flash(_("Svaret är registrerat för %(org)s.", org=organisation.name), "success")
             return redirect(
@@ -487,6 +491,8 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
                     organisation_id=organisation.id,
                 )
             )
+    else:
+        received = utcnow().astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
     return render_template(
         "surveys/register_answer.html",
         survey=survey,
@@ -496,7 +502,17 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
         errors=errors,
         readonly=False,
         respondent_name=request.form.get("respondent_name", ""),
+        received_at=received,
     )
+
+
+def _received_at(text: str) -> datetime | None:
+    """When an answer sent by e-mail arrived, in Swedish time; it decides lateness."""
+    try:
+        at = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=STOCKHOLM)
+    except ValueError:
+        return None
+    return at if at <= utcnow() else None
 
 
 @bp.post("/<int:survey_id>/copy")

@@ -1,5 +1,7 @@
 """Staff survey pages through the test client."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
@@ -107,8 +109,15 @@ def test_register_an_answer_that_came_by_email(app, client_request):
     login(client_request.client, coordinator)
     q = {q.number: q.id for q in survey.questions}
     url = f"/surveys/{survey.id}/organisations/{org.id}/register"
-    page = client_request.post(url, {f"q{q['2a']}_text": "Från e-post"}, status=200)
-    assert [a["href"] for a in page.select(".error-summary a")] == ["#respondent_name"]
+    form = client_request.get(url)
+    assert form.find("input", id="received_at")["value"]  # now, in Swedish time
+    page = client_request.post(
+        url, {f"q{q['2a']}_text": "Från e-post", "received_at": "igår"}, status=200
+    )
+    assert [a["href"] for a in page.select(".error-summary a")] == [
+        "#respondent_name",
+        "#received_at",
+    ]
     assert page.find("textarea", id=f"q{q['2a']}_text").get_text() == "Från e-post"
     assert (
         client_request.post(
@@ -117,12 +126,15 @@ def test_register_an_answer_that_came_by_email(app, client_request):
                 "respondent_name": "Eva Ek, miljömålssamordnare",
                 f"q{q['1']}_choice": "yes",
                 f"q{q['2a']}_text": "Från e-post",
+                # a minute after the deadline (2018-08-23 23:59 Stockholm): late
+                "received_at": "2018-08-24 00:00",
             },
         )
         == f"/surveys/{survey.id}/organisations/{org.id}"
     )
     response = db.session.scalar(select(Response))
     assert response.submitted and response.registered_by_id == coordinator.id
+    assert response.late and response.submitted_at == datetime(2018, 8, 23, 22, 0, tzinfo=UTC)
     assert response.organisation_id == org.id and response.invitation_id is None
 
 
