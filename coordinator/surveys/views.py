@@ -411,6 +411,7 @@ def remind(survey_id: int) -> str | WerkzeugResponse:
 @staff_required
 def organisation_responses(survey_id: int, organisation_id: int) -> str:
     survey = _survey(survey_id)
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
     responses = list(
         db.session.scalars(
             select(Response)
@@ -428,6 +429,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
     return render_template(
         "surveys/organisation.html",
         survey=survey,
+        organisation=organisation,
         responses=responses,
         invitations=invitations,
         organisation_id=organisation_id,
