@@ -15,7 +15,7 @@ from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.outbox import absolute_url, queue_email
-from coordinator.services.surveys import SurveyError
+from coordinator.services.surveys import SurveyError, effective_deadline
 from coordinator.services.tokens import derived_token, hash_token, new_nonce
 
 
@@ -130,6 +130,7 @@ def mail_context(
         "survey": survey,
         "contact": contact,
         "organisation": organisation,
+        "deadline": effective_deadline(survey, organisation.id),
         "url": url,
         "reply_to": survey.reply_to_user,
     }

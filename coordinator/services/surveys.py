@@ -192,7 +192,7 @@ def copy_survey(survey: Survey, actor: User, now: datetime) -> Survey:
 
     copy = Survey(
         project=survey.project,
-        title=f"{survey.title} (kopia)",
+        title=_("%(title)s (kopia)", title=survey.title),
         introduction=survey.introduction,
         deadline_note=survey.deadline_note,
         deadline_at=survey.deadline_at,

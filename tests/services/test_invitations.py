@@ -15,7 +15,8 @@ from coordinator.services.invitations import (
     revoke,
     select_recipients,
 )
-from coordinator.services.surveys import SurveyError
+from coordinator.services.reminders import send_reminders
+from coordinator.services.surveys import SurveyError, extend_deadline
 from tests.factories import (
     make_contact,
     make_invitation,
@@ -94,3 +95,20 @@ def test_recipients_without_duplicates_opted_out_or_already_invited(app):
     assert {m.organisation_id for m in mails} == {skane.id, dalarna.id}
     again = select_recipients(survey, network_ids=[network.id])
     assert again.contacts == []
+
+
+def test_mail_shows_the_organisations_own_deadline(app):
+    survey = make_survey()  # deadline 23 August 2018
+    survey.deadline_note = "Sena svar är också välkomna."
+    invitation, _ = make_invitation(survey)
+    extend_deadline(
+        survey, invitation.organisation_id, datetime(2018, 8, 30, 10, 0, tzinfo=UTC), None, NOW
+    )
+    resend_link(invitation, make_user(), NOW)
+    send_reminders(survey, [invitation], None, NOW)
+    invitation_mail, reminder = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id)
+    ).all()
+    for message in (invitation_mail, reminder):
+        assert "30 augusti 2018" in message.text_body and "23 augusti" not in message.text_body
+    assert "Sena svar är också välkomna." in reminder.text_body
