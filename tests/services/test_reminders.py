@@ -2,12 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordinator.extensions import db
-from coordinator.models import OutboxMessage
+from coordinator.models import OutboxMessage, ReminderDelivery, Response
 from coordinator.services.invitations import find_invitation_by_token
 from coordinator.services.reminders import (
+    pending_count,
     pending_invitations,
     send_reminders,
     send_scheduled_reminders,
@@ -79,4 +80,51 @@ def test_manual_reminder_to_those_who_have_not_submitted(app):
     assert (
         send_reminders(survey, pending_invitations(survey), None, DEADLINE - timedelta(days=3)) == 2
     )
+    assert len(_reminders()) == 2
+
+
+def test_nobody_at_an_organisation_that_submitted_revoked_or_opted_out(app):
+    survey, skane, dalarna, _ = _arrange()
+    colleague, _token = make_invitation(survey, make_contact(skane.organisation))
+    gone, _token = make_invitation(survey, make_contact(make_organisation("Gotland", "09")))
+    gone.contact.opted_out_at = DEADLINE
+    revoked, _token = make_invitation(survey, make_contact(make_organisation("Kalmar", "08")))
+    revoked.revoked_at = DEADLINE
+    for invitation in (colleague, gone, revoked):
+        invitation.created_at = skane.created_at
+    db.session.add(
+        Response(
+            survey=survey,
+            organisation_id=skane.organisation_id,
+            invitation=skane,
+            state="submitted",
+        )
+    )
+    db.session.flush()
+    assert [i.id for i in pending_invitations(survey)] == [dalarna.id]
+    assert pending_count(survey) == 1
+    assert send_scheduled_reminders(DEADLINE - timedelta(days=7)) == 1
+    assert [m.recipient_email for m in _reminders()] == [dalarna.contact.email]
+    assert send_reminders(survey, [colleague, revoked], None, DEADLINE) == 0
+
+
+def test_no_scheduled_reminder_after_the_closing_time(app):
+    survey, *_ = _arrange()
+    survey.closes_at = DEADLINE + timedelta(hours=12)
+    assert send_scheduled_reminders(DEADLINE + timedelta(days=1)) == 0
+    assert db.session.scalar(select(func.count(ReminderDelivery.id))) == 0
+
+
+def test_tick_sends_the_scheduled_reminders(app, runner):
+    now = datetime.now(UTC)
+    survey, skane, dalarna, _ = _arrange()
+    survey.deadline_at = now + timedelta(days=2, minutes=-1)  # "-2" came a minute ago
+    survey.reminder_days = [-2]
+    db.session.commit()
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert skane.reminded_count == dalarna.reminded_count == 1
+    assert runner.invoke(args=["tick"]).exit_code == 0
+    db.session.expire_all()
     assert len(_reminders()) == 2
