@@ -169,3 +169,19 @@ def make_meeting(project: Project, author: User, notes: str = "Beslut: Vi kör."
     )
     db.session.flush()
     return meeting, document.versions[0]
+
+
+def make_news(project: Project, *, published: bool = True, title: str = "") -> Any:
+    """A news item on the project, dated 2 July 2018."""
+    from coordinator.models import NewsItem
+
+    item = NewsItem(
+        project=project,
+        title=title or f"Nyhet {next(_counter)}",
+        body="Enkäten är skickad.",
+        published_on=datetime(2018, 7, 2, 10, 0, tzinfo=UTC),
+        published=published,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item

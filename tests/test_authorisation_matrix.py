@@ -22,6 +22,7 @@ from tests.factories import (
     make_invitation,
     make_meeting,
     make_network,
+    make_news,
     make_survey,
     make_user,
 )
@@ -154,6 +155,8 @@ MATRIX: dict[str, str] = {
     "projects.notes_history": "staff",
     "projects.restore_notes": "member",
     "projects.new_news": "member",
+    "projects.edit_news": "member",
+    "projects.upload_meeting_document": "member",
     "projects.public_project": "public",
     "projects.feed": "public",
     "projects.search_view": "staff",
@@ -204,6 +207,7 @@ def build_world() -> World:
     world.ids["meeting_id"] = meeting.id
     world.ids["revision_id"] = meeting.revisions[0].id
     world.ids["version_id"] = version.id
+    world.ids["news_id"] = make_news(survey.project).id
     invitation, token = make_invitation(survey, contact)
     world.ids["survey_id"] = survey.id
     world.ids["question_id"] = survey.questions[0].id

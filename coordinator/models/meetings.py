@@ -123,6 +123,7 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document",
         order_by="DocumentVersion.id",

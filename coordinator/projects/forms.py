@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -66,7 +66,12 @@ class ProjectForm(FlaskForm):
             SelectChoice("public", _l("Offentlig sida")),
         ],
     )
-    members = MultiCheckboxField(_l("Medlemmar som får redigera"), coerce=int)
+    leader = SelectField(_l("Projektledare"), validators=[Optional()])
+    members = MultiCheckboxField(
+        _l("Medlemmar som får redigera"),
+        description=_l("Projektledaren och den som skapar projektet blir alltid medlemmar."),
+        coerce=int,
+    )
 
 
 class MeetingForm(FlaskForm):
@@ -89,6 +94,14 @@ class MeetingForm(FlaskForm):
         _l("Dagordning"), description=_l("Markdown."), validators=[Optional(), Length(max=20000)]
     )
     networks = MultiCheckboxField(_l("Inbjudna nätverk"), coerce=int)
+    contact_emails = TextAreaField(
+        _l("Fler inbjudna personer"),
+        description=_l(
+            "E-postadresser till kontakter i registret, en per rad. "
+            "Den som finns i flera nätverk får bara en inbjudan."
+        ),
+        validators=[Optional(), Length(max=20000)],
+    )
 
 
 class NotesForm(FlaskForm):
@@ -118,4 +131,9 @@ class NewsForm(FlaskForm):
 
 class DocumentForm(FlaskForm):
     title = StringField(_l("Rubrik"), validators=[Optional(), Length(max=300)])
-    file = FileField(_l("Fil"), description=_l("PDF, Word, Excel, PowerPoint eller bild."))
+    file = FileField(
+        _l("Fil"),
+        description=_l("PDF, Word, Excel, PowerPoint eller bild (PNG, JPEG, GIF)."),
+        validators=[FileRequired(_l("Välj en fil att ladda upp"))],
+    )
+    replaces = SelectField(_l("Ersätter"), validators=[Optional()])

@@ -3,8 +3,8 @@ documents, and search."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from typing import Any
+import unicodedata
+from datetime import date, datetime, time
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -13,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -26,24 +27,31 @@ from wtforms import SelectChoice
 
 from coordinator.extensions import db
 from coordinator.models import (
+    Document,
     DocumentVersion,
     Meeting,
     Network,
     NewsItem,
     NoteRevision,
     Project,
-    Survey,
     User,
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.projects.forms import DocumentForm, MeetingForm, NewsForm, NotesForm, ProjectForm
-from coordinator.services.audit import record_event
 from coordinator.services.calendar import STOCKHOLM, meeting_ics
 from coordinator.services.documents import DocumentError, add_version
 from coordinator.services.markdown import render_markdown
-from coordinator.services.meetings import MeetingError, save_meeting, send_invitations
-from coordinator.services.notes import NotesConflict, items, restore, save_notes, side_by_side
+from coordinator.services.meetings import (
+    MeetingError,
+    contacts_by_email,
+    invitees,
+    save_meeting,
+    send_invitations,
+)
+from coordinator.services.news import NewsError, project_surveys, save_news
+from coordinator.services.notes import NotesConflict, restore, save_notes, side_by_side
+from coordinator.services.projects import EDITABLE, ProjectError, overview, page_data, save_project
 from coordinator.services.search import search
 from coordinator.services.storage import storage
 
@@ -52,6 +60,14 @@ bp = Blueprint("projects", __name__)
 
 def _project(slug: str) -> Project:
     return db.session.scalar(select(Project).where(Project.slug == slug)) or abort(404)
+
+
+def _public_project(slug: str) -> Project:
+    """A public project, or 404 for everyone (logged in or not) when it is staff only."""
+    project = db.session.scalar(
+        select(Project).where(Project.slug == slug, Project.visibility == "public")
+    )
+    return project or abort(404)
 
 
 def _require_member(project: Project) -> None:
@@ -63,127 +79,66 @@ def _meeting(meeting_id: int) -> Meeting:
     return db.session.get(Meeting, meeting_id) or abort(404)
 
 
-def _local(day: Any, moment: time) -> datetime:
+def _local(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=STOCKHOLM)
 
 
-def _page_data(project: Project, public: bool) -> dict[str, Any]:
-    meetings = list(
-        db.session.scalars(
-            select(Meeting).where(Meeting.project_id == project.id).order_by(Meeting.starts_at)
-        )
-    )
-    news = (
-        select(NewsItem)
-        .where(NewsItem.project_id == project.id)
-        .order_by(NewsItem.published_on.desc())
-    )
-    if public:
-        news = news.where(NewsItem.published.is_(True))
-    surveys = list(
-        db.session.scalars(
-            select(Survey).where(Survey.project_id == project.id, Survey.state != "draft")
-        )
-    )
-    from coordinator.models import Document
-
-    documents = list(
-        db.session.scalars(
-            select(Document).where(Document.project_id == project.id, Document.meeting_id.is_(None))
-        )
-    )
-    return {
-        "project": project,
-        "meetings": meetings,
-        "news": list(db.session.scalars(news)),
-        "surveys": surveys,
-        "items": items(meetings, published_only=public),
-        "documents": documents,
-        "public": public,
-    }
+# Projects
 
 
 @bp.get("/projects")
 @staff_required
 def list_projects() -> str:
-    projects = list(db.session.scalars(select(Project).order_by(Project.title)))
-    now = utcnow()
-    overview = []
-    for project in projects:
-        next_meeting = db.session.scalar(
-            select(Meeting)
-            .where(
-                Meeting.project_id == project.id,
-                Meeting.starts_at >= now,
-                Meeting.cancelled_at.is_(None),
-            )
-            .order_by(Meeting.starts_at)
-            .limit(1)
-        )
-        open_surveys = list(
-            db.session.scalars(
-                select(Survey).where(Survey.project_id == project.id, Survey.state == "open")
-            )
-        )
-        latest = db.session.scalar(
-            select(NewsItem)
-            .where(NewsItem.project_id == project.id)
-            .order_by(NewsItem.published_on.desc())
-            .limit(1)
-        )
-        overview.append((project, next_meeting, open_surveys, latest))
-    return render_template("projects/list.html", overview=overview)
+    return render_template("projects/list.html", overview=overview(utcnow()))
 
 
 def _project_form(project: Project | None) -> ProjectForm:
     form = ProjectForm(obj=project)
-    form.members.choices = [
-        SelectChoice(u.id, u.name)
-        for u in db.session.scalars(
-            select(User).where(User.role.in_(("admin", "coordinator"))).order_by(User.name)
+    editors = list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_(("admin", "coordinator")), User.active.is_(True))
+            .order_by(User.name)
         )
+    )
+    form.members.choices = [SelectChoice(u.id, u.name) for u in editors]
+    form.leader.choices = [SelectChoice("", _("Ingen vald"))] + [
+        SelectChoice(str(u.id), u.name) for u in editors
     ]
-    if project is not None and request.method == "GET":
-        form.members.data = [u.id for u in project.members]
+    if request.method == "GET":
+        if project is None:
+            form.leader.data = str(current_staff().id)
+        else:
+            form.leader.data = str(project.leader_id or "")
+            form.members.data = [u.id for u in project.members]
     return form
 
 
-def _save_project(project: Project | None, form: ProjectForm) -> Project | None:
-    clash = db.session.scalar(select(Project).where(Project.slug == form.slug.data))
-    if clash is not None and clash is not project:
-        form.slug.errors.append(_("Kortnamnet används redan av ett annat projekt"))
-        return None
-    created = project is None
-    if project is None:
-        project = Project(leader_id=current_staff().id)
-        db.session.add(project)
-    for field in ("title", "slug", "summary", "purpose", "origin", "plan", "state", "visibility"):
-        setattr(project, field, getattr(form, field).data or "")
-    project.members = list(
-        db.session.scalars(select(User).where(User.id.in_(form.members.data or [])))
-    )
-    if created and current_staff() not in project.members:
-        project.members.append(current_staff())
-    db.session.flush()
-    record_event(
-        current_staff(),
-        "project.create" if created else "project.update",
-        "project",
-        project.id,
-        project.title,
-    )
-    return project
+def _edit_project(project: Project | None) -> str | WerkzeugResponse:
+    form = _project_form(project)
+    if form.validate_on_submit():
+        try:
+            saved = save_project(
+                project,
+                values={name: getattr(form, name).data or "" for name in EDITABLE},
+                leader_id=int(form.leader.data) if form.leader.data else None,
+                member_ids=form.members.data or [],
+                actor=current_staff(),
+                now=utcnow(),
+            )
+        except ProjectError as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Projektet är sparat."), "success")
+            return redirect(url_for("projects.show_project", slug=saved.slug))
+    return render_template("projects/form.html", form=form, project=project)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
 @editor_required
 def new_project() -> str | WerkzeugResponse:
-    form = _project_form(None)
-    if form.validate_on_submit() and (project := _save_project(None, form)) is not None:
-        db.session.commit()
-        flash(_("Projektet är skapat."), "success")
-        return redirect(url_for("projects.show_project", slug=project.slug))
-    return render_template("projects/form.html", form=form, project=None)
+    return _edit_project(None)
 
 
 @bp.route("/projects/<slug>/edit", methods=["GET", "POST"])
@@ -191,24 +146,68 @@ def new_project() -> str | WerkzeugResponse:
 def edit_project(slug: str) -> str | WerkzeugResponse:
     project = _project(slug)
     _require_member(project)
-    form = _project_form(project)
-    if form.validate_on_submit() and _save_project(project, form) is not None:
-        db.session.commit()
-        flash(_("Projektet är sparat."), "success")
-        return redirect(url_for("projects.show_project", slug=project.slug))
-    return render_template("projects/form.html", form=form, project=project)
+    return _edit_project(project)
 
 
 @bp.get("/projects/<slug>")
 @staff_required
 def show_project(slug: str) -> str:
     project = _project(slug)
+    data = page_data(project, public=False)
+    form = DocumentForm()
+    form.replaces.choices = _replace_choices(data["documents"])
     return render_template(
         "projects/show.html",
         can_edit=project.is_member(current_staff()),
-        document_form=DocumentForm(),
-        **_page_data(project, public=False),
+        document_form=form,
+        **data,
     )
+
+
+# Documents
+
+
+def _replace_choices(documents: list[Document]) -> list[SelectChoice]:
+    return [SelectChoice("", _("Inget – ett nytt dokument"))] + [
+        SelectChoice(str(d.id), d.title) for d in documents
+    ]
+
+
+def _upload(project: Project, meeting: Meeting | None) -> None:
+    """Add a document (or a new version of one) from the posted form; flash the outcome."""
+    existing = list(
+        db.session.scalars(
+            select(Document).where(
+                Document.project_id == project.id,
+                Document.meeting_id == meeting.id if meeting else Document.meeting_id.is_(None),
+            )
+        )
+    )
+    form = DocumentForm()
+    form.replaces.choices = _replace_choices(existing)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return
+    document = next((d for d in existing if str(d.id) == form.replaces.data), None)
+    upload = form.file.data
+    try:
+        add_version(
+            document,
+            project=project,
+            meeting=meeting,
+            title=form.title.data or "",
+            filename=upload.filename or "",
+            data=upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
+            actor=current_staff(),
+            now=utcnow(),
+        )
+    except DocumentError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Dokumentet är uppladdat."), "success")
 
 
 @bp.post("/projects/<slug>/documents")
@@ -216,42 +215,32 @@ def show_project(slug: str) -> str:
 def upload_document(slug: str) -> WerkzeugResponse:
     project = _project(slug)
     _require_member(project)
-    form = DocumentForm()
-    upload = request.files.get("file")
-    document = None
-    if request.form.get("document_id"):
-        from coordinator.models import Document
-
-        document = db.session.get(Document, request.form.get("document_id", type=int))
-        if document is None or document.project_id != project.id:
-            abort(404)
-    if upload is None or not upload.filename:
-        flash(_("Välj en fil att ladda upp."), "error")
-    else:
-        try:
-            add_version(
-                document,
-                project=project,
-                meeting=None,
-                title=form.title.data or "",
-                filename=upload.filename,
-                data=upload.read(),
-                actor=current_staff(),
-                now=utcnow(),
-            )
-        except DocumentError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Dokumentet är uppladdat."), "success")
+    _upload(project, None)
     return redirect(url_for("projects.show_project", slug=project.slug, _anchor="plan"))
 
 
+@bp.post("/meetings/<int:meeting_id>/documents")
+@editor_required
+def upload_meeting_document(meeting_id: int) -> WerkzeugResponse:
+    meeting = _meeting(meeting_id)
+    _require_member(meeting.project)
+    _upload(meeting.project, meeting)
+    return redirect(url_for("projects.show_meeting", meeting_id=meeting.id, _anchor="bilagor"))
+
+
+def _ascii_filename(filename: str) -> str:
+    """A plain-ASCII stand-in for clients that do not read filename*."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() or c in ".-_ " else "_" for c in plain) or "dokument"
+
+
 def _send_version(version: DocumentVersion) -> WerkzeugResponse:
+    """The stored bytes as a download, never as a page the browser would render."""
     response = make_response(storage().read(version.storage_key))
     response.headers["Content-Type"] = version.content_type
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"document\"; filename*=UTF-8''{quote(version.filename)}"
+        f'attachment; filename="{_ascii_filename(version.filename)}"; '
+        f"filename*=UTF-8''{quote(version.filename, safe='')}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -261,16 +250,24 @@ def _send_version(version: DocumentVersion) -> WerkzeugResponse:
 @bp.get("/documents/<int:version_id>")
 @staff_required
 def download_document(version_id: int) -> WerkzeugResponse:
+    g.no_store = True
     return _send_version(db.session.get(DocumentVersion, version_id) or abort(404))
 
 
 @bp.get("/p/<slug>/documents/<int:version_id>")
 def public_document(slug: str, version_id: int) -> WerkzeugResponse:
+    """A plan document, or an attachment of a meeting whose notes are published."""
     project = _public_project(slug)
     version = db.session.get(DocumentVersion, version_id)
     if version is None or version.document.project_id != project.id:
         abort(404)
+    meeting = version.document.meeting
+    if meeting is not None and meeting.published_revision is None:
+        abort(404)
     return _send_version(version)
+
+
+# Meetings
 
 
 def _meeting_form(meeting: Meeting | None) -> MeetingForm:
@@ -280,17 +277,58 @@ def _meeting_form(meeting: Meeting | None) -> MeetingForm:
         for n in db.session.scalars(select(Network).order_by(Network.name))
     ]
     if meeting is not None and request.method == "GET":
-        local_start, local_end = (
-            meeting.starts_at.astimezone(STOCKHOLM),
-            meeting.ends_at.astimezone(STOCKHOLM),
-        )
-        form.date.data, form.start.data, form.end.data = (
-            local_start.date(),
-            local_start.time(),
-            local_end.time(),
-        )
+        local_start = meeting.starts_at.astimezone(STOCKHOLM)
+        local_end = meeting.ends_at.astimezone(STOCKHOLM)
+        form.date.data, form.start.data = local_start.date(), local_start.time()
+        form.end.data = local_end.time()
         form.networks.data = [n.id for n in meeting.networks]
+        form.contact_emails.data = "\n".join(c.email or "" for c in meeting.contacts)
     return form
+
+
+def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugResponse:
+    form = _meeting_form(meeting)
+    if form.validate_on_submit():
+        contacts, unknown = contacts_by_email(form.contact_emails.data or "")
+        if unknown:
+            form.contact_emails.errors.append(
+                _(
+                    "Finns inte i kontaktregistret: %(addresses)s. Lägg till dem där först "
+                    "eller ta bort dem här.",
+                    addresses=", ".join(unknown),
+                )
+            )
+        else:
+            try:
+                saved, moved = save_meeting(
+                    meeting,
+                    project=project,
+                    title=form.title.data or "",
+                    starts_at=_local(form.date.data, form.start.data),
+                    ends_at=_local(form.date.data, form.end.data),
+                    place=form.place.data or "",
+                    online_url=form.online_url.data or "",
+                    agenda=form.agenda.data or "",
+                    network_ids=form.networks.data or [],
+                    contact_ids=[c.id for c in contacts],
+                    actor=current_staff(),
+                    now=utcnow(),
+                )
+            except MeetingError as exc:
+                form.end.errors.append(str(exc))
+            else:
+                if moved:
+                    sent = send_invitations(saved, current_staff(), utcnow(), kind="update")
+                    flash(
+                        _("%(n)s inbjudna får en uppdaterad kalenderinbjudan.", n=sent),
+                        "success",
+                    )
+                db.session.commit()
+                flash(_("Mötet är sparat."), "success")
+                return redirect(url_for("projects.show_meeting", meeting_id=saved.id))
+    return render_template(
+        "projects/meeting_form.html", form=form, project=project, meeting=meeting
+    )
 
 
 @bp.route("/projects/<slug>/meetings/new", methods=["GET", "POST"])
@@ -306,51 +344,29 @@ def new_meeting(slug: str) -> str | WerkzeugResponse:
 def edit_meeting(meeting_id: int) -> str | WerkzeugResponse:
     meeting = _meeting(meeting_id)
     _require_member(meeting.project)
+    if meeting.cancelled_at is not None:
+        flash(_("Mötet är inställt och kan inte ändras."), "error")
+        return redirect(url_for("projects.show_meeting", meeting_id=meeting.id))
     return _edit_meeting(meeting.project, meeting)
-
-
-def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugResponse:
-    form = _meeting_form(meeting)
-    if form.validate_on_submit():
-        try:
-            saved, moved = save_meeting(
-                meeting,
-                project=project,
-                title=form.title.data or "",
-                starts_at=_local(form.date.data, form.start.data),
-                ends_at=_local(form.date.data, form.end.data),
-                place=form.place.data or "",
-                online_url=form.online_url.data or "",
-                agenda=form.agenda.data or "",
-                network_ids=form.networks.data or [],
-                contact_ids=[c.id for c in meeting.contacts] if meeting else [],
-                actor=current_staff(),
-                now=utcnow(),
-            )
-        except MeetingError as exc:
-            form.end.errors.append(str(exc))
-        else:
-            if moved:
-                send_invitations(saved, current_staff(), utcnow(), kind="update")
-                flash(_("De inbjudna får en uppdaterad kalenderinbjudan."), "success")
-            db.session.commit()
-            flash(_("Mötet är sparat."), "success")
-            return redirect(url_for("projects.show_meeting", meeting_id=saved.id))
-    return render_template(
-        "projects/meeting_form.html", form=form, project=project, meeting=meeting
-    )
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @staff_required
 def show_meeting(meeting_id: int) -> str:
     meeting = _meeting(meeting_id)
-    from coordinator.services.meetings import invitees
-
+    documents = list(
+        db.session.scalars(
+            select(Document).where(Document.meeting_id == meeting.id).order_by(Document.id)
+        )
+    )
+    form = DocumentForm()
+    form.replaces.choices = _replace_choices(documents)
     return render_template(
         "projects/meeting.html",
         meeting=meeting,
         invitees=invitees(meeting),
+        documents=documents,
+        document_form=form,
         can_edit=meeting.project.is_member(current_staff()),
     )
 
@@ -360,22 +376,34 @@ def show_meeting(meeting_id: int) -> str:
 def meeting_action(meeting_id: int, action: str) -> WerkzeugResponse:
     meeting = _meeting(meeting_id)
     _require_member(meeting.project)
-    sent = send_invitations(
-        meeting, current_staff(), utcnow(), kind="invitation" if action == "invite" else "cancel"
-    )
-    db.session.commit()
-    flash(_("%(n)s e-postmeddelanden med kalenderfil ligger i utkorgen.", n=sent), "success")
+    kind = "invitation" if action == "invite" else "cancel"
+    try:
+        sent = send_invitations(meeting, current_staff(), utcnow(), kind=kind)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        if kind == "cancel":
+            message = _("Mötet är inställt. %(n)s inbjudna får ett återbud.", n=sent)
+        else:
+            message = _("%(n)s e-postmeddelanden med kalenderfil ligger i utkorgen.", n=sent)
+        flash(message, "success")
     return redirect(url_for("projects.show_meeting", meeting_id=meeting.id))
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
 @staff_required
 def meeting_ics_file(meeting_id: int) -> WerkzeugResponse:
+    """ "Lägg till i kalender": the meeting as a file to open in any calendar."""
     meeting = _meeting(meeting_id)
-    response = make_response(meeting_ics(meeting, "PUBLISH", None, utcnow()))
+    method = "CANCEL" if meeting.cancelled_at else "PUBLISH"
+    response = make_response(meeting_ics(meeting, method, None, utcnow()))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="mote.ics"'
+    response.headers["Content-Disposition"] = f'attachment; filename="mote-{meeting.id}.ics"'
     return response
+
+
+# Notes
 
 
 @bp.route("/meetings/<int:meeting_id>/notes", methods=["GET", "POST"])
@@ -389,8 +417,7 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
         form.text.data = latest.text if latest else ""
         form.published.data = latest.published if latest else False
         form.based_on.data = str(latest.id) if latest else ""
-    conflict = None
-    preview = None
+    conflict = conflict_diff = preview = None
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             preview = render_markdown(form.text.data or "")
@@ -400,19 +427,32 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
                     meeting,
                     form.text.data or "",
                     published=bool(form.published.data),
-                    based_on=int(form.based_on.data) if form.based_on.data else None,
+                    based_on=int(form.based_on.data)
+                    if (form.based_on.data or "").isdigit()
+                    else None,
                     actor=current_staff(),
                     now=utcnow(),
                 )
             except NotesConflict as exc:
                 conflict = exc.latest
-                form.based_on.data = str(exc.latest.id)
+                conflict_diff = side_by_side(
+                    conflict.text,
+                    form.text.data or "",
+                    _("Sparad av någon annan (version %(n)s)", n=conflict.id),
+                    _("Din text"),
+                )
+                form.based_on.data = str(conflict.id)
             else:
                 db.session.commit()
                 flash(_("Anteckningarna är sparade."), "success")
                 return redirect(url_for("projects.show_meeting", meeting_id=meeting.id))
     return render_template(
-        "projects/notes_form.html", form=form, meeting=meeting, conflict=conflict, preview=preview
+        "projects/notes_form.html",
+        form=form,
+        meeting=meeting,
+        conflict=conflict,
+        conflict_diff=conflict_diff,
+        preview=preview,
     )
 
 
@@ -424,9 +464,13 @@ def notes_history(meeting_id: int) -> str:
     by_id = {r.id: r for r in revisions}
     old = by_id.get(request.args.get("old", type=int) or 0)
     new = by_id.get(request.args.get("new", type=int) or 0)
-    if old is None and len(revisions) >= 2:
+    if (old is None or new is None) and len(revisions) >= 2:
         old, new = revisions[-2], revisions[-1]
-    diff = side_by_side(old, new) if old and new else None
+    diff = None
+    if old is not None and new is not None:
+        diff = side_by_side(
+            old.text, new.text, _("Version %(n)s", n=old.id), _("Version %(n)s", n=new.id)
+        )
     return render_template(
         "projects/history.html",
         meeting=meeting,
@@ -452,77 +496,100 @@ def restore_notes(meeting_id: int, revision_id: int) -> WerkzeugResponse:
     return redirect(url_for("projects.notes_history", meeting_id=meeting.id))
 
 
+# News
+
+
+def _edit_news(project: Project, item: NewsItem | None) -> str | WerkzeugResponse:
+    form = NewsForm(obj=item)
+    form.survey_id.choices = [SelectChoice("", _("Ingen"))] + [
+        SelectChoice(str(s.id), s.title) for s in project_surveys(project)
+    ]
+    if request.method == "GET":
+        day = (item.published_on if item else utcnow()).astimezone(STOCKHOLM).date()
+        form.date.data = day
+        form.survey_id.data = str(item.survey_id or "") if item else ""
+    if form.validate_on_submit():
+        try:
+            saved = save_news(
+                item,
+                project=project,
+                title=form.title.data or "",
+                body=form.body.data or "",
+                published_on=_local(form.date.data, time(12)),
+                published=bool(form.published.data),
+                survey_id=int(form.survey_id.data) if form.survey_id.data else None,
+                actor=current_staff(),
+                now=utcnow(),
+            )
+        except NewsError as exc:
+            form.survey_id.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Nyheten är sparad."), "success")
+            anchor = f"news-{saved.id}"
+            return redirect(url_for("projects.show_project", slug=project.slug, _anchor=anchor))
+    return render_template("projects/news_form.html", form=form, project=project, item=item)
+
+
 @bp.route("/projects/<slug>/news/new", methods=["GET", "POST"])
 @editor_required
 def new_news(slug: str) -> str | WerkzeugResponse:
     project = _project(slug)
     _require_member(project)
-    form = NewsForm()
-    form.survey_id.choices = [SelectChoice("", _("Ingen"))] + [
-        SelectChoice(str(s.id), s.title)
-        for s in db.session.scalars(select(Survey).where(Survey.project_id == project.id))
-    ]
-    if form.validate_on_submit():
-        item = NewsItem(
-            project=project,
-            title=form.title.data or "",
-            body=form.body.data or "",
-            published_on=_local(form.date.data, time(12)),
-            published=bool(form.published.data),
-            survey_id=int(form.survey_id.data) if form.survey_id.data else None,
-            author_id=current_staff().id,
-        )
-        db.session.add(item)
-        db.session.flush()
-        record_event(current_staff(), "news.create", "news", item.id, item.title)
-        db.session.commit()
-        flash(_("Nyheten är sparad."), "success")
-        return redirect(url_for("projects.show_project", slug=project.slug, _anchor="aktuellt"))
-    return render_template("projects/news_form.html", form=form, project=project)
+    return _edit_news(project, None)
 
 
-def _public_project(slug: str) -> Project:
-    project = db.session.scalar(
-        select(Project).where(Project.slug == slug, Project.visibility == "public")
-    )
-    return project or abort(404)
+@bp.route("/news/<int:news_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_news(news_id: int) -> str | WerkzeugResponse:
+    item = db.session.get(NewsItem, news_id) or abort(404)
+    _require_member(item.project)
+    return _edit_news(item.project, item)
+
+
+# The public page and its feed
 
 
 @bp.get("/p/<slug>")
 def public_project(slug: str) -> str:
     project = _public_project(slug)
-    return render_template("public/project.html", **_page_data(project, public=True))
+    return render_template("public/project.html", **page_data(project, public=True))
 
 
 @bp.get("/p/<slug>/feed.xml")
 def feed(slug: str) -> WerkzeugResponse:
-    """Aktuellt as an Atom feed (published items only)."""
+    """Aktuellt as an Atom feed: published items only, text escaped by ElementTree."""
     project = _public_project(slug)
-    data = _page_data(project, public=True)
-    atom = "http://www.w3.org/2005/Atom"
-    root = ET.Element("feed", xmlns=atom)
-    base = current_app.config["BASE_URL"]
-    ET.SubElement(root, "title").text = f"{project.title} – Aktuellt"
-    ET.SubElement(root, "id").text = f"{base}/p/{project.slug}"
-    ET.SubElement(root, "link", href=f"{base}/p/{project.slug}")
-    updated = max((n.published_on for n in data["news"]), default=project.created_at)
+    news = page_data(project, public=True)["news"]
+    page = url_for("projects.public_project", slug=project.slug, _external=True)
+    root = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
+    ET.SubElement(root, "title").text = _("%(title)s – Aktuellt", title=project.title)
+    ET.SubElement(root, "id").text = page
+    ET.SubElement(root, "link", rel="alternate", href=page)
+    ET.SubElement(root, "link", rel="self", href=request.url)
+    updated = max((n.published_on for n in news), default=project.created_at)
     ET.SubElement(root, "updated").text = updated.isoformat()
-    for item in data["news"]:
+    for item in news:
         entry = ET.SubElement(root, "entry")
         ET.SubElement(entry, "title").text = item.title
-        ET.SubElement(entry, "id").text = f"{base}/p/{project.slug}#news-{item.id}"
-        ET.SubElement(entry, "link", href=f"{base}/p/{project.slug}#news-{item.id}")
+        ET.SubElement(entry, "id").text = f"{page}#news-{item.id}"
+        ET.SubElement(entry, "link", rel="alternate", href=f"{page}#news-{item.id}")
         ET.SubElement(entry, "updated").text = item.published_on.isoformat()
+        author = ET.SubElement(entry, "author")
+        ET.SubElement(author, "name").text = project.title
         ET.SubElement(entry, "content", type="html").text = str(render_markdown(item.body))
     response = make_response(ET.tostring(root, encoding="utf-8", xml_declaration=True))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
 
 
+# Search
+
+
 @bp.get("/search")
 @staff_required
 def search_view() -> str:
-    query = request.args.get("q", "")
+    query = request.args.get("q", "")[:200]
     return render_template(
         "projects/search.html", query=query, results=search(query) if query.strip() else []
     )

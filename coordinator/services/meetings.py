@@ -3,6 +3,7 @@ rescheduling (an update) and cancelling."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -38,6 +39,8 @@ def save_meeting(
     invitations went out (then an update should be sent)."""
     if ends_at <= starts_at:
         raise MeetingError("Mötet måste sluta efter att det har börjat.")
+    if meeting is not None and meeting.cancelled_at is not None:
+        raise MeetingError("Mötet är inställt och kan inte ändras.")
     created = meeting is None
     if meeting is None:
         meeting = Meeting(
@@ -71,6 +74,20 @@ def save_meeting(
     return meeting, moved and meeting.invited_at is not None
 
 
+def contacts_by_email(text: str) -> tuple[list[Contact], list[str]]:
+    """The register's contacts for the e-mail addresses in `text` (one per line, or separated
+    by commas or semicolons), and the addresses that match no contact."""
+    addresses = [a.strip().lower() for a in re.split(r"[\s,;]+", text) if a.strip()]
+    found = {
+        c.email: c
+        for c in db.session.scalars(
+            select(Contact).where(Contact.email.in_(addresses), Contact.erased_at.is_(None))
+        )
+    }
+    unknown = [a for a in dict.fromkeys(addresses) if a not in found]
+    return list(found.values()), unknown
+
+
 def invitees(meeting: Meeting) -> list[Contact]:
     """Everyone invited, each once (a contact in two networks gets one e-mail)."""
     seen: dict[int, Contact] = {}
@@ -84,6 +101,8 @@ def invitees(meeting: Meeting) -> list[Contact]:
 
 def send_invitations(meeting: Meeting, actor: User, now: datetime, kind: str = "invitation") -> int:
     """Queue one e-mail per invitee with the .ics: a request, an update or a cancellation."""
+    if meeting.cancelled_at is not None:
+        raise MeetingError("Mötet är redan inställt.")
     if kind in ("update", "cancel"):
         meeting.sequence += 1
     method = "CANCEL" if kind == "cancel" else "REQUEST"

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from coordinator.extensions import db
 from coordinator.models import Meeting, NoteRevision, User
@@ -82,13 +82,13 @@ def restore(meeting: Meeting, revision: NoteRevision, actor: User, now: datetime
     )
 
 
-def side_by_side(old: NoteRevision, new: NoteRevision) -> Markup:
-    """Two revisions side by side, changed lines marked (difflib escapes the text)."""
+def side_by_side(old: str, new: str, old_label: str, new_label: str) -> Markup:
+    """Two texts side by side, changed lines marked (difflib escapes the text)."""
     table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        old.text.splitlines(),
-        new.text.splitlines(),
-        fromdesc=f"Version {old.id}",
-        todesc=f"Version {new.id}",
+        old.splitlines(),
+        new.splitlines(),
+        fromdesc=str(escape(old_label)),
+        todesc=str(escape(new_label)),
         context=False,
     )
     return Markup(table.replace(' nowrap="nowrap"', ""))  # noqa: S704 - difflib escapes the lines

@@ -147,7 +147,7 @@ def test_revisions_conflict_restore_and_difference(app):
     assert [r.text for r in meeting.revisions][-1].endswith("3/7.")
     restored = restore(meeting, first, pia, NOW)
     assert restored.text == first.text and len(meeting.revisions) == 3
-    diff = str(side_by_side(first, second))
+    diff = str(side_by_side(first.text, second.text, "Före", "Efter"))
     assert 'class="diff_chg">3</span>/7' in diff
 
 
