@@ -13,10 +13,17 @@ from coordinator.models.types import utcnow
 from coordinator.services.mail_sender import send_due_messages
 from coordinator.services.seed import seed_reference_data
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_surveys import log_in
-from tests.factories import make_contact, make_network, make_user
+from tests.factories import PASSWORD, make_contact, make_network, make_user
 
 pytestmark = pytest.mark.e2e
+
+
+def log_in(page, email):
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.locator("header")).to_contain_text("Enkäter")
 
 
 def test_coordinator_builds_invites_reminds_and_follows_up(live_app, page, e2e_smtp):
