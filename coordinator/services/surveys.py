@@ -49,10 +49,6 @@ def can_submit(survey: Survey, at: datetime) -> bool:
     return survey.state == "open" and not is_closed(survey, at)
 
 
-# The respondent pages were written against this name.
-can_answer = can_submit
-
-
 def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
     """Draft → open: needs at least one question to answer and a deadline."""
     if survey.state != "draft":
