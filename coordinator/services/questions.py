@@ -39,7 +39,7 @@ def build_options(
     values = {o["label"]: o["value"] for o in current}
     labels = [line.strip() for line in lines.splitlines() if line.strip()]
     if not labels:
-        raise SurveyError(_("Ange minst ett svarsalternativ, ett per rad"))
+        raise SurveyError(_("Ange minst ett svarsalternativ, ett per rad"), field="options")
     return [{"value": values.get(label, label), "label": label} for label in labels]
 
 
@@ -48,7 +48,7 @@ def _parent(survey: Survey, parent_id: int | None, question: Question | None) ->
         return None
     parent = next((q for q in survey.questions if q.id == parent_id and q.is_heading), None)
     if parent is None or parent is question:
-        raise SurveyError(_("Välj en rubrikfråga i den här enkäten"))
+        raise SurveyError(_("Välj en rubrikfråga i den här enkäten"), field="parent_id")
     return parent
 
 
@@ -113,7 +113,17 @@ def update_question(
     survey = question.survey
     fixed = has_answers(question) or survey.state != "draft"
     if fixed and kind != question.kind:
-        raise SurveyError(_("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras."))
+        raise SurveyError(
+            _("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras."), field="kind"
+        )
+    if fixed and (
+        (options is not None and options != question.options)
+        or (allow_other and kind == "multiple_choice") != question.allow_other
+    ):
+        raise SurveyError(
+            _("Frågan har svar eller enkäten är öppnad, så svarsalternativen kan inte ändras."),
+            field="options",
+        )
     new_values: dict[str, Any] = {
         "number": number.strip(),
         "text": text.strip(),

@@ -19,7 +19,12 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 class SurveyError(ValueError):
-    """A rule about surveys was broken; the message is fit to show."""
+    """A rule about surveys was broken; the message is fit to show, next to `field` (the
+    form field it concerns) when one is named."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def local_datetime(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

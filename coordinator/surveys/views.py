@@ -205,6 +205,11 @@ def _question(survey: Survey, question_id: int) -> Question:
     return question
 
 
+def _show_error(form: QuestionForm, error: SurveyError, default: str) -> None:
+    field = form[error.field or default]
+    field.errors = [*field.errors, str(error)]
+
+
 def _parent_id(form: QuestionForm) -> int | None:
     return int(form.parent_id.data) if form.parent_id.data else None
 
@@ -235,7 +240,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
                 now=utcnow(),
             )
         except SurveyError as exc:
-            form.options.errors.append(str(exc))
+            _show_error(form, exc, "options")
         else:
             db.session.commit()
             flash(_("Frågan är tillagd."), "success")
@@ -555,7 +560,7 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
                 now=utcnow(),
             )
         except SurveyError as exc:
-            form.kind.errors.append(str(exc))
+            _show_error(form, exc, "kind")
         else:
             db.session.commit()
             flash(_("Frågan är sparad."), "success")

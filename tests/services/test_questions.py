@@ -92,6 +92,15 @@ def test_answered_question_keeps_its_kind_and_edits_after_opening_are_audited(ap
     )
     with pytest.raises(SurveyError):
         update_question(question, text=question.text, kind="long_text", **fields)
+    sectors = survey.questions[3]
+    with pytest.raises(SurveyError) as error:
+        update_question(
+            sectors,
+            text=sectors.text,
+            kind=sectors.kind,
+            **{**fields, "number": "3", "options": [{"value": "X", "label": "X"}]},
+        )
+    assert error.value.field == "options"
     with pytest.raises(SurveyError):
         delete_question(question, make_user(), NOW)
     with pytest.raises(SurveyError):

@@ -7,10 +7,13 @@ from sqlalchemy import event, select
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response
+from coordinator.services.seed import seed_reference_data
+from coordinator.services.surveys import create_survey_from_rus2018
 from tests.factories import (
     make_contact,
     make_invitation,
     make_organisation,
+    make_project,
     make_survey,
     make_user,
 )
@@ -159,3 +162,27 @@ def test_posts_without_csrf_token_are_refused(app, client, path):
     assert response.status_code == 400
     db.session.expire_all()
     assert survey.state == "open" and survey.title != "X"
+
+
+def test_editing_an_open_sni_question_keeps_its_codes(app, client_request):
+    seed_reference_data()
+    survey = create_survey_from_rus2018(make_project(), None, datetime.now(UTC))
+    survey.state = "open"
+    sectors = next(q for q in survey.questions if q.number == "2d")
+    codes = [o["value"] for o in sectors.options]
+    login(client_request.client, make_user("coordinator"))
+    url = f"/surveys/{survey.id}/questions/{sectors.id}/edit"
+    form = client_request.get(url)
+    data = {
+        "number": "2d",
+        "text": "Vilka sektorer? (ändrad)",
+        "kind": form.find("option", selected=True)["value"],
+        "parent_id": str(sectors.parent_id),
+        "options": form.find("textarea", id="options").get_text().strip(),
+        "allow_other": "y",
+    }
+    assert client_request.post(url, data) == f"/surveys/{survey.id}"
+    assert sectors.text == "Vilka sektorer? (ändrad)"
+    assert [o["value"] for o in sectors.options] == codes
+    page = client_request.post(url, {**data, "options": "Bara en"}, status=200)
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#options"]
