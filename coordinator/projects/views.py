@@ -46,6 +46,7 @@ from coordinator.services.meetings import (
     MeetingError,
     contacts_by_email,
     invitees,
+    notify_change,
     save_meeting,
     send_invitations,
 )
@@ -300,7 +301,7 @@ def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugRe
             )
         else:
             try:
-                saved, moved = save_meeting(
+                change = save_meeting(
                     meeting,
                     project=project,
                     title=form.title.data or "",
@@ -317,14 +318,20 @@ def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugRe
             except MeetingError as exc:
                 form.end.errors.append(str(exc))
             else:
-                if moved:
-                    sent = send_invitations(saved, current_staff(), utcnow(), kind="update")
-                    flash(
-                        _("%(n)s inbjudna får en uppdaterad kalenderinbjudan.", n=sent),
-                        "success",
-                    )
+                updated, cancelled = notify_change(change, current_staff(), utcnow())
                 db.session.commit()
                 flash(_("Mötet är sparat."), "success")
+                if updated:
+                    flash(
+                        _("%(n)s inbjudna får en uppdaterad kalenderinbjudan.", n=updated),
+                        "success",
+                    )
+                if cancelled:
+                    flash(
+                        _("%(n)s som inte längre är inbjudna får ett återbud.", n=cancelled),
+                        "success",
+                    )
+                saved = change.meeting
                 return redirect(url_for("projects.show_meeting", meeting_id=saved.id))
     return render_template(
         "projects/meeting_form.html", form=form, project=project, meeting=meeting

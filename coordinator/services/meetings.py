@@ -5,19 +5,31 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Meeting, Network, Project, User
 from coordinator.services.audit import record_event
 from coordinator.services.calendar import meeting_ics
-from coordinator.services.outbox import MailAttachment, absolute_url, queue_email
+from coordinator.services.outbox import MailAttachment, queue_email
 
 
 class MeetingError(ValueError):
     """A rule about meetings was broken; the message is fit to show."""
+
+
+@dataclass
+class MeetingChange:
+    """A saved meeting and what the people already invited must be told."""
+
+    meeting: Meeting
+    moved: bool  # time or place changed after the invitation went out
+    dropped: list[Contact] = field(default_factory=list)  # invited before, not any more
 
 
 def save_meeting(
@@ -34,14 +46,14 @@ def save_meeting(
     contact_ids: list[int],
     actor: User,
     now: datetime,
-) -> tuple[Meeting, bool]:
-    """Create or change a meeting. Returns it and whether its time or place changed after
-    invitations went out (then an update should be sent)."""
+) -> MeetingChange:
+    """Create or change a meeting; nothing is sent here (see notify_change)."""
     if ends_at <= starts_at:
         raise MeetingError("Mötet måste sluta efter att det har börjat.")
     if meeting is not None and meeting.cancelled_at is not None:
         raise MeetingError("Mötet är inställt och kan inte ändras.")
     created = meeting is None
+    before: list[Contact] = []
     if meeting is None:
         meeting = Meeting(
             project=project,
@@ -52,26 +64,56 @@ def save_meeting(
             title=title,
         )
         db.session.add(meeting)
+    elif meeting.invited_at is not None:
+        before = invitees(meeting)
     moved = not created and (
         meeting.starts_at,
         meeting.ends_at,
         meeting.place,
         meeting.online_url,
-    ) != (starts_at, ends_at, place, online_url)
+    ) != (starts_at, ends_at, place.strip(), online_url.strip())
     meeting.title, meeting.starts_at, meeting.ends_at = title.strip(), starts_at, ends_at
     meeting.place, meeting.online_url, meeting.agenda = place.strip(), online_url.strip(), agenda
     meeting.networks = list(db.session.scalars(select(Network).where(Network.id.in_(network_ids))))
     meeting.contacts = list(db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids))))
     db.session.flush()
+    staying = {c.id for c in invitees(meeting)}
     record_event(
         actor,
         "meeting.create" if created else "meeting.update",
         "meeting",
         meeting.id,
         meeting.title,
+        {"starts_at": starts_at.isoformat(), "moved": moved},
         now=now,
     )
-    return meeting, moved and meeting.invited_at is not None
+    return MeetingChange(
+        meeting,
+        moved and meeting.invited_at is not None,
+        [c for c in before if c.id not in staying],
+    )
+
+
+def notify_change(change: MeetingChange, actor: User, now: datetime) -> tuple[int, int]:
+    """After a change: an update (same UID, SEQUENCE + 1) to everyone still invited when
+    the time or place moved, and a cancellation to those no longer invited. Returns how
+    many updates and cancellations were queued."""
+    if not change.moved and not change.dropped:
+        return 0, 0
+    meeting = change.meeting
+    meeting.sequence += 1
+    updated = _queue(meeting, invitees(meeting), "update", now) if change.moved else 0
+    cancelled = _queue(meeting, change.dropped, "dropped", now)
+    record_event(
+        actor,
+        "meeting.notify_change",
+        "meeting",
+        meeting.id,
+        meeting.title,
+        {"updated": updated, "cancelled": cancelled, "sequence": meeting.sequence},
+        now=now,
+    )
+    return updated, cancelled
 
 
 def contacts_by_email(text: str) -> tuple[list[Contact], list[str]]:
@@ -100,40 +142,13 @@ def invitees(meeting: Meeting) -> list[Contact]:
 
 
 def send_invitations(meeting: Meeting, actor: User, now: datetime, kind: str = "invitation") -> int:
-    """Queue one e-mail per invitee with the .ics: a request, an update or a cancellation."""
+    """Queue one e-mail per invitee with the .ics: the invitation, or the cancellation of
+    the whole meeting (METHOD:CANCEL, same UID, SEQUENCE + 1)."""
     if meeting.cancelled_at is not None:
         raise MeetingError("Mötet är redan inställt.")
-    if kind in ("update", "cancel"):
+    if kind == "cancel":
         meeting.sequence += 1
-    method = "CANCEL" if kind == "cancel" else "REQUEST"
-    subjects = {"invitation": "Inbjudan", "update": "Ändrad tid", "cancel": "Inställt"}
-    sent = 0
-    for contact in invitees(meeting):
-        queue_email(
-            to_email=contact.email or "",
-            to_name=contact.name,
-            contact=contact,
-            template="meeting_invitation",
-            context={
-                "meeting": meeting,
-                "kind": kind,
-                "contact": contact,
-                "ics_url": absolute_url("projects.meeting_ics_file", meeting_id=meeting.id),
-            },
-            subject=f"{subjects[kind]}: {meeting.title}",
-            cause=("meeting", meeting.id),
-            attachments=[
-                MailAttachment(
-                    "inbjudan.ics",
-                    "text/calendar",
-                    meeting_ics(meeting, method, contact, now),
-                    {"method": method},
-                )
-            ],
-            language=contact.language,
-            now=now,
-        )
-        sent += 1
+    sent = _queue(meeting, invitees(meeting), kind, now)
     if kind == "invitation":
         meeting.invited_at = now
     if kind == "cancel":
@@ -144,7 +159,41 @@ def send_invitations(meeting: Meeting, actor: User, now: datetime, kind: str = "
         "meeting",
         meeting.id,
         meeting.title,
-        {"recipients": sent},
+        {"recipients": sent, "sequence": meeting.sequence},
         now=now,
     )
     return sent
+
+
+def _subject(kind: str, title: str, language: str) -> str:
+    with force_locale(language):
+        if kind == "cancel":
+            return str(_("Inställt: %(title)s", title=title))
+        if kind in ("update", "dropped"):
+            return str(_("Ändrat möte: %(title)s", title=title))
+        return str(_("Inbjudan: %(title)s", title=title))
+
+
+def _queue(meeting: Meeting, contacts: list[Contact], kind: str, now: datetime) -> int:
+    method = "CANCEL" if kind in ("cancel", "dropped") else "REQUEST"
+    for contact in contacts:
+        queue_email(
+            to_email=contact.email or "",
+            to_name=contact.name,
+            contact=contact,
+            template="meeting_invitation",
+            context={"meeting": meeting, "kind": kind, "contact": contact},
+            subject=_subject(kind, meeting.title, contact.language),
+            cause=("meeting", meeting.id),
+            attachments=[
+                MailAttachment(
+                    "inbjudan.ics" if method == "REQUEST" else "installt.ics",
+                    "text/calendar",
+                    meeting_ics(meeting, method, contact, now),
+                    {"method": method},
+                )
+            ],
+            language=contact.language,
+            now=now,
+        )
+    return len(contacts)

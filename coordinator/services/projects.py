@@ -51,7 +51,7 @@ def save_project(
         db.session.add(project)
     for name in EDITABLE:
         setattr(project, name, (values.get(name) or "").strip())
-    project.leader_id = leader_id
+    project.leader = db.session.get(User, leader_id) if leader_id else None
     wanted = set(member_ids) | {i for i in (leader_id, actor.id if created else None) if i}
     project.members = list(db.session.scalars(select(User).where(User.id.in_(wanted))))
     db.session.flush()

@@ -5,18 +5,34 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
+from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import Meeting, NewsItem
+from coordinator.models import Meeting, NewsItem, OutboxMessage
 from coordinator.services.calendar import meeting_ics
 from coordinator.services.documents import DocumentError, add_version, detect_type
 from coordinator.services.mail_sender import send_due_messages
 from coordinator.services.markdown import render_markdown
-from coordinator.services.meetings import invitees, save_meeting, send_invitations
+from coordinator.services.meetings import (
+    contacts_by_email,
+    invitees,
+    notify_change,
+    save_meeting,
+    send_invitations,
+)
+from coordinator.services.news import NewsError, save_news
 from coordinator.services.notes import NotesConflict, items, restore, save_notes, side_by_side
+from coordinator.services.projects import ProjectError, save_project
 from coordinator.services.search import search
 from coordinator.services.surveys import local_datetime
-from tests.factories import make_contact, make_network, make_organisation, make_project, make_user
+from tests.factories import (
+    make_contact,
+    make_network,
+    make_organisation,
+    make_project,
+    make_survey,
+    make_user,
+)
 
 NOW = datetime(2018, 7, 2, 8, 0, tzinfo=UTC)
 
@@ -35,7 +51,7 @@ XSS = [
 
 def _meeting(start=None, networks=()):
     start = start or local_datetime(2018, 9, 18, 9, 0)
-    meeting, _ = save_meeting(
+    meeting = save_meeting(
         None,
         project=make_project(),
         title="Skypemöte om projektet",
@@ -48,7 +64,7 @@ def _meeting(start=None, networks=()):
         contact_ids=[],
         actor=make_user(),
         now=NOW,
-    )
+    ).meeting
     return meeting
 
 
@@ -74,7 +90,7 @@ def test_update_keeps_uid_and_raises_sequence_cancel_says_cancel(app):
     meeting = _meeting(networks=[network])
     send_invitations(meeting, make_user(), NOW)
     _, first = _event(meeting_ics(meeting, "REQUEST", None, NOW))
-    moved, changed = save_meeting(
+    change = save_meeting(
         meeting,
         project=meeting.project,
         title=meeting.title,
@@ -88,8 +104,8 @@ def test_update_keeps_uid_and_raises_sequence_cancel_says_cancel(app):
         actor=make_user(),
         now=NOW,
     )
-    assert changed
-    send_invitations(meeting, make_user(), NOW, kind="update")
+    assert change.moved and not change.dropped
+    assert notify_change(change, make_user(), NOW) == (1, 0)
     _, second = _event(meeting_ics(meeting, "REQUEST", None, NOW))
     assert second["uid"] == first["uid"] and second["sequence"] > first["sequence"]
     send_invitations(meeting, make_user(), NOW, kind="cancel")
@@ -250,3 +266,86 @@ def test_search_folds_swedish_letters(app):
     assert search("örebro")[0].kind == "Kontakt"
     assert search("   ") == []
     assert isinstance(Meeting, type)
+
+
+def test_removed_invitees_get_a_cancel_and_the_rest_an_update(app):
+    org = make_organisation()
+    stays, goes = make_contact(org, email="stays@example.org"), make_contact(org)
+    network = make_network("Miljönätverket", [stays])
+    meeting = _meeting(networks=[network])
+    meeting.contacts = [goes]
+    send_invitations(meeting, make_user(), NOW)
+    change = save_meeting(
+        meeting,
+        project=meeting.project,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        place=" ",
+        online_url=meeting.online_url,
+        agenda="",
+        network_ids=[network.id],
+        contact_ids=[],
+        actor=make_user(),
+        now=NOW,
+    )
+    assert not change.moved and change.dropped == [goes]
+    assert notify_change(change, make_user(), NOW) == (0, 1)
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    calendar, event = _event(message.attachments[0].data)
+    assert message.recipient_email == goes.email and calendar["method"] == "CANCEL"
+    assert event["sequence"] == 1 and meeting.cancelled_at is None
+
+
+def test_contacts_by_email_reports_unknown_addresses(app):
+    known = make_contact(make_organisation(), email="asa@example.org")
+    found, unknown = contacts_by_email("ASA@example.org; okand@example.org,\nokand@example.org")
+    assert found == [known] and unknown == ["okand@example.org"]
+
+
+def test_news_links_only_to_the_projects_own_surveys(app):
+    project, user = make_project(), make_user()
+    own, foreign = make_survey(project=project), make_survey()
+    with pytest.raises(NewsError):
+        save_news(
+            None,
+            project=project,
+            title="x",
+            body="",
+            published_on=NOW,
+            published=True,
+            survey_id=foreign.id,
+            actor=user,
+            now=NOW,
+        )
+    item = save_news(
+        None,
+        project=project,
+        title=" Enkäten ",
+        body="Svara",
+        published_on=NOW,
+        published=False,
+        survey_id=own.id,
+        actor=user,
+        now=NOW,
+    )
+    assert item.title == "Enkäten" and item.survey is own and item.author_id == user.id
+
+
+def test_projects_keep_leader_and_creator_as_members_and_unique_slugs(app):
+    creator, leader = make_user(), make_user()
+    values = {
+        "title": "Näringsliv",
+        "slug": "naringsliv",
+        "state": "running",
+        "visibility": "staff",
+    }
+    project = save_project(
+        None, values=values, leader_id=leader.id, member_ids=[], actor=creator, now=NOW
+    )
+    assert set(project.members) == {creator, leader} and project.leader is leader
+    with pytest.raises(ProjectError) as error:
+        save_project(None, values=values, leader_id=None, member_ids=[], actor=creator, now=NOW)
+    assert error.value.field == "slug"
+    save_project(project, values=values, leader_id=None, member_ids=[], actor=leader, now=NOW)
+    assert project.members == [] and project.leader is None
