@@ -16,6 +16,7 @@ from coordinator.mail.commands import add_tick_task
 from coordinator.mail.commands import register as register_mail_commands
 from coordinator.models.types import utcnow
 from coordinator.register.commands import register as register_register_commands
+from coordinator.results.commands import register as register_results_commands
 
 
 def _scheduled_reminders(now: datetime) -> int:
@@ -27,6 +28,7 @@ def _scheduled_reminders(now: datetime) -> int:
 def register_commands(app: Flask) -> None:
     register_register_commands(app)
     register_mail_commands(app)
+    register_results_commands(app)
     add_tick_task(app, _scheduled_reminders)
     if app.config["RETENTION_MONTHS"] > 0:
         from coordinator.services.personal_data import apply_retention
@@ -97,41 +99,6 @@ def register_commands(app: Flask) -> None:
         except BackupError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Restored from {path}.")
-
-    @app.cli.command("export-survey")
-    @click.argument("survey_id", type=int)
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-    @click.option("--include-drafts", is_flag=True, help="Also drafts (default: submitted only).")
-    @click.option(
-        "--coordinated-only",
-        is_flag=True,
-        help="One response per organisation: its coordinated answer, else its latest.",
-    )
-    @click.option("--csv", "as_csv", is_flag=True, help="Write the Alla svar table as CSV.")
-    def export_survey_command(
-        survey_id: int, output: Path, include_drafts: bool, coordinated_only: bool, as_csv: bool
-    ) -> None:
-        """Write the survey's answers to an Excel workbook (or CSV) for the workshop."""
-        from coordinator.models import Survey
-        from coordinator.services.export import write_csv, write_workbook
-
-        survey = db.session.get(Survey, survey_id)
-        if survey is None:
-            raise click.ClickException(f"No survey {survey_id}.")
-        with output.open("wb") as target:
-            if as_csv:
-                write_csv(
-                    survey, target, include_drafts=include_drafts, coordinated_only=coordinated_only
-                )
-            else:
-                write_workbook(
-                    survey,
-                    target,
-                    include_drafts=include_drafts,
-                    coordinated_only=coordinated_only,
-                    now=utcnow(),
-                )
-        click.echo(f"Wrote {output}.")
 
     @app.cli.command("apply-retention")
     def apply_retention_command() -> None:

@@ -139,6 +139,7 @@ MATRIX: dict[str, str] = {
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
     "results.workshop_notes": "staff",
+    "results.create_workshop_notes": "member",
     "projects.list_projects": "staff",
     "projects.new_project": "editor",
     "projects.edit_project": "member",

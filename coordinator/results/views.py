@@ -1,4 +1,11 @@
-"""Results for the workshop: the workbook and CSV downloads, and a printable results page."""
+"""Results for the workshop: the printable results page, the workbook and CSV downloads,
+and the workshop notes.
+
+Who: every staff member may read results and download them (viewers read everything and
+change nothing, and the answers are no more secret than the follow-up dashboard they
+already see). Creating meeting notes from the results changes a meeting: coordinators and
+administrators who are members of the survey's project, as for any notes.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +13,86 @@ import re
 import tempfile
 from urllib.parse import quote
 
-from flask import Blueprint, abort, make_response, render_template, request, send_file
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.extensions import db
-from coordinator.models import Survey
+from coordinator.models import Meeting, Survey
 from coordinator.models.types import utcnow
-from coordinator.permissions import staff_required
-from coordinator.services.export import write_csv, write_workbook
-from coordinator.services.results import response_rows, summarise, workshop_notes_markdown
+from coordinator.permissions import current_staff, editor_required, staff_required
+from coordinator.results.forms import CreateMeetingNotesForm
+from coordinator.services.export import local_time, write_csv, write_workbook
+from coordinator.services.results import Selection, summarise_survey
+from coordinator.services.svg_charts import bar_chart
+from coordinator.services.workshop_notes import (
+    create_meeting_notes,
+    meetings_for_notes,
+    workshop_notes_markdown,
+)
 
 bp = Blueprint("results", __name__, url_prefix="/surveys")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger files go to a temporary file on disk
 
 
 def _survey(survey_id: int) -> Survey:
     return db.session.get(Survey, survey_id) or abort(404)
 
 
-def _options() -> dict[str, bool]:
-    return {
-        "include_drafts": request.args.get("drafts") == "1",
-        "coordinated_only": request.args.get("coordinated") == "1",
-    }
+def _flag(name: str) -> bool:
+    return request.args.get(name) == "1"
 
 
-def _download(
-    data_file: tempfile.SpooledTemporaryFile, name: str, mimetype: str
-) -> WerkzeugResponse:
-    data_file.seek(0)
-    response = send_file(data_file, mimetype=mimetype, as_attachment=True, download_name=name)
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+def _selection() -> Selection:
+    late = {"on_time": False, "late": True}.get(request.args.get("timing", ""))
+    return Selection(
+        include_drafts=_flag("drafts"), coordinated_only=_flag("coordinated"), late=late
     )
-    return response
+
+
+def content_disposition(name: str) -> str:
+    """An ASCII fallback name and the real one in RFC 5987 form (å, ä, ö survive)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "export"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _filename(survey: Survey, extension: str) -> str:
-    stamp = utcnow().strftime("%Y-%m-%d")
-    return f"{survey.title[:60]} {stamp}.{extension}"
+    title = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", survey.title).strip()[:60] or "Enkät"
+    stamp = local_time(utcnow()).strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return f"{title} {stamp}.{extension}"
+
+
+def _download(spool: tempfile.SpooledTemporaryFile, name: str, mimetype: str) -> WerkzeugResponse:
+    spool.seek(0)
+    response = send_file(spool, mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers["Content-Disposition"] = content_disposition(name)
+    return response
 
 
 @bp.get("/<int:survey_id>/export.xlsx")
 @staff_required
 def export_workbook(survey_id: int) -> WerkzeugResponse:
     survey = _survey(survey_id)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    write_workbook(survey, spool, now=utcnow(), **_options())
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - send_file closes it
+    write_workbook(
+        survey,
+        spool,
+        include_drafts=_flag("drafts"),
+        coordinated_only=_flag("coordinated"),
+        now=utcnow(),
+    )
     return _download(spool, _filename(survey, "xlsx"), XLSX)
 
 
@@ -62,8 +100,8 @@ def export_workbook(survey_id: int) -> WerkzeugResponse:
 @staff_required
 def export_csv(survey_id: int) -> WerkzeugResponse:
     survey = _survey(survey_id)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_csv(survey, spool, **_options())
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    write_csv(survey, spool, include_drafts=_flag("drafts"), coordinated_only=_flag("coordinated"))
     return _download(spool, _filename(survey, "csv"), "text/csv; charset=utf-8")
 
 
@@ -71,17 +109,24 @@ def export_csv(survey_id: int) -> WerkzeugResponse:
 @staff_required
 def show_results(survey_id: int) -> str:
     survey = _survey(survey_id)
-    timing = request.args.get("timing", "")
-    late = {"on_time": False, "late": True}.get(timing)
-    options = _options()
-    rows = list(response_rows(survey, coordinated_only=options["coordinated_only"], late=late))
+    selection = _selection()
+    summary = summarise_survey(survey, selection)
+    charts = {
+        result.question.id: bar_chart(
+            f"chart-{result.question.id}",
+            _("Fråga %(n)s: antal svar per alternativ", n=result.question.number),
+            result.counts,
+        )
+        for result in summary.questions
+        if result.counts
+    }
     return render_template(
         "results/show.html",
         survey=survey,
-        summaries=summarise(survey, rows),
-        responses=len(rows),
-        timing=timing,
-        coordinated=options["coordinated_only"],
+        summary=summary,
+        charts=charts,
+        selection=selection,
+        timing=request.args.get("timing", ""),
     )
 
 
@@ -89,14 +134,48 @@ def show_results(survey_id: int) -> str:
 @staff_required
 def workshop_notes(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
-    rows = list(response_rows(survey, coordinated_only=request.args.get("coordinated") == "1"))
-    text = workshop_notes_markdown(survey, summarise(survey, rows), len(rows))
-    if request.args.get("download") == "1":
+    text = workshop_notes_markdown(survey, summarise_survey(survey, _selection()))
+    if _flag("download"):
         response = make_response(text)
         response.headers["Content-Type"] = "text/markdown; charset=utf-8"
-        name = quote(_filename(survey, "md"))
-        response.headers["Content-Disposition"] = (
-            f"attachment; filename=\"workshop.md\"; filename*=UTF-8''{name}"
-        )
+        response.headers["Content-Disposition"] = content_disposition(_filename(survey, "md"))
         return response
-    return render_template("results/workshop_notes.html", survey=survey, text=text)
+    form = CreateMeetingNotesForm()
+    form.set_meetings(meetings_for_notes(survey))
+    return render_template(
+        "results/workshop_notes.html",
+        survey=survey,
+        text=text,
+        form=form,
+        can_create=current_staff().can_edit and survey.project.is_member(current_staff()),
+        coordinated=_flag("coordinated"),
+    )
+
+
+@bp.post("/<int:survey_id>/workshop-notes")
+@editor_required
+def create_workshop_notes(survey_id: int) -> str | WerkzeugResponse:
+    """ "Skapa mötesanteckningar": the summary as notes of a meeting of the project."""
+    survey = _survey(survey_id)
+    actor = current_staff()
+    if not survey.project.is_member(actor):
+        abort(403)
+    form = CreateMeetingNotesForm()
+    form.set_meetings(meetings_for_notes(survey))
+    coordinated = request.form.get("coordinated") == "1"
+    summary = summarise_survey(survey, Selection(coordinated_only=coordinated))
+    text = workshop_notes_markdown(survey, summary)
+    if not form.validate_on_submit():
+        return render_template(
+            "results/workshop_notes.html",
+            survey=survey,
+            text=text,
+            form=form,
+            can_create=True,
+            coordinated=coordinated,
+        )
+    meeting = db.session.get(Meeting, form.meeting.data) or abort(404)
+    create_meeting_notes(meeting, survey, text, actor=actor, now=utcnow())
+    db.session.commit()
+    flash(_("Mötesanteckningarna är skapade från resultaten. Redigera dem här."), "success")
+    return redirect(url_for("projects.edit_notes", meeting_id=meeting.id))

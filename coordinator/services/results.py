@@ -1,30 +1,61 @@
-"""What a survey's answers add up to: the rows and counts that the workbook, the CSV and
-the results page all show, read with a fixed number of queries."""
+"""What a survey's answers add up to. The workbook, the CSV, the results page and the
+workshop notes all read the answers through `summarise_survey`, so their numbers agree.
+
+Answers are read with a constant number of queries whatever the number of responses:
+one for the responses (plain columns joined with their organisation, no ORM objects) and
+one streamed query for the answers in the same order, merged one response at a time.
+Only the current response's answers are held in memory.
+
+Which responses count (`Selection`):
+- submitted responses only, unless drafts are included;
+- optionally only those first submitted on time, or only late ones;
+- with `coordinated_only`, one response per organisation: the one marked as its
+  coordinated answer; when none is marked, its most recently submitted one (for drafts,
+  the most recently saved); on a tie, the newest response.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from coordinator.extensions import db
 from coordinator.models import Answer, Organisation, Question, Response, Survey
 from coordinator.services.responses import AnswerInput
 from coordinator.services.surveys import answerable_questions
 
+OTHER = "__other__"
+ANSWER_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    include_drafts: bool = False
+    coordinated_only: bool = False
+    late: bool | None = None  # None: on time and late alike
+
 
 @dataclass
 class ResponseRow:
+    """One response and (while it is being read) its answers by question id."""
+
     response_id: int
-    organisation: Organisation
+    organisation_id: int
+    county_code: str
+    organisation: str
     respondent: str
     state: str
     late: bool
     coordinated: bool
     submitted_at: datetime | None
+    updated_at: datetime
     answers: dict[int, AnswerInput] = field(default_factory=dict)
 
     @property
@@ -35,154 +66,187 @@ class ResponseRow:
 
 
 @dataclass
+class TextAnswer:
+    organisation: str
+    respondent: str
+    text: str
+
+
+@dataclass
 class QuestionSummary:
     question: Question
-    counts: list[tuple[str, int]]  # (label, count), in the question's order
+    counts: list[tuple[str, int]]  # (label, count) in the question's order; empty for text
     unanswered: int
-    texts: list[tuple[str, str]]  # (organisation, text) for comments and free text
+    texts: list[TextAnswer]  # comments, free text and "other" text, by county code
 
 
-def selected_responses(
-    survey: Survey,
-    *,
-    include_drafts: bool = False,
-    coordinated_only: bool = False,
-    late: bool | None = None,
-) -> list[tuple[int, Organisation, Response]]:
-    """The responses to show. With `coordinated_only`, one per organisation: its
-    coordinated answer, or else its most recently submitted one."""
-    query = (
-        select(Response, Organisation)
-        .join(Organisation, Response.organisation_id == Organisation.id)
-        .where(Response.survey_id == survey.id)
-        .order_by(
-            Organisation.county_code.is_(None),
+@dataclass
+class SurveySummary:
+    responses: int
+    questions: list[QuestionSummary]
+
+
+def _filtered(query: Select[Any], survey: Survey, selection: Selection) -> Select[Any]:
+    query = query.where(Response.survey_id == survey.id).order_by(
+        Organisation.county_code.is_(None),
+        Organisation.county_code,
+        Organisation.name,
+        Response.id,
+    )
+    if not selection.include_drafts:
+        query = query.where(Response.state == "submitted")
+    if selection.late is not None:
+        query = query.where(Response.state == "submitted", Response.late.is_(selection.late))
+    return query
+
+
+def response_heads(survey: Survey, selection: Selection) -> list[ResponseRow]:
+    """The selected responses without their answers, in county-code order (one query)."""
+    query = _filtered(
+        select(
+            Response.id,
+            Organisation.id,
             Organisation.county_code,
             Organisation.name,
-            Response.id,
-        )
+            Response.respondent_name,
+            Response.state,
+            Response.late,
+            Response.is_coordinated,
+            Response.submitted_at,
+            Response.updated_at,
+        ).join(Organisation, Response.organisation_id == Organisation.id),
+        survey,
+        selection,
     )
-    if not include_drafts:
-        query = query.where(Response.state == "submitted")
-    if late is not None:
-        query = query.where(Response.late.is_(late))
-    rows = [(r.id, org, r) for r, org in db.session.execute(query)]
-    if not coordinated_only:
+    rows = [
+        ResponseRow(*values[:2], values[2] or "", *values[3:])
+        for values in db.session.execute(query)
+    ]
+    if not selection.coordinated_only:
         return rows
-    chosen: dict[int, tuple[int, Organisation, Response]] = {}
+    chosen: dict[int, ResponseRow] = {}
     for row in rows:
-        _, org, response = row
-        current = chosen.get(org.id)
-        if current is None or _better(response, current[2]):
-            chosen[org.id] = row
-    return [row for row in rows if chosen.get(row[1].id) is row]
+        current = chosen.get(row.organisation_id)
+        if current is None or _rank(row) >= _rank(current):
+            chosen[row.organisation_id] = row
+    return [row for row in rows if chosen[row.organisation_id] is row]
 
 
-def _better(candidate: Response, current: Response) -> bool:
-    if candidate.is_coordinated != current.is_coordinated:
-        return candidate.is_coordinated
-    return (candidate.submitted_at or candidate.updated_at) > (
-        current.submitted_at or current.updated_at
-    )
+def _rank(row: ResponseRow) -> tuple[bool, datetime, int]:
+    return (row.coordinated, row.submitted_at or row.updated_at, row.response_id)
 
 
-def response_rows(
-    survey: Survey,
-    *,
-    include_drafts: bool = False,
-    coordinated_only: bool = False,
-    late: bool | None = None,
+def iter_response_rows(
+    survey: Survey, selection: Selection, heads: list[ResponseRow] | None = None
 ) -> Iterator[ResponseRow]:
-    """One row per response with its answers; answers are streamed in one query."""
-    selected = selected_responses(
-        survey, include_drafts=include_drafts, coordinated_only=coordinated_only, late=late
-    )
-    ids = {response_id for response_id, _, _ in selected}
-    answers: dict[int, dict[int, AnswerInput]] = {}
+    """The selected responses in order, each with its answers, read in one streamed query."""
+    if heads is None:
+        heads = response_heads(survey, selection)
+    if not heads:
+        return
     stream = db.session.execute(
-        select(
-            Answer.response_id,
-            Answer.question_id,
-            Answer.choice,
-            Answer.text,
-            Answer.options,
-            Answer.other_text,
-        )
-        .join(Response, Answer.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
-        .execution_options(yield_per=2000)
-    )
-    for response_id, question_id, choice, text, options, other in stream:
-        if response_id in ids:
-            answers.setdefault(response_id, {})[question_id] = AnswerInput(
-                choice=choice or "", text=text or "", options=list(options or []), other=other or ""
+        _filtered(
+            select(
+                Answer.response_id,
+                Answer.question_id,
+                Answer.choice,
+                Answer.text,
+                Answer.options,
+                Answer.other_text,
             )
-    for response_id, organisation, response in selected:
-        yield ResponseRow(
-            response_id=response_id,
-            organisation=organisation,
-            respondent=response.respondent_name,
-            state=response.state,
-            late=response.late,
-            coordinated=response.is_coordinated,
-            submitted_at=response.submitted_at,
-            answers=answers.get(response_id, {}),
-        )
+            .join(Response, Answer.response_id == Response.id)
+            .join(Organisation, Response.organisation_id == Organisation.id),
+            survey,
+            # Coordinated-only picks among the responses: read them all, keep the chosen.
+            Selection(selection.include_drafts, False, selection.late),
+        ).execution_options(yield_per=ANSWER_BATCH)
+    )
+    groups = groupby(stream, key=itemgetter(0))
+    position = {row.response_id: i for i, row in enumerate(heads)}
+    pending = next(groups, None)
+    try:
+        for index, head in enumerate(heads):
+            # Skip answers of responses not selected (or saved since the first query).
+            while pending is not None and position.get(pending[0], -1) < index:
+                pending = next(groups, None)
+            answers = {}
+            if pending is not None and pending[0] == head.response_id:
+                for _, question_id, choice, text, options, other in pending[1]:
+                    answers[question_id] = AnswerInput(
+                        choice=choice or "",
+                        text=text or "",
+                        options=list(options or []),
+                        other=other or "",
+                    )
+                pending = next(groups, None)
+            head.answers = answers
+            yield head
+            head.answers = {}
+    finally:
+        stream.close()
 
 
-def summarise(survey: Survey, rows: list[ResponseRow]) -> list[QuestionSummary]:
-    """Counts per yes/no question and per option, and the free text by organisation."""
-    summaries = []
-    for question in answerable_questions(survey):
-        given = [(row, row.answers.get(question.id)) for row in rows]
-        counter: Counter[str] = Counter()
-        unanswered = 0
-        texts = []
-        for row, answer in given:
-            if answer is None or answer.empty:
-                unanswered += 1
-                continue
-            if question.kind == "yes_no_comment" or question.kind == "single_choice":
-                if answer.choice:
-                    counter[answer.choice] += 1
-                else:
-                    unanswered += 1
-            elif question.kind == "multiple_choice":
-                counter.update(set(answer.options))
-                if answer.other.strip():
-                    counter["__other__"] += 1
-            if answer.text.strip():
-                texts.append((row.organisation.name, answer.text))
+class _Tally:
+    """Counts for one question, fed one answer at a time."""
+
+    def __init__(self, question: Question, collect_texts: bool) -> None:
+        self.question = question
+        self.collect_texts = collect_texts
+        self.counter: Counter[str] = Counter()
+        self.unanswered = 0
+        self.texts: list[TextAnswer] = []
+
+    def add(self, row: ResponseRow, answer: AnswerInput | None) -> None:
+        kind = self.question.kind
+        if answer is None or answer.empty:
+            self.unanswered += 1
+            return
+        if kind in ("yes_no_comment", "single_choice"):
+            if answer.choice:
+                self.counter[answer.choice] += 1
+            elif not answer.other.strip():
+                self.unanswered += 1
+            if kind == "single_choice" and answer.other.strip():
+                self.counter[OTHER] += 1
+        elif kind == "multiple_choice":
+            self.counter.update(set(answer.options))
             if answer.other.strip():
-                texts.append((row.organisation.name, answer.other))
+                self.counter[OTHER] += 1
+        if self.collect_texts:
+            for text in (answer.text, answer.other):
+                if text.strip():
+                    self.texts.append(TextAnswer(row.organisation, row.respondent, text))
+
+    def summary(self) -> QuestionSummary:
+        question = self.question
         if question.kind == "yes_no_comment":
-            counts = [("Ja", counter["yes"]), ("Nej", counter["no"])]
+            counts = [("Ja", self.counter["yes"]), ("Nej", self.counter["no"])]
         elif question.kind in ("single_choice", "multiple_choice"):
-            counts = [(o["label"], counter[o["value"]]) for o in question.options]
+            counts = [(o["label"], self.counter[o["value"]]) for o in question.options]
             if question.allow_other:
-                counts.append((question.other_label or "Annat", counter["__other__"]))
+                counts.append((question.other_label or "Annat", self.counter[OTHER]))
         else:
             counts = []
-        summaries.append(QuestionSummary(question, counts, unanswered, texts))
-    return summaries
+        return QuestionSummary(question, counts, self.unanswered, self.texts)
 
 
-def workshop_notes_markdown(
-    survey: Survey, summaries: list[QuestionSummary], responses: int
-) -> str:
-    """A starting point for the workshop's notes: per question the counts and what each
-    board wrote, to be edited during the discussion."""
-    lines = [f"# Workshop: {survey.title}", "", f"Underlag: {responses} svar.", ""]
-    for summary in summaries:
-        question = summary.question
-        lines += [f"## {question.number}. {question.text}", ""]
-        for label, count in summary.counts:
-            lines.append(f"- {label}: {count}")
-        if summary.counts:
-            lines += [f"- Obesvarade: {summary.unanswered}", ""]
-        for organisation, text in summary.texts:
-            first, *rest = text.strip().splitlines() or [""]
-            lines.append(f"- **{organisation}:** {first}")
-            lines += [f"  {line}" for line in rest]
-        lines += ["", "Diskussion:", "", "Beslut:", "", "Åtgärd:", ""]
-    return "\n".join(lines).rstrip() + "\n"
+def summarise_survey(
+    survey: Survey,
+    selection: Selection,
+    *,
+    heads: list[ResponseRow] | None = None,
+    collect_texts: bool = True,
+    each: Callable[[ResponseRow], None] | None = None,
+) -> SurveySummary:
+    """Counts per yes/no question (Ja, Nej, unanswered) and per option, and the free text
+    by organisation. `each` sees every response with its answers on the way (the export
+    writes its rows there), so that the numbers and the rows come from the same pass."""
+    tallies = [_Tally(q, collect_texts) for q in answerable_questions(survey)]
+    responses = 0
+    for row in iter_response_rows(survey, selection, heads):
+        responses += 1
+        for tally in tallies:
+            tally.add(row, row.answers.get(tally.question.id))
+        if each is not None:
+            each(row)
+    return SurveySummary(responses, [tally.summary() for tally in tallies])

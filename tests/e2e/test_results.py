@@ -67,13 +67,20 @@ def test_results_page_matches_the_workbook(live_app, page):
     shown = {}
     for i in range(tables.count()):
         for row in tables.nth(i).locator("tbody tr").all():
-            label, count = row.locator("td").all_inner_texts()
-            shown.setdefault(i, []).append((label, int(count)))
-    assert shown[0][:2] == [("Ja", 2), ("Nej", 1)]
+            label = row.locator("th").inner_text()
+            shown.setdefault(i, []).append((label, int(row.locator("td").inner_text())))
+    assert shown[0] == [("Ja", 2), ("Nej", 1)]
+    charts = page.locator("svg.chart[role=img]")
+    assert charts.count() == tables.count() == 2
+    drawn = [
+        [int(v) for v in charts.nth(i).locator("text.chart-value").all_text_contents()]
+        for i in range(charts.count())
+    ]
+    assert drawn == [[count for _, count in shown[i]] for i in range(tables.count())]
     expect(page.locator("main")).to_contain_text("Kommentar från Dalarna")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ner Excel-arbetsbok").click()
+        page.get_by_role("button", name="Ladda ner Excel-arbetsbok").click()
     with open(download.value.path(), "rb") as downloaded:
         workbook = load_workbook(io.BytesIO(downloaded.read()))
     in_workbook = [
@@ -81,9 +88,14 @@ def test_results_page_matches_the_workbook(live_app, page):
         for r in workbook["Sammanställning"].iter_rows(values_only=True)
         if r[0] and isinstance(r[1], int)
     ]
-    on_page = [pair for rows in shown.values() for pair in rows if pair[0] != "Obesvarade"]
-    assert in_workbook == on_page
+    assert in_workbook == [pair for rows in shown.values() for pair in rows]
+    assert download.value.suggested_filename.startswith("Enkät om näringslivet ")
     assert re.search(r"\.xlsx$", download.value.suggested_filename)
+
+    page.get_by_label("Svar", exact=True).select_option("late")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.locator("main")).to_contain_text("0 svar ingår.")
+
     page.get_by_role("link", name="Underlag till mötesanteckningar").click()
     expect(page.get_by_label("Anteckningar (Markdown)")).to_contain_text("Kommentar från Skåne")
     assert_accessible(page, "workshop notes")

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -12,7 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from coordinator.extensions import db
-from coordinator.services.export import write_csv, write_workbook
+from coordinator.models import OutboxMessage
+from coordinator.services.export import sheet_name, write_csv, write_workbook
 from coordinator.services.responses import (
     AnswerInput,
     get_or_create_response,
@@ -20,6 +22,7 @@ from coordinator.services.responses import (
     set_coordinated,
     submit_response,
 )
+from coordinator.services.results import Selection, summarise_survey
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey
 from tests.support import missing
 
@@ -33,22 +36,41 @@ HOSTILE = [
     "@SUM(A1)",
     "\tTabb först",
 ]
+SHEETS = ["Översikt", "Alla svar", "1", "2a", "3", "4", "Sammanställning", "Frågor"]
 
 
-def _answer(survey, org, answers, at, name="Karin Berg"):
+def _answer(survey, org, answers, at, name="Karin Berg", submit=True):
     invitation, _ = make_invitation(survey, make_contact(org, name=name))
     response = get_or_create_response(invitation, at)
     q = {q.number: q.id for q in survey.questions}
     save_answers(response, {q[k]: v for k, v in answers.items()}, None, at)
-    assert submit_response(response, at) == {}
+    if submit:
+        assert submit_response(response, at) == {}
     return response
 
 
 def _arrange():
+    """Skåne on time (coordinated), Dalarna late, Gotland invited but silent, a draft
+    from Uppsala, and a second, uncoordinated answer from Skåne."""
     survey = make_survey(deadline_at=DEADLINE)
     skane = make_organisation("Länsstyrelsen Skåne", "12")
     dalarna = make_organisation("Länsstyrelsen Dalarna", "20")
-    make_organisation("Länsstyrelsen Gotland", "09")
+    silent, _ = make_invitation(
+        survey, make_contact(make_organisation("Länsstyrelsen Gotland", "09"))
+    )
+    for state in ("sent", "failed"):  # the invitation went out; the reminder bounced
+        db.session.add(
+            OutboxMessage(
+                recipient_email="gotland@example.org",
+                subject="Påminnelse",
+                text_body="Hej",
+                organisation_id=silent.organisation_id,
+                cause_type="reminder",
+                cause_id=silent.id,
+                state=state,
+            )
+        )
+    uppsala = make_organisation("Länsstyrelsen Uppsala", "03")
     first = _answer(
         survey,
         skane,
@@ -62,6 +84,17 @@ def _arrange():
     set_coordinated(first, True, None, NOW)
     _answer(
         survey,
+        skane,
+        {
+            "1": AnswerInput("no", "Min egen bild"),
+            "2a": AnswerInput(text="Eget exempel"),
+            "3": AnswerInput(options=["F"]),
+        },
+        DEADLINE - timedelta(days=1),
+        name="Per Holm",
+    )
+    _answer(
+        survey,
         dalarna,
         {
             "1": AnswerInput("no", "Saknas ännu"),
@@ -70,6 +103,9 @@ def _arrange():
         },
         DEADLINE + timedelta(days=3),
         name="Olle Ek",
+    )
+    _answer(
+        survey, uppsala, {"1": AnswerInput("yes", "Utkast")}, DEADLINE, name="Ada Utk", submit=False
     )
     db.session.commit()
     return survey
@@ -81,55 +117,179 @@ def _workbook(survey, **options):
     return buffer.getvalue()
 
 
-def test_workbook_sheets_headers_counts_and_print_setup(app):
+def _values(sheet):
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_sheets_overview_and_all_answers(app):
+    survey = _arrange()
+    wb = load_workbook(io.BytesIO(_workbook(survey)))
+    assert wb.sheetnames == SHEETS
+
+    overview = wb["Översikt"]
+    assert overview["A1"].value == "Enkät om näringslivet"
+    assert overview["B2"].value == datetime(2018, 8, 23, 23, 59)  # Stockholm summer time
+    assert overview["B2"].number_format == "yyyy-mm-dd hh:mm"
+    assert overview["B3"].value == datetime(2018, 8, 28, 10, 0)
+    counts = {r[0]: r[1] for r in _values(overview)[3:8]}
+    assert counts == {
+        "Inbjudna länsstyrelser": 4,
+        "Svarat i tid": 1,
+        "Svarat sent": 1,
+        "Utkast": 1,
+        "Ej svarat": 1,
+    }
+    assert _values(overview)[9] == [
+        "Länskod",
+        "Organisation",
+        "Status",
+        "Inskickat",
+        "Svarande",
+        "Samordnat svar",
+        "Senaste e-post",
+    ]
+    boards = _values(overview)[10:]
+    assert [r[0] for r in boards] == ["03", "09", "12", "20"]  # county-code order
+    assert [r[2] for r in boards] == ["Utkast", "Ej svarat", "Svarat i tid", "Svarat sent"]
+    assert boards[2][1] == "Länsstyrelsen Skåne" and boards[2][4] == "Karin Berg, Per Holm"
+    assert boards[2][3] == datetime(2018, 8, 22, 23, 59) and boards[2][5] == "Ja"
+    assert boards[1][6] == "Misslyckades" and boards[2][6] is None
+    assert boards[0][3] is None and boards[0][4] is None  # drafts are not exported by default
+
+    alla = _values(wb["Alla svar"])
+    assert alla[0][:8] == [
+        "Organisation",
+        "Länskod",
+        "Svarande",
+        "Status",
+        "Samordnat svar",
+        "Inskickat",
+        "1 Ja/Nej: Har ni strategier?",
+        "1 Kommentar",
+    ]
+    assert alla[0][8:] == ["2a: Delge exempel.", "3: Vilka sektorer?", "4: Övrigt?"]
+    assert alla[1] == [
+        "Länsstyrelsen Skåne",
+        "12",
+        "Karin Berg",
+        "Svarat i tid",
+        "Ja",
+        datetime(2018, 8, 21, 23, 59),
+        "Ja",
+        "Klimatsamverkan Skåne",
+        "- Industrisamtal",
+        "C Tillverkning; F Byggverksamhet; Annat, nämligen: Besöksnäring",
+        None,
+    ]
+    assert alla[2][:4] == ["Länsstyrelsen Skåne", "12", "Per Holm", "Svarat i tid"]
+    assert alla[2][6:10] == ["Nej", "Min egen bild", "Eget exempel", "F Byggverksamhet"]
+    assert alla[3][0] == "Länsstyrelsen Dalarna" and alla[3][3] == "Svarat sent"
+    assert len(alla) == 4
+    assert wb["Alla svar"]["F2"].number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_question_sheets_summary_and_key(app):
     survey = _arrange()
     data = _workbook(survey)
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == [
-        "Översikt",
-        "Alla svar",
-        "1",
-        "2a",
-        "3",
-        "4",
-        "Sammanställning",
-        "Frågor",
+    first = _values(wb["1"])
+    assert first[0][0] == "Fråga 1" and first[1][0] == "Har ni strategier?"
+    assert first[2] == ["Organisation", "Svar", "Kommentar", "Svarande"]
+    assert first[3:] == [
+        ["Länsstyrelsen Skåne", "Ja", "Klimatsamverkan Skåne", "Karin Berg"],
+        ["Länsstyrelsen Skåne", "Nej", "Min egen bild", "Per Holm"],
+        ["Länsstyrelsen Dalarna", "Nej", "Saknas ännu", "Olle Ek"],
     ]
-    overview = wb["Översikt"]
-    assert overview["A1"].value == survey.title
-    rows = {r[1]: r for r in overview.iter_rows(min_row=11, values_only=True)}
-    assert (
-        rows["Länsstyrelsen Skåne"][2] == "Svarat i tid" and rows["Länsstyrelsen Skåne"][5] == "Ja"
-    )
-    assert rows["Länsstyrelsen Dalarna"][2] == "Svarat sent"
-    assert rows["Länsstyrelsen Gotland"][2] == "Ej svarat"
-    assert overview["B5"].value == 1 and overview["B6"].value == 1  # on time, late
-    alla = wb["Alla svar"]
-    header = [c.value for c in alla[1]]
-    assert header[6].startswith("1 Ja/Nej: Har ni strategier?") and header[7] == "1 Kommentar"
-    skane = [c.value for c in alla[2]]
-    assert skane[1] == "Länsstyrelsen Skåne" and skane[6:8] == ["Ja", "Klimatsamverkan Skåne"]
-    assert skane[9] == "C Tillverkning; F Byggverksamhet; Annat, nämligen: Besöksnäring"
-    assert isinstance(skane[5], datetime) and alla["F2"].number_format == "yyyy-mm-dd hh:mm"
-    summary = wb["Sammanställning"]
-    values = [[c.value for c in row] for row in summary.iter_rows(values_only=False)]
-    flat = {(r[0], r[1]) for r in values if r and r[0]}
-    assert ("Ja", 1) in flat and ("Nej", 1) in flat and ("C Tillverkning", 2) in flat
-    for sheet in wb.worksheets:
-        assert sheet.freeze_panes is not None and sheet.auto_filter.ref
-        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
-        assert sheet.print_title_rows
+    sectors = _values(wb["3"])
+    assert sectors[5] == ["Länsstyrelsen Dalarna", "C Tillverkning", None, "Olle Ek"]
+
+    summary = [r[:3] for r in _values(wb["Sammanställning"]) if any(r[:3])]
+    assert summary == [
+        ["Fråga och svar", "Antal", "Obesvarade"],
+        ["1: Har ni strategier?", None, 0],
+        ["Ja", 1, None],
+        ["Nej", 2, None],
+        ["3: Vilka sektorer?", None, 0],
+        ["C Tillverkning", 2, None],
+        ["F Byggverksamhet", 2, None],
+        ["Annat, nämligen", 1, None],
+    ]
+    key = _values(wb["Frågor"])
+    assert key[0] == ["Nummer", "Fråga", "Typ", "Obligatorisk"]
+    assert key[1] == ["1", "Har ni strategier?", "Ja/nej med kommentar", "Ja"]
+    assert key[2] == ["2", "Hur verkar ni?", "Rubrik", "Nej"]
+    assert key[4] == ["3", "Vilka sektorer?", "Flera alternativ", "Nej"]
+
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 2  # question 1 (yes/no) and question 3 (options)
+        names = z.namelist()
+        charts = [n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+        assert len(charts) == 2  # question 1 (yes/no) and question 3 (options)
+        summary_sheet = SHEETS.index("Sammanställning") + 1
+        rels = z.read(f"xl/worksheets/_rels/sheet{summary_sheet}.xml.rels").decode()
+        assert "drawing" in rels
+        drawing = re.search(r'Target="/?(?:\.\./)?(xl/)?drawings/(drawing\d+\.xml)"', rels)
+        assert drawing and "chart" in z.read(f"xl/drawings/_rels/{drawing[2]}.rels").decode()
+        assert b"barChart" in z.read(charts[0])
 
 
-def test_coordinated_only_takes_one_answer_per_board(app):
+def test_every_sheet_is_set_up_for_screen_and_print(app):
+    wb = load_workbook(io.BytesIO(_workbook(_arrange())))
+    expected = {"Översikt": ("C11", "$10:$10"), "1": ("B4", "$1:$3"), "Alla svar": ("B2", "$1:$1")}
+    for ws in wb.worksheets:
+        freeze, titles = expected.get(ws.title, ("B4" if ws.title[0].isdigit() else "B2", None))
+        assert ws.freeze_panes == freeze, ws.title
+        if titles:
+            assert ws.print_title_rows == titles
+        assert ws.print_title_rows, ws.title
+        assert ws.auto_filter.ref, ws.title
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.column_dimensions["A"].width >= 8
+        assert ws["A1"].alignment.wrap_text
+    assert wb["Alla svar"].auto_filter.ref == "A1:K4"
+    assert wb["Översikt"].auto_filter.ref == "A10:G14"
+
+
+def test_coordinated_only_and_drafts(app):
     survey = _arrange()
-    skane = survey.questions[0]
-    del skane
-    wb = load_workbook(io.BytesIO(_workbook(survey, coordinated_only=True)))
-    assert wb["Alla svar"].max_row == 3
+    coordinated = _values(
+        load_workbook(io.BytesIO(_workbook(survey, coordinated_only=True)))["Alla svar"]
+    )
+    assert [(r[0], r[2]) for r in coordinated[1:]] == [
+        ("Länsstyrelsen Skåne", "Karin Berg"),  # marked coordinated, though not the latest
+        ("Länsstyrelsen Dalarna", "Olle Ek"),  # none marked: the latest submitted
+    ]
+    with_drafts = _values(
+        load_workbook(io.BytesIO(_workbook(survey, include_drafts=True)))["Alla svar"]
+    )
+    assert with_drafts[1][:4] == ["Länsstyrelsen Uppsala", "03", "Ada Utk", "Utkast"]
+    assert len(with_drafts) == 5
+
+
+def test_summary_counts_follow_the_selection(app):
+    survey = _arrange()
+    late = summarise_survey(survey, Selection(late=True))
+    assert late.responses == 1 and late.questions[0].counts == [("Ja", 0), ("Nej", 1)]
+    on_time = summarise_survey(survey, Selection(late=False, coordinated_only=True))
+    assert on_time.responses == 1 and on_time.questions[0].counts == [("Ja", 1), ("Nej", 0)]
+    texts = summarise_survey(survey, Selection()).questions[0].texts
+    assert [(t.organisation, t.respondent, t.text) for t in texts][-1] == (
+        "Länsstyrelsen Dalarna",
+        "Olle Ek",
+        "Saknas ännu",
+    )
+
+
+def test_sheet_names_are_valid_and_unique():
+    used = {"översikt", "alla svar"}
+    assert sheet_name("2a", used) == "2a"
+    assert sheet_name("2A", used) == "2A (2)"
+    assert sheet_name("a/b:c*d?[e]\\", used) == "a-b-c-d--e--"
+    assert sheet_name("Översikt", used) == "Översikt (2)"
+    long = sheet_name("x" * 40, used)
+    assert len(long) == 31 and len(sheet_name("x" * 40, used)) == 31
+    assert sheet_name("''", used) == "Fråga"
 
 
 def test_formula_looking_answers_stay_text(app, tmp_path):
@@ -141,15 +301,26 @@ def test_formula_looking_answers_stay_text(app, tmp_path):
             org,
             {"1": AnswerInput("yes", text), "2a": AnswerInput(text=text)},
             DEADLINE,
-            name=f"P{i}",
+            name=text if i == 0 else f"P{i}",
         )
     db.session.commit()
     data = _workbook(survey)
     wb = load_workbook(io.BytesIO(data))
-    comments = [(c.value, c.data_type) for c in wb["Alla svar"]["H"][1:]]
-    assert comments == [(text, "s") for text in HOSTILE]
+    for column in ("H", "I"):  # comment of 1, and 2a
+        cells = wb["Alla svar"][column][1:]
+        assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+            (text, "s", True) for text in HOSTILE
+        ]
+    assert wb["Alla svar"]["C2"].value == "=1+1" and wb["Alla svar"]["C2"].data_type == "s"
+    assert [c.value for c in wb["2a"]["B"][3:]] == HOSTILE
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert b"<f>" not in z.read("xl/worksheets/sheet2.xml")
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = z.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, name
+        all_answers = z.read("xl/worksheets/sheet2.xml").decode()
+        assert re.search(r'<c r="H2" s="\d+" t="inlineStr"><is><t>=1\+1</t>', all_answers)
+
     soffice = shutil.which("soffice")
     if not soffice:
         missing("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
@@ -160,7 +331,8 @@ def test_formula_looking_answers_stay_text(app, tmp_path):
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--headless",
             "--convert-to",
-            "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,2",
+            # separator ;, quote ", UTF-8, from row 1, …, the last field -1: every sheet
+            "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,-1",
             "--outdir",
             str(tmp_path),
             str(tmp_path / "in.xlsx"),
@@ -172,17 +344,25 @@ def test_formula_looking_answers_stay_text(app, tmp_path):
     converted = (tmp_path / "in-Alla svar.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(converted), delimiter=";"))
     assert [row[7] for row in rows[1:]] == HOSTILE  # shown as typed; nothing evaluated
-    assert "2" not in [row[7] for row in rows[1:]]
+    assert [row[8] for row in rows[1:]] == HOSTILE
+    assert rows[1][2] == "=1+1"
+    question = list(
+        csv.reader(io.StringIO((tmp_path / "in-2a.csv").read_text("utf-8")), delimiter=";")
+    )
+    assert [row[1] for row in question[3:]] == HOSTILE
 
 
-def test_control_characters_long_text_and_emoji(app):
+def test_control_characters_long_text_emoji_and_swedish_letters(app):
     survey = make_survey(deadline_at=DEADLINE)
     org = make_organisation("Länsstyrelsen Västra Götaland", "14")
-    long_text = "å" * 40_000
+    long_text = "å" * 39_994 + "SLUTET"
     response = _answer(
         survey,
         org,
-        {"1": AnswerInput("yes", "Klimat\x00 2030\x07 🌍 åäö"), "2a": AnswerInput(text="kort")},
+        {
+            "1": AnswerInput("yes", "Klimat\x00 2030\x07 🌍 åäö ÅÄÖ\x1b"),
+            "2a": AnswerInput(text="kort"),
+        },
         DEADLINE,
     )
     # Longer than the form allows (an answer registered from a long e-mail, say).
@@ -190,8 +370,11 @@ def test_control_characters_long_text_and_emoji(app):
     db.session.commit()
     wb = load_workbook(io.BytesIO(_workbook(survey)))
     row = [c.value for c in wb["Alla svar"][2]]
-    assert row[7] == "Klimat 2030\ufffd 🌍 åäö"  # NUL dropped on saving, BEL replaced
-    assert len(row[8]) == 32_767 and row[8].endswith("[…avkortat, 40000 tecken totalt]")
+    assert row[7] == "Klimat 2030\ufffd 🌍 åäö ÅÄÖ\ufffd"  # NUL dropped on saving, others replaced
+    assert len(row[8]) == 32_767
+    assert row[8].startswith("ååå") and row[8].endswith(" […avkortat, 40000 tecken totalt]")
+    assert "SLUTET" not in row[8]
+    assert wb["2a"]["B4"].value == row[8]
 
 
 def test_csv_for_swedish_excel(app):
@@ -202,49 +385,94 @@ def test_csv_for_swedish_excel(app):
         {
             "1": AnswerInput("yes", "=1+1; med semikolon"),
             "2a": AnswerInput(text="rad ett\nrad två"),
+            "4": AnswerInput(text="-5 grader, @ och +46 och \tflik"),
         },
         DEADLINE,
+        name="@Anna",
     )
     db.session.commit()
     buffer = io.BytesIO()
     write_csv(survey, buffer)
     data = buffer.getvalue()
-    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][7] == "'=1+1; med semikolon" and rows[1][8] == "rad ett\nrad två"
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") == 2  # header and row; the newline typed in 2a stays bare
+    assert data.replace(b"\r\n", b"").count(b"\n") == 1
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert (
+        rows[0][:2] == ["Organisation", "Länskod"] and rows[0][6] == "1 Ja/Nej: Har ni strategier?"
+    )
+    assert rows[1][:6] == [
+        "Länsstyrelsen Skåne",
+        "12",
+        "'@Anna",
+        "Svarat i tid",
+        "Nej",
+        "2018-08-23 23:59",
+    ]
+    assert rows[1][6:] == [
+        "Ja",
+        "'=1+1; med semikolon",
+        "rad ett\nrad två",
+        "",
+        "'-5 grader, @ och +46 och \tflik",
+    ]
 
 
-@pytest.mark.parametrize("responses", [10, 200])
-def test_query_count_does_not_grow_with_responses(app, responses):
+def test_query_count_does_not_grow_with_responses(app):
     survey = make_survey(deadline_at=DEADLINE)
-    org = make_organisation("Länsstyrelsen Skåne", "12")
-    for i in range(responses):
-        _answer(
-            survey,
-            org,
-            {"1": AnswerInput("yes", f"svar {i}"), "2a": AnswerInput(text="x")},
-            DEADLINE,
-            name=f"P{i}",
-        )
-    db.session.commit()
-    db.session.expire_all()
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        _workbook(survey)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) <= 20, len(statements)
+    orgs = [make_organisation(f"Länsstyrelsen {n}", f"{n:02d}") for n in range(1, 6)]
+
+    def add(start, stop):
+        for i in range(start, stop):
+            _answer(
+                survey,
+                orgs[i % 5],
+                {
+                    "1": AnswerInput("yes", f"svar {i}"),
+                    "2a": AnswerInput(text="x"),
+                    "3": AnswerInput(options=["C"]),
+                },
+                DEADLINE,
+                name=f"P{i}",
+            )
+        db.session.commit()
+        db.session.expire_all()
+
+    def statements(**options):
+        seen = []
+
+        def count(*args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            _workbook(survey, **options)
+            write_csv(survey, io.BytesIO(), **options)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        db.session.expire_all()
+        return len(seen)
+
+    add(0, 10)
+    few = statements(), statements(coordinated_only=True, include_drafts=True)
+    add(10, 200)
+    many = statements(), statements(coordinated_only=True, include_drafts=True)
+    assert few == many
+    wb = load_workbook(io.BytesIO(_workbook(survey)))
+    assert wb["Alla svar"].max_row == 201
 
 
-def test_workshop_notes_summarise_each_question(app):
-    from coordinator.services.results import response_rows, summarise, workshop_notes_markdown
-
+@pytest.mark.parametrize("coordinated", [False, True])
+def test_export_command(app, runner, tmp_path, coordinated):
     survey = _arrange()
-    rows = list(response_rows(survey))
-    text = workshop_notes_markdown(survey, summarise(survey, rows), len(rows))
-    assert "## 1. Har ni strategier?" in text
-    assert "- Ja: 1" in text and "- Nej: 1" in text
-    assert "- **Länsstyrelsen Dalarna:** Saknas ännu" in text
-    assert text.count("Beslut:") == len([q for q in survey.questions if not q.is_heading])
+    target = tmp_path / "svar.xlsx"
+    args = ["export-survey", str(survey.id), "-o", str(target)]
+    result = runner.invoke(args=args + (["--coordinated-only"] if coordinated else []))
+    assert result.exit_code == 0, result.output
+    assert load_workbook(target)["Alla svar"].max_row == (3 if coordinated else 4)
+    result = runner.invoke(
+        args=[*args[:-1], str(tmp_path / "svar.csv"), "--csv", "--include-drafts"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "svar.csv").read_bytes().count(b"\r\n") == 5
+    assert runner.invoke(args=["export-survey", "999999", "-o", str(target)]).exit_code != 0
