@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
+from typing import IO
 from urllib.parse import quote
 
 from flask import (
@@ -74,7 +76,15 @@ def _filename(survey: Survey, extension: str) -> str:
     return f"{title} {stamp}.{extension}"
 
 
-def _download(spool: tempfile.SpooledTemporaryFile, name: str, mimetype: str) -> WerkzeugResponse:
+def _download(write: Callable[[IO[bytes]], None], name: str, mimetype: str) -> WerkzeugResponse:
+    """The file spooled (in memory while small, then on disk) and sent; the response
+    closes the spool when it has been sent, and a failed export closes it at once."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    try:
+        write(spool)  # type: ignore[arg-type]
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     response = send_file(spool, mimetype=mimetype, as_attachment=True, download_name=name)
     response.headers["Content-Disposition"] = content_disposition(name)
@@ -85,24 +95,30 @@ def _download(spool: tempfile.SpooledTemporaryFile, name: str, mimetype: str) ->
 @staff_required
 def export_workbook(survey_id: int) -> WerkzeugResponse:
     survey = _survey(survey_id)
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - send_file closes it
-    write_workbook(
-        survey,
-        spool,
-        include_drafts=_flag("drafts"),
-        coordinated_only=_flag("coordinated"),
-        now=utcnow(),
+    return _download(
+        lambda spool: write_workbook(
+            survey,
+            spool,
+            include_drafts=_flag("drafts"),
+            coordinated_only=_flag("coordinated"),
+            now=utcnow(),
+        ),
+        _filename(survey, "xlsx"),
+        XLSX,
     )
-    return _download(spool, _filename(survey, "xlsx"), XLSX)
 
 
 @bp.get("/<int:survey_id>/export.csv")
 @staff_required
 def export_csv(survey_id: int) -> WerkzeugResponse:
     survey = _survey(survey_id)
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-    write_csv(survey, spool, include_drafts=_flag("drafts"), coordinated_only=_flag("coordinated"))
-    return _download(spool, _filename(survey, "csv"), "text/csv; charset=utf-8")
+    return _download(
+        lambda spool: write_csv(
+            survey, spool, include_drafts=_flag("drafts"), coordinated_only=_flag("coordinated")
+        ),
+        _filename(survey, "csv"),
+        "text/csv; charset=utf-8",
+    )
 
 
 @bp.get("/<int:survey_id>/results")
