@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Select, select
 
@@ -86,7 +86,10 @@ class SurveySummary:
     questions: list[QuestionSummary]
 
 
-def _filtered(query: Select[Any], survey: Survey, selection: Selection) -> Select[Any]:
+SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
+
+
+def _filtered(query: SelectT, survey: Survey, selection: Selection) -> SelectT:
     query = query.where(Response.survey_id == survey.id).order_by(
         Organisation.county_code.is_(None),
         Organisation.county_code,
@@ -119,8 +122,30 @@ def response_heads(survey: Survey, selection: Selection) -> list[ResponseRow]:
         selection,
     )
     rows = [
-        ResponseRow(*values[:2], values[2] or "", *values[3:])
-        for values in db.session.execute(query)
+        ResponseRow(
+            response_id=response_id,
+            organisation_id=organisation_id,
+            county_code=county_code or "",
+            organisation=organisation,
+            respondent=respondent,
+            state=state,
+            late=late,
+            coordinated=coordinated,
+            submitted_at=submitted_at,
+            updated_at=updated_at,
+        )
+        for (
+            response_id,
+            organisation_id,
+            county_code,
+            organisation,
+            respondent,
+            state,
+            late,
+            coordinated,
+            submitted_at,
+            updated_at,
+        ) in db.session.execute(query)
     ]
     if not selection.coordinated_only:
         return rows
