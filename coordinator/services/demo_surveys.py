@@ -12,7 +12,15 @@ from coordinator.data import rus2018
 from coordinator.data.demo_answers import demo_answers
 from coordinator.data.networks import MILJOMALSSAMORDNARE
 from coordinator.extensions import db
-from coordinator.models import Answer, Contact, Network, Organisation, Project, Response, Survey
+from coordinator.models import (
+    Answer,
+    Contact,
+    Network,
+    Organisation,
+    Project,
+    Response,
+    Survey,
+)
 from coordinator.services.invitations import create_invitation
 from coordinator.services.responses import AnswerInput, save_answers
 from coordinator.services.surveys import create_survey_from_rus2018, local_datetime
@@ -60,12 +68,12 @@ def load_rus_survey(now: datetime) -> tuple[Survey, str | None]:
             if entry["submitted_local"]
             else invited_at + timedelta(days=20)
         )
-        invitation = invitations.get(code) if code not in answered else None
+        answering = invitations.get(code) if code not in answered else None
         contact = _contact(boards[code], entry["respondent_title"])
         response = Response(
             survey=survey,
             organisation=boards[code],
-            invitation=invitation,
+            invitation=answering,
             respondent_name=contact.name if contact else entry["respondent_title"],
             respondent_email=contact.email if contact else None,
             created_at=at,
@@ -79,8 +87,8 @@ def load_rus_survey(now: datetime) -> tuple[Survey, str | None]:
             response.submitted_at = response.first_submitted_at = at
             response.late = entry["status"] == "late"
             response.is_coordinated = code not in answered
-        if invitation is not None:
-            invitation.opened_at = at
+        if answering is not None:
+            answering.opened_at = at
         answered.add(code)
     db.session.flush()
     unanswered = sorted(set(tokens) - answered)
@@ -158,7 +166,7 @@ def load_synthetic_survey(responses: int, now: datetime, seed: int = 2018) -> Su
     answer_rows = []
     for response_id in ids:
         for question in answerable:
-            row = {
+            row: dict[str, object] = {
                 "response_id": response_id,
                 "question_id": question.id,
                 "choice": None,

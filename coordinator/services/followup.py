@@ -117,7 +117,7 @@ def build_dashboard(survey: Survey) -> Dashboard:
         .group_by(OutboxMessage.organisation_id)
         .subquery()
     )
-    mail_states = dict(
+    mail_states: dict[int, str] = dict(
         db.session.execute(
             select(latest_mail.c.organisation_id, OutboxMessage.state).join(
                 OutboxMessage, OutboxMessage.id == latest_mail.c.last_id

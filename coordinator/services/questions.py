@@ -130,7 +130,9 @@ def update_question(
         "help_text": help_text.strip(),
         "kind": kind,
         "required": required and kind != "heading",
-        "parent_id": _parent(survey, parent_id, question).id if parent_id else None,
+        "parent_id": parent.id
+        if parent_id and (parent := _parent(survey, parent_id, question))
+        else None,
     }
     if not fixed:
         new_values["options"] = options if options is not None else question.options

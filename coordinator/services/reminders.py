@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -19,7 +20,7 @@ def answered_organisation_ids(survey: Survey) -> set[int]:
     return set(db.session.scalars(_answered_organisations(survey)))
 
 
-def _answered_organisations(survey: Survey) -> Select[tuple[int]]:
+def _answered_organisations(survey: Survey) -> Select[Any]:
     """Any submitted response from an organisation counts as its answer."""
     return select(Response.organisation_id).where(
         Response.survey_id == survey.id, Response.state == "submitted"

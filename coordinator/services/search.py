@@ -47,8 +47,11 @@ def search(query: str) -> list[Hit]:
 
     hits: list[Hit] = []
     for project in db.session.scalars(select(Project)):
-        texts = (project.title, project.summary, project.purpose, project.origin, project.plan)
-        if (found := matches(*texts)) is not None:
+        if (
+            found := matches(
+                project.title, project.summary, project.purpose, project.origin, project.plan
+            )
+        ) is not None:
             hits.append(
                 Hit(
                     "Projekt", project.title, "projects.show_project", {"slug": project.slug}, found
@@ -64,8 +67,10 @@ def search(query: str) -> list[Hit]:
             values = {"slug": item.project.slug, "_anchor": f"news-{item.id}"}
             hits.append(Hit("Aktuellt", item.title, "projects.show_project", values, found))
     for contact in db.session.scalars(select(Contact).where(Contact.erased_at.is_(None))):
-        texts = (contact.name, contact.email or "", contact.title, contact.organisation.name)
-        if (found := matches(*texts)) is not None:
+        email = contact.email or ""
+        if (
+            found := matches(contact.name, email, contact.title, contact.organisation.name)
+        ) is not None:
             values = {"contact_id": contact.id}
             hits.append(Hit("Kontakt", contact.name, "register.show_contact", values, found))
     return hits[:MAX_RESULTS]
