@@ -13,7 +13,6 @@ import smtplib
 import sys
 import tempfile
 import time
-from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from coordinator.extensions import db  # noqa: E402
 from coordinator.models import OutboxMessage  # noqa: E402
 from coordinator.models.types import utcnow  # noqa: E402
-from coordinator.services.mail_sender import build_mime, send_due_messages  # noqa: E402
+from coordinator.services.mail_sender import mime_bytes, send_due_messages  # noqa: E402
 from coordinator.services.password_reset import request_password_reset  # noqa: E402
 from coordinator.services.users import create_user  # noqa: E402
 from tests.mail_server import SmtpServer  # noqa: E402
@@ -53,7 +52,7 @@ def main() -> None:
             db.session.commit()
             queue_seconds = time.perf_counter() - t0
             messages = list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
-            raw = [build_mime(m).as_bytes(policy=SMTP_POLICY) for m in messages]
+            raw = [mime_bytes(m) for m in messages]
             db.session.expire_all()
 
             t0 = time.perf_counter()

@@ -15,18 +15,25 @@ import socket
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.charset import BASE64, SHORTEST, Charset
+from email.encoders import encode_base64
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import Compat32
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from coordinator.extensions import db
-from coordinator.models import OutboxMessage
-from coordinator.services.outbox import skip_reason
+from coordinator.models import OutboxAttachment, OutboxMessage
+from coordinator.services.outbox import MailError, check_header, skip_reason
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,35 @@ STALE_AFTER = timedelta(minutes=15)
 # Results are recorded every this many messages: a sender that dies between two records
 # leaves at most this many delivered messages in "sending", to be sent again later.
 COMMIT_EVERY = 20
+
+
+class _WirePolicy(Compat32):
+    """compat32 with a short cut for short ASCII headers, which need no encoding or
+    folding (the stock policy builds and encodes a Header object for each one)."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + len(value) + 2 <= 78
+            and not any(c in value for c in "\r\n")
+        ):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return bytes(super().fold_binary(name, value))
+
+
+def _utf8() -> Charset:
+    """UTF-8 with base64 bodies, whatever the global charset registry says (Flask-Mail
+    changes it to 8bit on import, which would let long HTML lines break SMTP's limit)."""
+    charset = Charset("utf-8")
+    charset.header_encoding = SHORTEST
+    charset.body_encoding = BASE64
+    charset.output_charset = "utf-8"
+    return charset
+
+
+UTF8 = _utf8()
+WIRE_POLICY = _WirePolicy(linesep="\r\n")
 
 
 @dataclass
@@ -104,14 +140,43 @@ def claim_due(now: datetime, worker_id: str, limit: int) -> list[int]:
     )
 
 
-def build_mime(message: OutboxMessage) -> EmailMessage:
+def build_mime(message: OutboxMessage) -> Message:
+    """The message as MIME: multipart/alternative (text, HTML), inside multipart/mixed
+    when there are attachments.
+
+    Built with the email package's compat32 classes, which do the same job as
+    EmailMessage about five times faster (the header registry parses every header).
+    Header values are checked again here, since rows can be written by other means
+    than queue_email.
+    """
     config = current_app.config
     sender = config["MAIL_DEFAULT_SENDER"]
-    mime = EmailMessage()
-    mime["From"] = formataddr((config["PRODUCT_NAME"], sender))
-    mime["To"] = formataddr((message.recipient_name, message.recipient_email))
-    mime["Subject"] = message.subject
-    mime["Date"] = formatdate(localtime=False)
+    for value, what in (
+        (message.subject, "Ämnet"),
+        (message.recipient_name, "Namnet"),
+        (message.recipient_email, "E-postadressen"),
+        (message.reply_to or "", "Svarsadressen"),
+        *((value, name) for name, value in (message.headers or {}).items()),
+    ):
+        check_header(value, what)
+    # UTF-8 bodies go out base64-encoded: every line within SMTP's limit, å/ä/ö intact
+    # in Outlook, and encoded in C (quoted-printable is pure Python).
+    # Every part is base64, whose lines can never contain "=_", so these boundaries need
+    # no scan of the content (which the generator would otherwise do per message).
+    body = MIMEMultipart("alternative", boundary=f"=_a{uuid4().hex}")
+    body.attach(MIMEText(message.text_body, "plain", UTF8))
+    if message.html_body:
+        body.attach(MIMEText(message.html_body, "html", UTF8))
+    mime = body
+    if message.attachments:
+        mime = MIMEMultipart("mixed", boundary=f"=_m{uuid4().hex}")
+        mime.attach(body)
+        for attachment in message.attachments:
+            mime.attach(_attachment_part(attachment))
+    mime["From"] = formataddr((config["PRODUCT_NAME"], sender), charset=UTF8)
+    mime["To"] = formataddr((message.recipient_name, message.recipient_email), charset=UTF8)
+    mime["Subject"] = _header(message.subject)
+    mime["Date"] = formatdate(usegmt=True)
     mime["Message-ID"] = make_msgid(
         idstring=f"outbox{message.id}", domain=sender.partition("@")[2] or None
     )
@@ -119,30 +184,32 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
         mime["Reply-To"] = message.reply_to
     for name, value in (message.headers or {}).items():
         mime[name] = value
-    # Base64 keeps every line within SMTP's limit and å/ä/ö intact in Outlook, and unlike
-    # quoted-printable (pure Python in the standard library) it is encoded in C.
-    mime.set_content(message.text_body, cte="base64")
-    if message.html_body:
-        mime.add_alternative(message.html_body, subtype="html", cte="base64")
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        params: dict[str, Any] = dict(attachment.params or {})
-        if maintype == "text":
-            mime.add_attachment(
-                attachment.data.decode("utf-8"),
-                subtype=subtype,
-                filename=attachment.filename,
-                params=params,
-            )
-        else:
-            mime.add_attachment(
-                attachment.data,
-                maintype=maintype,
-                subtype=subtype,
-                filename=attachment.filename,
-                params=params,
-            )
     return mime
+
+
+def mime_bytes(message: OutboxMessage) -> bytes:
+    """The message as it goes over SMTP (CRLF line ends)."""
+    return build_mime(message).as_bytes(policy=WIRE_POLICY)
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, UTF8)
+
+
+def _attachment_part(attachment: OutboxAttachment) -> Message:
+    maintype, _, subtype = attachment.content_type.partition("/")
+    part: Message
+    if maintype == "text":
+        # e.g. text/calendar; method=REQUEST; charset="utf-8", as Outlook expects.
+        part = MIMEText(attachment.data.decode("utf-8"), subtype, UTF8)
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(attachment.data)
+        encode_base64(part)
+    for name, value in (attachment.params or {}).items():
+        part.set_param(name, str(value))
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
 
 
 def open_smtp() -> smtplib.SMTP:
@@ -164,16 +231,22 @@ def open_smtp() -> smtplib.SMTP:
 
 
 def _deliver(connection: smtplib.SMTP, message: OutboxMessage) -> None:
-    mime = build_mime(message)
+    try:
+        data = mime_bytes(message)
+    except MailError as exc:
+        raise PermanentFailure(str(exc)) from exc
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     try:
-        connection.sendmail(sender, [message.recipient_email], mime.as_bytes(policy=SMTP_POLICY))
+        connection.sendmail(sender, [message.recipient_email], data)
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
         error = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
         raise (PermanentFailure if code >= 500 else TemporaryFailure)(error) from exc
     except smtplib.SMTPResponseException as exc:
-        error = f"{exc.smtp_code} {exc.smtp_error!r}"
+        text = exc.smtp_error
+        error = (
+            f"{exc.smtp_code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        )
         raise (PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure)(error) from exc
 
 
@@ -198,7 +271,7 @@ def send_due_messages(
     now: datetime, batch_size: int = 200, worker_id: str | None = None
 ) -> SendReport:
     """Send what is due, one SMTP connection per batch, until nothing due is left."""
-    worker_id = worker_id or f"{socket.gethostname()}:{id(object())}"
+    worker_id = worker_id or f"{socket.gethostname()}:{uuid4().hex[:12]}"
     report = SendReport(requeued_stale=requeue_stale(now))
     while True:
         ids = claim_due(now, worker_id, batch_size)

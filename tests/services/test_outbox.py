@@ -88,6 +88,10 @@ def test_a_batch_of_500_arrives_complete_each_once(app, smtp_server, notice):
     assert "Välkommen" in text and "http://localhost/r/abc" in text
     assert 'href="http://localhost/r/abc"' in html
     assert unsubscribe.strip("<>") in text
+    for subtype in ("plain", "html"):
+        part = message.get_body((subtype,))
+        assert part["Content-Transfer-Encoding"] == "base64"
+        assert part.get_content_charset() == "utf-8"
 
 
 def test_server_down_then_up_every_message_once(app, smtp_server, notice):
@@ -181,6 +185,19 @@ def test_header_injection_is_refused(app, notice, field, value):
         queue_notice(contact, **{field: value})
 
 
+def test_a_row_with_a_line_break_in_a_header_fails_alone(app, smtp_server, notice):
+    """Rows written by other means than queue_email are checked again when sent."""
+    org = make_organisation()
+    good = queue_notice(make_contact(org, email="good@example.org"))
+    bad = queue_notice(make_contact(org, email="bad@example.org"))
+    bad.subject = "Hej\r\nBcc: victim@example.com"
+    db.session.commit()
+    report = send_due_messages(NOW)
+    assert (report.sent, report.failed) == (1, 1)
+    assert good.state == "sent" and bad.state == "failed" and "radbrytningar" in bad.last_error
+    assert [str(m["To"]) for m in smtp_server.messages] == ["Karin <good@example.org>"]
+
+
 def test_user_text_is_escaped_in_html_and_folded_safely_in_headers(app, smtp_server, notice):
     contact = make_contact(make_organisation(), name='Eva "<b>" Ek')
     queue_notice(
@@ -239,6 +256,7 @@ def test_calendar_attachment_keeps_its_method(app, smtp_server, notice):
     message = smtp_server.messages[0]
     part = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
     assert part.get_param("method") == "REQUEST"
+    assert part.get_content_charset() == "utf-8"
     assert part.get_filename() == "mote.ics"
     assert "METHOD:REQUEST" in part.get_content()
 
