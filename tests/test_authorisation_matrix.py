@@ -114,6 +114,7 @@ MATRIX: dict[str, str] = {
     "auth.request_password_reset_view": "public",
     "auth.reset_password": "respondent",
     "mail.unsubscribe": "respondent",
+    "mail.unsubscribe_one_click": "respondent",
     "mail.outbox": "editor",
     "mail.show_message": "editor",
     "mail.retry_message": "editor",
@@ -200,6 +201,7 @@ def build_world() -> World:
     db.session.flush()
     world.ids["message_id"] = message.id
     world.tokens["mail.unsubscribe"] = unsubscribe_token(contact)
+    world.tokens["mail.unsubscribe_one_click"] = unsubscribe_token(contact)
     survey = make_survey()
     survey.project.visibility = "public"
     survey.project.members = [world.users["member"]]

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from coordinator.extensions import db, limiter
+from coordinator.extensions import csrf, db, limiter
 from coordinator.models import OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
@@ -40,6 +40,13 @@ STATE_LABELS = {
     "failed": _l("Misslyckades"),
     "skipped": _l("Skickas inte"),
 }
+CAUSE_LABELS = {
+    "invitation": _l("Inbjudan till enkät"),
+    "reminder": _l("Påminnelse"),
+    "receipt": _l("Kvitto på svar"),
+    "meeting": _l("Möte"),
+    "password_reset": _l("Återställning av lösenord"),
+}
 STATE_TAGS = {
     "sent": "tag-green",
     "failed": "tag-red",
@@ -53,6 +60,7 @@ def outbox_labels() -> dict[str, object]:
     return {
         "state_label": lambda state: STATE_LABELS.get(state, state),
         "state_tag": lambda state: STATE_TAGS.get(state, ""),
+        "cause_label": lambda cause: CAUSE_LABELS.get(cause, cause),
     }
 
 
@@ -88,6 +96,27 @@ def unsubscribe(token: str) -> str | Response:
         db.session.commit()
         return render_template("mail/unsubscribed.html", contact=contact)
     return render_template("mail/unsubscribe.html", contact=contact, token=token)
+
+
+@bp.route("/unsubscribe/<token>/one-click", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(_token_limit)
+def unsubscribe_one_click(token: str) -> str | Response:
+    """The List-Unsubscribe address. Mail programs POST "List-Unsubscribe=One-Click"
+    here (RFC 8058) without cookies, so there is no CSRF token: the unguessable token in
+    the address is the authorisation. Programs without one-click support open it (GET)
+    and get the confirm page."""
+    g.no_store = True
+    contact = contact_for_unsubscribe_token(token)
+    if contact is None or contact.erased:
+        abort(404)
+    if request.method == "GET":
+        return redirect(url_for("mail.unsubscribe", token=token))
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        abort(400)
+    set_opt_out(contact, True, actor=None, now=utcnow())
+    db.session.commit()
+    return render_template("mail/unsubscribed.html", contact=contact)
 
 
 @bp.get("/outbox")

@@ -115,7 +115,8 @@ def queue_email(
         layout["unsubscribe_url"] = absolute_url(
             "mail.unsubscribe", token=unsubscribe_token(contact)
         )
-        headers["List-Unsubscribe"] = f"<{layout['unsubscribe_url']}>"
+        one_click = absolute_url("mail.unsubscribe_one_click", token=unsubscribe_token(contact))
+        headers["List-Unsubscribe"] = f"<{one_click}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         organisation_id = organisation_id or contact.organisation_id
     values = {**layout, **context}

@@ -56,6 +56,24 @@ def test_unsubscribe_get_changes_nothing_post_opts_out(app, client_request):
     client_request.get("/unsubscribe/forged-token", status=404)
 
 
+def test_one_click_unsubscribe_needs_no_csrf_token_but_the_right_body(app, client):
+    contact = make_contact()
+    url = f"/unsubscribe/{unsubscribe_token(contact)}/one-click"
+    assert client.get(url).headers["Location"] == url.removesuffix("/one-click")
+    assert client.post(url, data={"List-Unsubscribe": "Yes"}).status_code == 400
+    assert contact.opted_out_at is None
+    assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert contact.opted_out_at is not None
+    assert client.post("/unsubscribe/forged/one-click", data={}).status_code == 404
+
+
+def test_cause_is_named_in_swedish(app, client_request):
+    _message()
+    login(client_request.client, make_user("coordinator"))
+    page = client_request.get("/outbox")
+    assert "Inbjudan till enkät" in page.select_one("tbody").get_text()
+
+
 def test_token_look_ups_are_rate_limited(app, client):
     app.config["TOKEN_RATE_LIMIT"] = "3 per minute"
     try:
