@@ -27,11 +27,16 @@ class RecordingHandler:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: dict[str, str] = {}
+        # Hang up on the client once this many messages have been accepted.
+        self.hang_up_after: int | None = None
         self.lock = threading.Lock()
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
+        if self.hang_up_after is not None and len(self.messages) >= self.hang_up_after:
+            server.transport.close()
+            return "421 4.3.2 Closing connection"
         if address.lower() in self.refuse:
             return self.refuse[address.lower()]
         envelope.rcpt_tos.append(address)
@@ -72,6 +77,7 @@ class SmtpServer:
             self.handler.messages.clear()
             self.handler.envelopes.clear()
         self.handler.refuse.clear()
+        self.handler.hang_up_after = None
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]

@@ -321,11 +321,10 @@ def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:
                 db.session.commit()
         db.session.commit()
     except (OSError, smtplib.SMTPException) as exc:
-        # The connection itself failed: whatever is still claimed goes back for a retry.
-        db.session.rollback()
+        # The connection itself failed. The results so far stand (those delivered since
+        # the last commit must not be sent again); the rest goes back for a retry.
         log.warning("SMTP connection failed: %s", exc)
         for message in messages:
-            db.session.refresh(message)
             if message.state == "sending":
                 _schedule_retry(message, f"{type(exc).__name__}: {exc}", now, report)
         db.session.commit()

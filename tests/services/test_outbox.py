@@ -117,6 +117,23 @@ def test_server_down_then_up_every_message_once(app, smtp_server, notice):
     assert len(smtp_server.messages) == 20
 
 
+def test_server_hanging_up_mid_batch_loses_and_repeats_nothing(app, smtp_server, notice):
+    org = make_organisation()
+    for i in range(50):
+        queue_notice(make_contact(org, email=f"p{i}@example.org"))
+    db.session.commit()
+    smtp_server.handler.hang_up_after = 25  # between two records of results
+
+    report = send_due_messages(NOW)
+    assert (report.sent, report.retried) == (25, 25)
+    assert states() == {"sent": 25, "queued": 25}
+
+    smtp_server.handler.hang_up_after = None
+    assert send_due_messages(NOW + timedelta(minutes=2)).sent == 25
+    recipients = [str(m["To"]) for m in smtp_server.messages]
+    assert len(recipients) == 50 and len(set(recipients)) == 50
+
+
 def test_451_is_retried_550_fails_and_the_rest_are_sent(app, smtp_server, notice):
     org = make_organisation()
     for i in range(6):
