@@ -12,6 +12,8 @@ from tests.factories import PASSWORD, make_contact, make_network, make_organisat
 
 pytestmark = pytest.mark.e2e
 
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
 
 def test_project_notes_meeting_and_public_page(live_app, browser, page, live_server):
     org = make_organisation("Länsstyrelsen Skåne", "12")
@@ -73,7 +75,41 @@ def test_project_notes_meeting_and_public_page(live_app, browser, page, live_ser
     expect(page.get_by_role("region", name="Skillnader")).to_contain_text("Workshop")
     assert_accessible(page, "history")
 
+    page.goto("/projects/naringsliv")
+    page.get_by_label("Fil", exact=True).set_input_files(
+        files=[{"name": "projektplan.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="Ladda upp").click()
+    expect(page.locator(".flash")).to_contain_text("Dokumentet är uppladdat")
+    page.get_by_label("Fil", exact=True).set_input_files(
+        files=[{"name": "plan.pdf", "mimeType": "application/pdf", "buffer": b"<html>"}]
+    )
+    page.get_by_role("button", name="Ladda upp").click()
+    expect(page.locator(".flash-error")).to_contain_text("Filtypen är inte tillåten")
+    assert_accessible(page, "project page with a refused upload")
+
+    for title, publish in (("Enkäten är skickad", True), ("Hemlig nyhet", False)):
+        page.get_by_role("link", name="Ny nyhet").click()
+        page.get_by_label("Rubrik").fill(title)
+        page.get_by_label("Datum").fill("2031-07-02")
+        page.get_by_label("Text").fill("Svara **senast** 23 augusti.")
+        if publish:
+            page.get_by_label("Publicera").check()
+        assert_accessible(page, "news form")
+        page.get_by_role("button", name="Spara").click()
+        expect(page.locator(".flash")).to_contain_text("Nyheten är sparad")
+
+    page.get_by_label("Sök", exact=True).fill("WORKSHOP")
+    page.get_by_role("button", name="Sök", exact=True).first.click()
+    expect(page.locator(".search-results")).to_contain_text("Skypemöte om projektet")
+    assert_accessible(page, "search")
+
     public.reload()
-    expect(public.locator("main")).to_contain_text("Beslut: Workshop den 29 augusti.")
+    main = public.locator("main")
+    expect(main).to_contain_text("Beslut: Workshop den 29 augusti.")
+    expect(main).to_contain_text("Enkäten är skickad")
+    expect(main).to_contain_text("projektplan.pdf")
+    expect(main).not_to_contain_text("Hemlig nyhet")
+    expect(main).not_to_contain_text("Utkast som inte ska synas")
     assert_accessible(public, "public project page")
     public.context.close()
