@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.charset import BASE64, SHORTEST, Charset
 from email.encoders import encode_base64
-from email.header import Header
+from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
@@ -264,7 +264,16 @@ def _schedule_retry(message: OutboxMessage, error: str, now: datetime, report: S
 
 
 def _print_to_console(message: OutboxMessage) -> None:
-    print(build_mime(message).as_string(), file=sys.stdout, flush=True)
+    """Development without MAIL_SERVER: the headers and the text part, readable (the
+    MIME itself is base64)."""
+    mime = build_mime(message)
+    lines = [f"----- e-mail {message.id} (not sent: MAIL_SERVER is empty) -----"]
+    for name in ("From", "To", "Reply-To", "Subject", "List-Unsubscribe"):
+        if mime[name] is not None:
+            lines.append(f"{name}: {str(make_header(decode_header(str(mime[name]))))}")
+    lines += [f"Attachment: {a.filename} ({a.content_type})" for a in message.attachments]
+    lines += ["", message.text_body, "-----"]
+    print("\n".join(lines), file=sys.stdout, flush=True)
 
 
 def send_due_messages(
