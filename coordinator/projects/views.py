@@ -237,7 +237,8 @@ def _ascii_filename(filename: str) -> str:
 
 def _send_version(version: DocumentVersion) -> WerkzeugResponse:
     """The stored bytes as a download, never as a page the browser would render."""
-    response = make_response(storage().read(version.storage_key))
+    with storage().open(version.storage_key) as stored:  # at most UPLOAD_MAX_BYTES
+        response = make_response(stored.read())
     response.headers["Content-Type"] = version.content_type
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{_ascii_filename(version.filename)}"; '

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 
 
 class LocalStorage:
+    """Files in a directory tree, named by a random key (two-letter fan-out folders)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
@@ -25,8 +28,9 @@ class LocalStorage:
         path.write_bytes(data)
         return key
 
-    def read(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
+    def open(self, key: str) -> BinaryIO:
+        """The stored bytes as a file to stream; the caller closes it."""
+        return self._path(key).open("rb")
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

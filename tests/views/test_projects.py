@@ -96,3 +96,39 @@ def test_demo_recreates_the_seed_page(app, client):
         "projektplan-2018.pdf",
     ):
         assert text in page, text
+    news = page[page.index('id="aktuellt"') :]
+    assert "svara senast" in news  # the 2018-07-02 item links to the RUS survey
+
+
+def test_demo_fills_the_project_in_either_order(app):
+    from sqlalchemy import func, select
+
+    from coordinator.data import rus2018
+    from coordinator.models import Meeting, Project
+    from coordinator.services.demo_projects import load_project_page
+    from coordinator.services.demo_surveys import load_rus_survey
+    from coordinator.services.seed import seed_reference_data
+
+    seed_reference_data()
+    leader = make_user("coordinator")
+    load_project_page(leader, NOW)
+    survey, _ = load_rus_survey(NOW)
+    load_project_page(leader, NOW)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 1
+    project = db.session.scalar(select(Project))
+    assert project.slug == rus2018.PROJECT["slug"] and survey.project is project
+    online = db.session.scalar(
+        select(Meeting).where(Meeting.title == rus2018.PROJECT["online_meeting"]["title"])
+    )
+    assert len(online.networks) == 5
+    published = [m.title for m in project_meetings(project) if m.published_revision]
+    assert published == [m["title"] for m in rus2018.PROJECT["meetings"]]
+
+
+def project_meetings(project):
+    from sqlalchemy import select
+
+    from coordinator.models import Meeting
+
+    return db.session.scalars(select(Meeting).where(Meeting.project_id == project.id)).all()
