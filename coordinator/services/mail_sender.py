@@ -21,7 +21,7 @@ from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
@@ -164,9 +164,9 @@ def build_mime(message: OutboxMessage) -> Message:
     # Every part is base64, whose lines can never contain "=_", so these boundaries need
     # no scan of the content (which the generator would otherwise do per message).
     body = MIMEMultipart("alternative", boundary=f"=_a{uuid4().hex}")
-    body.attach(MIMEText(message.text_body, "plain", UTF8))
+    body.attach(_text_part(message.text_body, "plain"))
     if message.html_body:
-        body.attach(MIMEText(message.html_body, "html", UTF8))
+        body.attach(_text_part(message.html_body, "html"))
     mime = body
     if message.attachments:
         mime = MIMEMultipart("mixed", boundary=f"=_m{uuid4().hex}")
@@ -175,7 +175,7 @@ def build_mime(message: OutboxMessage) -> Message:
             mime.attach(_attachment_part(attachment))
     mime["From"] = formataddr((config["PRODUCT_NAME"], sender), charset=UTF8)
     mime["To"] = formataddr((message.recipient_name, message.recipient_email), charset=UTF8)
-    mime["Subject"] = _header(message.subject)
+    mime["Subject"] = _header(message.subject)  # type: ignore[assignment]  # Header is allowed
     mime["Date"] = formatdate(usegmt=True)
     mime["Message-ID"] = make_msgid(
         idstring=f"outbox{message.id}", domain=sender.partition("@")[2] or None
@@ -196,12 +196,18 @@ def _header(value: str) -> str | Header:
     return value if value.isascii() else Header(value, UTF8)
 
 
+def _text_part(text: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(text, UTF8)
+    return part
+
+
 def _attachment_part(attachment: OutboxAttachment) -> Message:
     maintype, _, subtype = attachment.content_type.partition("/")
     part: Message
     if maintype == "text":
         # e.g. text/calendar; method=REQUEST; charset="utf-8", as Outlook expects.
-        part = MIMEText(attachment.data.decode("utf-8"), subtype, UTF8)
+        part = _text_part(attachment.data.decode("utf-8"), subtype)
     else:
         part = MIMEBase(maintype, subtype)
         part.set_payload(attachment.data)
@@ -239,15 +245,16 @@ def _deliver(connection: smtplib.SMTP, message: OutboxMessage) -> None:
     try:
         connection.sendmail(sender, [message.recipient_email], data)
     except smtplib.SMTPRecipientsRefused as exc:
-        code, text = next(iter(exc.recipients.values()))
-        error = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        code, reply = next(iter(exc.recipients.values()))
+        error = f"{code} {_reply_text(reply)}"
         raise (PermanentFailure if code >= 500 else TemporaryFailure)(error) from exc
     except smtplib.SMTPResponseException as exc:
-        text = exc.smtp_error
-        error = (
-            f"{exc.smtp_code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
-        )
+        error = f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
         raise (PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure)(error) from exc
+
+
+def _reply_text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
 def _schedule_retry(message: OutboxMessage, error: str, now: datetime, report: SendReport) -> None:
