@@ -2,11 +2,15 @@
 what was published."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from coordinator.extensions import db
+from coordinator.models import Meeting
+from coordinator.services.notes import save_notes
 from tests.e2e.axe import assert_accessible
 from tests.factories import PASSWORD, make_contact, make_network, make_organisation, make_user
 
@@ -69,8 +73,27 @@ def test_project_notes_meeting_and_public_page(live_app, browser, page, live_ser
     page.get_by_role("button", name="Förhandsgranska").click()
     expect(page.locator(".preview-banner")).to_contain_text("Workshop den 29 augusti")
     assert_accessible(page, "notes with preview")
+    meeting = db.session.scalar(select(Meeting))
+    colleague = make_user("coordinator", name="Olle Kollega")
+    save_notes(
+        meeting,
+        "Närvarande: Olle",
+        published=False,
+        based_on=meeting.latest_revision.id,
+        actor=colleague,
+        now=datetime.now(UTC),
+    )
+    db.session.commit()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("Olle Kollega sparade anteckningarna")
+    expect(page.locator(".conflict-text")).to_contain_text("Närvarande: Olle")
+    assert_accessible(page, "notes conflict")
+    page.get_by_label("Mötesanteckningar").fill(
+        "Närvarande: Olle\nBeslut: Workshop den 29 augusti."
+    )
     page.get_by_label("Publicera anteckningarna").check()
     page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".flash")).to_contain_text("sparade")
     page.get_by_role("link", name="Versioner av anteckningarna").click()
     expect(page.get_by_role("region", name="Skillnader")).to_contain_text("Workshop")
     assert_accessible(page, "history")
