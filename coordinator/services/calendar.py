@@ -4,6 +4,7 @@ rises with each change, Stockholm time with its VTIMEZONE, and METHOD:CANCEL to 
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,7 +34,7 @@ def meeting_ics(meeting: Meeting, method: str, attendee: Contact | None, now: da
         event.add("description", meeting.agenda)
     if meeting.online_url:
         event.add("url", meeting.online_url)
-    organizer = vCalAddress(f"mailto:{current_app.config['MAIL_DEFAULT_SENDER']}")
+    organizer = vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_DEFAULT_SENDER'])[1]}")
     organizer.params["cn"] = vText(current_app.config["PRODUCT_NAME"])
     event.add("organizer", organizer)
     if attendee is not None and attendee.email:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coordinator.extensions import db
@@ -20,7 +22,7 @@ MAX_RESULTS = 50
 
 @dataclass
 class Hit:
-    kind: str
+    kind: LazyString
     title: str
     endpoint: str
     values: dict[str, object]
@@ -54,23 +56,31 @@ def search(query: str) -> list[Hit]:
         ) is not None:
             hits.append(
                 Hit(
-                    "Projekt", project.title, "projects.show_project", {"slug": project.slug}, found
+                    _l("Projekt"),
+                    project.title,
+                    "projects.show_project",
+                    {"slug": project.slug},
+                    found,
                 )
             )
     for meeting in db.session.scalars(select(Meeting)):
+        values: dict[str, object] = {"meeting_id": meeting.id}
+        if (found := matches(meeting.title, meeting.place, meeting.agenda)) is not None:
+            hits.append(Hit(_l("Möte"), meeting.title, "projects.show_meeting", values, found))
         notes = meeting.latest_revision.text if meeting.latest_revision else ""
-        if (found := matches(meeting.title, meeting.agenda, notes)) is not None:
-            values: dict[str, object] = {"meeting_id": meeting.id}
-            hits.append(Hit("Möte", meeting.title, "projects.show_meeting", values, found))
+        if notes and (found := matches(notes)) is not None:
+            hits.append(
+                Hit(_l("Anteckningar"), meeting.title, "projects.show_meeting", values, found)
+            )
     for item in db.session.scalars(select(NewsItem)):
         if (found := matches(item.title, item.body)) is not None:
             values = {"slug": item.project.slug, "_anchor": f"news-{item.id}"}
-            hits.append(Hit("Aktuellt", item.title, "projects.show_project", values, found))
+            hits.append(Hit(_l("Aktuellt"), item.title, "projects.show_project", values, found))
     for contact in db.session.scalars(select(Contact).where(Contact.erased_at.is_(None))):
         email = contact.email or ""
         if (
             found := matches(contact.name, email, contact.title, contact.organisation.name)
         ) is not None:
             values = {"contact_id": contact.id}
-            hits.append(Hit("Kontakt", contact.name, "register.show_contact", values, found))
+            hits.append(Hit(_l("Kontakt"), contact.name, "register.show_contact", values, found))
     return hits[:MAX_RESULTS]

@@ -135,7 +135,14 @@ def test_invitation_arrives_once_per_person_with_the_ics(app, smtp_server):
     attachment = next(smtp_server.messages[0].iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
-    assert "BEGIN:VEVENT" in attachment.get_content()
+    calendar = Calendar.from_ical(attachment.get_content())
+    event = calendar.walk("VEVENT")[0]
+    assert calendar["method"] == "REQUEST" and calendar.walk("VTIMEZONE")
+    assert str(event["organizer"]) == f"mailto:{app.config['MAIL_DEFAULT_SENDER']}"
+    assert str(event["attendee"]).removeprefix("mailto:") in (
+        "both@example.org",
+        "other@example.org",
+    )
 
 
 def test_revisions_conflict_restore_and_difference(app):
