@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import PurePath
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from coordinator.extensions import db
 from coordinator.models import Document, DocumentVersion, Meeting, Project, User
@@ -15,14 +16,27 @@ from coordinator.services.audit import record_event
 from coordinator.services.storage import storage
 
 OOXML = {
-    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 OLE_TYPES = {
     ".doc": "application/msword",
     ".xls": "application/vnd.ms-excel",
     ".ppt": "application/vnd.ms-powerpoint",
+}
+
+
+# The file name endings each type may have; the first is used when the name says otherwise.
+SUFFIXES = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    OOXML["word/"]: (".docx",),
+    OOXML["xl/"]: (".xlsx",),
+    OOXML["ppt/"]: (".pptx",),
+    **{content_type: (suffix,) for suffix, content_type in OLE_TYPES.items()},
 }
 
 
@@ -34,7 +48,7 @@ def detect_type(data: bytes, filename: str) -> str:
     """The content type of an allowed file, judged by its bytes, or DocumentError."""
     suffix = PurePath(filename).suffix.lower()
     if not data:
-        raise DocumentError("Filen är tom.")
+        raise DocumentError(_("Filen är tom."))
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -50,20 +64,29 @@ def detect_type(data: bytes, filename: str) -> str:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
         except zipfile.BadZipFile as exc:
-            raise DocumentError("Filen är skadad.") from exc
+            raise DocumentError(_("Filen är skadad.")) from exc
         if "[Content_Types].xml" in names:
-            for folder, (content_type, _) in OOXML.items():
+            for folder, content_type in OOXML.items():
                 if any(name.startswith(folder) for name in names):
                     return content_type
     raise DocumentError(
-        "Filtypen är inte tillåten. "
-        "Ladda upp PDF, Word, Excel, PowerPoint eller en bild (PNG, JPEG, GIF)."
+        _(
+            "Filtypen är inte tillåten. "
+            "Ladda upp PDF, Word, Excel, PowerPoint eller en bild (PNG, JPEG, GIF)."
+        )
     )
 
 
-def safe_filename(filename: str) -> str:
-    name = PurePath(filename.replace("\\", "/")).name.strip() or "dokument"
-    return "".join(c for c in name if c.isprintable() and c not in '"<>|:*?')[:200] or "dokument"
+def safe_filename(filename: str, content_type: str) -> str:
+    """The last part of the name, without characters file systems dislike, ending as its
+    type does (a PDF named plan.html is saved as plan.pdf, never opened as a page)."""
+    name = PurePath(filename.replace("\\", "/")).name.strip()
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?')[:200]
+    path = PurePath(name or "dokument")
+    allowed = SUFFIXES[content_type]
+    if path.suffix.lower() not in allowed:
+        path = path.with_suffix(allowed[0]) if path.suffix else PurePath(path.name + allowed[0])
+    return str(path)
 
 
 def add_version(
@@ -80,20 +103,20 @@ def add_version(
     """Store a new file, or a new version of `document` (earlier versions are kept)."""
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         limit = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-        raise DocumentError(f"Filen är för stor. Högst {limit} MB.")
+        raise DocumentError(_("Filen är för stor. Högst %(limit)s MB.", limit=limit))
     content_type = detect_type(data, filename)
     if document is None:
         document = Document(
             project=project,
             meeting_id=meeting.id if meeting else None,
-            title=title.strip() or safe_filename(filename),
+            title=title.strip() or safe_filename(filename, content_type),
             created_at=now,
         )
         db.session.add(document)
     key = storage().save(data)
     document.versions.append(
         DocumentVersion(
-            filename=safe_filename(filename),
+            filename=safe_filename(filename, content_type),
             content_type=content_type,
             size=len(data),
             storage_key=key,

@@ -49,9 +49,9 @@ def save_meeting(
 ) -> MeetingChange:
     """Create or change a meeting; nothing is sent here (see notify_change)."""
     if ends_at <= starts_at:
-        raise MeetingError("Mötet måste sluta efter att det har börjat.")
+        raise MeetingError(_("Mötet måste sluta efter att det har börjat."))
     if meeting is not None and meeting.cancelled_at is not None:
-        raise MeetingError("Mötet är inställt och kan inte ändras.")
+        raise MeetingError(_("Mötet är inställt och kan inte ändras."))
     created = meeting is None
     before: list[Contact] = []
     if meeting is None:
@@ -145,7 +145,7 @@ def send_invitations(meeting: Meeting, actor: User, now: datetime, kind: str = "
     """Queue one e-mail per invitee with the .ics: the invitation, or the cancellation of
     the whole meeting (METHOD:CANCEL, same UID, SEQUENCE + 1)."""
     if meeting.cancelled_at is not None:
-        raise MeetingError("Mötet är redan inställt.")
+        raise MeetingError(_("Mötet är redan inställt."))
     if kind == "cancel":
         meeting.sequence += 1
     sent = _queue(meeting, invitees(meeting), kind, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.extensions import db
@@ -38,7 +39,7 @@ def save_news(
 ) -> NewsItem:
     """Create or change a post; a linked survey must belong to the same project."""
     if survey_id is not None and survey_id not in {s.id for s in project_surveys(project)}:
-        raise NewsError("Välj en av projektets enkäter.")
+        raise NewsError(_("Välj en av projektets enkäter."))
     created = item is None
     if item is None:
         item = NewsItem(project=project, author_id=actor.id, created_at=now)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.extensions import db
@@ -44,7 +45,7 @@ def save_project(
     """Create or change a project. The creator and the leader are always members."""
     clash = db.session.scalar(select(Project).where(Project.slug == values["slug"]))
     if clash is not None and clash is not project:
-        raise ProjectError("slug", "Kortnamnet används redan av ett annat projekt.")
+        raise ProjectError("slug", _("Kortnamnet används redan av ett annat projekt."))
     created = project is None
     if project is None:
         project = Project(created_at=now)

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Meeting, NewsItem, OutboxMessage
 from coordinator.services.calendar import meeting_ics
-from coordinator.services.documents import DocumentError, add_version, detect_type
+from coordinator.services.documents import (
+    OOXML,
+    DocumentError,
+    add_version,
+    detect_type,
+    safe_filename,
+)
 from coordinator.services.mail_sender import send_due_messages
 from coordinator.services.markdown import render_markdown
 from coordinator.services.meetings import (
@@ -356,3 +362,19 @@ def test_projects_keep_leader_and_creator_as_members_and_unique_slugs(app):
     assert error.value.field == "slug"
     save_project(project, values=values, leader_id=None, member_ids=[], actor=leader, now=NOW)
     assert project.members == [] and project.leader is None
+
+
+@pytest.mark.parametrize(
+    "given,content_type,saved",
+    [
+        ("Projektplan 2018.pdf", "application/pdf", "Projektplan 2018.pdf"),
+        ("../../etc/passwd", "application/pdf", "passwd.pdf"),
+        ("C:\\Users\\pia\\plan.html", "application/pdf", "plan.pdf"),
+        ("bild.JPEG", "image/jpeg", "bild.JPEG"),
+        ("karta.exe", "image/png", "karta.png"),
+        ('a"<>|:*?.docx', OOXML["word/"], "a.docx"),
+        ("", "application/msword", "dokument.doc"),
+    ],
+)
+def test_stored_file_names_are_plain_and_end_as_their_type(given, content_type, saved):
+    assert safe_filename(given, content_type) == saved
