@@ -15,7 +15,7 @@ import socket
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.charset import BASE64, SHORTEST, Charset
+from email.charset import BASE64, Charset
 from email.encoders import encode_base64
 from email.header import Header, decode_header, make_header
 from email.message import Message
@@ -65,7 +65,7 @@ def _utf8() -> Charset:
     """UTF-8 with base64 bodies, whatever the global charset registry says (Flask-Mail
     changes it to 8bit on import, which would let long HTML lines break SMTP's limit)."""
     charset = Charset("utf-8")
-    charset.header_encoding = SHORTEST
+    charset.header_encoding = BASE64
     charset.body_encoding = BASE64
     charset.output_charset = "utf-8"
     return charset
@@ -162,14 +162,15 @@ def build_mime(message: OutboxMessage) -> Message:
     # UTF-8 bodies go out base64-encoded: every line within SMTP's limit, å/ä/ö intact
     # in Outlook, and encoded in C (quoted-printable is pure Python).
     # Every part is base64, whose lines can never contain "=_", so these boundaries need
-    # no scan of the content (which the generator would otherwise do per message).
-    body = MIMEMultipart("alternative", boundary=f"=_a{uuid4().hex}")
+    # no scan of the content (which the generator would otherwise do per message), and
+    # are short enough for the Content-Type header to need no folding.
+    body = MIMEMultipart("alternative", boundary=f"=_a{uuid4().hex[:16]}")
     body.attach(_text_part(message.text_body, "plain"))
     if message.html_body:
         body.attach(_text_part(message.html_body, "html"))
     mime = body
     if message.attachments:
-        mime = MIMEMultipart("mixed", boundary=f"=_m{uuid4().hex}")
+        mime = MIMEMultipart("mixed", boundary=f"=_m{uuid4().hex[:16]}")
         mime.attach(body)
         for attachment in message.attachments:
             mime.attach(_attachment_part(attachment))
