@@ -11,12 +11,12 @@ from wtforms import (
     HiddenField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from coordinator.fields import MultiCheckboxField
 
 KIND_CHOICES = [
     SelectChoice("county_board", _l("Länsstyrelse")),
@@ -32,13 +32,6 @@ def optional_int(value: object) -> int | None:
     if value in ("", None):
         return None
     return int(value)  # type: ignore[call-overload]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices shown as checkboxes in one fieldset (see macros/forms.html)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class OrganisationForm(FlaskForm):

@@ -9,20 +9,14 @@ from wtforms import (
     DateField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from coordinator.fields import MultiCheckboxField
 from coordinator.surveys.labels import KIND_LABELS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SurveyForm(FlaskForm):
