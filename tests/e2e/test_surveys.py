@@ -13,7 +13,6 @@ from tests.e2e.axe import assert_accessible
 from tests.factories import (
     PASSWORD,
     make_contact,
-    make_invitation,
     make_network,
     make_organisation,
     make_survey,
@@ -127,94 +126,6 @@ def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, li
     page.get_by_role("link", name="12 Länsstyrelsen Skåne").click()
     expect(page.locator("main")).to_contain_text("Stöd i dialogen med branschorganisationer")
     assert_accessible(page, "organisation responses")
-
-
-def _answer_survey(live_app):
-    survey = make_survey(deadline_at=utcnow().replace(year=2031))
-    invitation, token = make_invitation(
-        survey, make_contact(make_organisation("Länsstyrelsen Dalarna", "20"))
-    )
-    numbers = {q.number: q.id for q in survey.questions}
-    # Commit and read nothing more here: a read outside a request would open a write
-    # transaction (BEGIN IMMEDIATE) and keep the served app waiting.
-    db.session.commit()
-    return numbers, token
-
-
-def tab_to(page, selector, limit=40):
-    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def test_answering_with_the_keyboard_alone_and_without_javascript(live_app, browser, live_server):
-    q, token = _answer_survey(live_app)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"/r/{token}")
-    tab_to(page, f"#q{q['1']}_choice-0")
-    page.keyboard.press("Space")
-    tab_to(page, f"#q{q['1']}_text")
-    page.keyboard.type("Vi har en dialog")
-    tab_to(page, f"#q{q['2a']}_text")
-    page.keyboard.type("- Energikartläggning")
-    tab_to(page, "button[value=review]")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Kontrollera dina svar")
-    tab_to(page, "form[action$=submit] button")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
-    context.close()
-
-
-def test_autosave_and_the_two_tab_conflict(live_app, browser, live_server):
-    _, token = _answer_survey(live_app)
-    context = browser.new_context(base_url=live_server.url)
-    first, second = context.new_page(), context.new_page()
-    first.goto(f"/r/{token}")
-    second.goto(f"/r/{token}")
-    first.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox").fill(
-        "Från första fliken"
-    )
-    expect(first.locator(".autosave-status")).to_contain_text("Sparat", timeout=10_000)
-    first.reload()
-    expect(
-        first.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox")
-    ).to_have_value("Från första fliken")
-    second.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox").fill(
-        "Från andra fliken"
-    )
-    expect(second.locator(".autosave-status")).to_contain_text(
-        "ändrats i ett annat fönster", timeout=10_000
-    )
-    second.get_by_role("button", name="Spara utkast").click()
-    expect(second.get_by_role("heading", level=1)).to_have_text("Svaren har ändrats på annat håll")
-    expect(second.locator("main")).to_contain_text("Från första fliken")
-    assert_accessible(second, "conflict page")
-    second.get_by_role("button", name="Behåll det jag skrev nu").click()
-    expect(
-        second.get_by_role("group", name=re.compile("^4\\.")).get_by_role("textbox")
-    ).to_have_value("Från andra fliken")
-    context.close()
-
-
-def test_pass_on_page(live_app, browser, live_server):
-    _, token = _answer_survey(live_app)
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.goto(f"/r/{token}")
-    page.get_by_role("link", name="Skicka enkäten vidare").click()
-    page.get_by_role("button", name="Skicka länk till kollegan").click()
-    expect(page.locator(".error-summary")).to_contain_text("Ange kollegans namn")
-    assert_accessible(page, "pass on with errors")
-    page.get_by_label("Kollegans namn").fill("Olle Ek")
-    page.get_by_label("Kollegans e-postadress").fill("olle.ek@example.org")
-    page.get_by_role("button", name="Skicka länk till kollegan").click()
-    expect(page.locator(".flash")).to_contain_text("Olle Ek får en egen länk")
-    context.close()
 
 
 def test_staff_pages_for_registering_and_editing(live_app, page):
