@@ -3,9 +3,11 @@
     python bench/answer.py [--seconds 10] [--clients 20]
 
 Serves the app with gunicorn (2 workers, 2 threads) on 127.0.0.1 against a fresh SQLite
-database holding the RUS survey with invitations and a synthetic survey with 10,000
+database holding the RUS survey with invitations and synthetic surveys with 100 and 10,000
 responses, then drives each scenario with `--clients` keep-alive connections for a bounded
-time, printing requests per second and p50/p99 latency. Also prints how many SQL queries
+time, printing requests per second and p50/p99 latency: respondents (each with a link of
+their own to the 10,000-response survey) opening their form and saving drafts as autosave
+does, and coordinators opening that survey's dashboard. Also prints how many SQL queries
 each page makes at 100 and at 10,000 responses (counted in-process).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import statistics
@@ -55,7 +58,11 @@ def serve(app_spec: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Pop
     return process, port
 
 
-def drive(port: int, seconds: float, clients: int, make_request) -> tuple[float, float, float, int]:
+def drive(
+    port: int, seconds: float, clients: int, make_request, on_response=None
+) -> tuple[float, float, float, int]:
+    """Each client sends make_request(client, i) on its own keep-alive connection until the
+    time is up; on_response(client, status, body) sees every answer."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -72,8 +79,10 @@ def drive(port: int, seconds: float, clients: int, make_request) -> tuple[float,
             start = time.perf_counter()
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
+            body = response.read()
             mine.append(time.perf_counter() - start)
+            if on_response is not None:
+                on_response(n, response.status, body)
             if response.status >= 400:
                 bad += 1
             i += 1
@@ -94,27 +103,134 @@ def drive(port: int, seconds: float, clients: int, make_request) -> tuple[float,
     return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000, errors
 
 
-def query_counts(database: str) -> dict[str, tuple[int, int]]:
-    """SQL statements per page for the survey with 100 and with 10,000 responses."""
-    from sqlalchemy import event, select
-
+def bench_app(database: str):
     from coordinator import create_app
-    from coordinator.extensions import db
-    from coordinator.models import Survey, User
-    from tests.support import login
+    from tests.support import IsolatedClient
 
     app = create_app(
         {"ENV": "test", "SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False}
     )
+    app.test_client_class = IsolatedClient  # no `g` (nor its logged-in user) across requests
+    return app
+
+
+def invite_respondents(database: str, count: int) -> dict[str, list[tuple[str, str]]]:
+    """`count` new invitations to each synthetic survey, to contacts at the county boards:
+    survey size ("100"/"10000") to (link token, form field of a text question) per respondent."""
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.models import Contact, Organisation, Survey
+    from coordinator.models.types import utcnow
+    from coordinator.services.invitations import create_invitation
+    from coordinator.services.surveys import answerable_questions
+
+    app = bench_app(database)
+    links: dict[str, list[tuple[str, str]]] = {}
+    with app.app_context():
+        boards = list(
+            db.session.scalars(
+                select(Organisation)
+                .where(Organisation.county_code.is_not(None))
+                .order_by(Organisation.county_code)
+            )
+        )
+        contacts = []
+        for n in range(count):
+            contact = Contact(
+                organisation=boards[n % len(boards)],
+                name=f"Bänkad svarande {n}",
+                email=f"bench{n}@example.org",
+            )
+            db.session.add(contact)
+            contacts.append(contact)
+        db.session.flush()
+        for survey in db.session.scalars(select(Survey).where(Survey.title.like("Syntetisk%"))):
+            size = survey.title.split()[-2]
+            text = next(q for q in answerable_questions(survey) if q.kind == "long_text")
+            links[size] = [
+                (create_invitation(survey, contact, None, utcnow())[1], f"q{text.id}_text")
+                for contact in contacts
+            ]
+        db.session.commit()
+    return links
+
+
+def respondent_session(port: int, token: str) -> dict[str, str]:
+    """Open the form once, as a respondent would: the session cookie, CSRF token and version."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", f"/r/{token}")
+    response = conn.getresponse()
+    page = response.read().decode()
+    conn.close()
+    return {
+        "cookie": response.getheader("Set-Cookie", "").split(";")[0],
+        "csrf": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+        "version": re.search(r'name="version" value="(\d+)"', page).group(1),  # type: ignore[union-attr]
+    }
+
+
+def draft_save(token: str, field: str, session: dict[str, str], text: str):
+    """The request autosave.js sends: the form's fields with action=autosave."""
+    body = urlencode(
+        {
+            "csrf_token": session["csrf"],
+            "action": "autosave",
+            "version": session["version"],
+            field: text,
+        }
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": session["cookie"],
+        "X-Requested-With": "fetch",
+    }
+    return "POST", f"/r/{token}", body, headers
+
+
+def query_counts(
+    database: str, links: dict[str, list[tuple[str, str]]]
+) -> dict[str, tuple[int, int]]:
+    """SQL statements per page for the survey with 100 and with 10,000 responses."""
+    from sqlalchemy import event, select
+
+    from coordinator.extensions import db
+    from coordinator.models import Survey, User
+    from tests.support import csrf_token, login
+
+    app = bench_app(database)
     counts: dict[str, tuple[int, int]] = {}
     with app.app_context():
+        statements: list[int] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+        client = app.test_client()
+        form, save = [], []
+        for size in ("100", "10000"):
+            token, field = links[size][-1]  # a link the load did not use
+            db.session.remove()
+            statements.clear()
+            assert client.get(f"/r/{token}").status_code == 200
+            form.append(len(statements))
+            saved = 0
+            for n in range(2):  # the first save creates the response; count the second
+                data = {
+                    "csrf_token": csrf_token(client, app),
+                    "action": "autosave",
+                    "version": str(saved),
+                    field: f"Utkast {n}",
+                }
+                db.session.remove()
+                statements.clear()
+                reply = client.post(f"/r/{token}", data=data)
+                assert reply.status_code == 200, reply.status_code
+                saved = reply.json["version"]
+            save.append(len(statements))
+        counts["respondent form"] = (form[0], form[1])
+        counts["draft save"] = (save[0], save[1])
         admin = db.session.scalar(select(User).where(User.role == "admin"))
         surveys = {s.title: s.id for s in db.session.scalars(select(Survey))}
         small = next(i for t, i in surveys.items() if "100 svar" in t)
         large = next(i for t, i in surveys.items() if "10000 svar" in t)
-        statements = []
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-        client = app.test_client()
         login(client, admin)
         for page in ("dashboard", "show"):
             row = []
@@ -169,8 +285,8 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        token = re.search(r"/r/(\S+)", out).group(1)  # type: ignore[union-attr]
         large_id = re.search(r"Synthetic survey (\d+)", out).group(1)  # type: ignore[union-attr]
+        links = invite_respondents(database, args.clients + 1)
 
         hello = Path(tmp) / "hello.py"
         hello.write_text(
@@ -192,37 +308,33 @@ def main() -> None:
             process.terminate()
             process.wait()
 
-        process, port = serve("coordinator:create_app()", env, ROOT)
+        # Served from the temp directory like the bare app, so that neither picks up the
+        # repository's gunicorn.conf.py (access log, worker recycling): the same settings.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        process, port = serve("coordinator:create_app()", env, Path(tmp))
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port)
-            conn.request("GET", f"/r/{token}")
-            response = conn.getresponse()
-            page = response.read().decode()
-            cookie = response.getheader("Set-Cookie", "").split(";")[0]
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            # Respondents of the survey with 10,000 responses: client n uses link n.
+            respondents = links["10000"][: args.clients]
             results["respondent opens form"] = drive(
-                port, args.seconds, args.clients, lambda n, i: ("GET", f"/r/{token}", None, {})
+                port,
+                args.seconds,
+                args.clients,
+                lambda n, i: ("GET", f"/r/{respondents[n][0]}", None, {}),
             )
+            sessions = [respondent_session(port, token) for token, _ in respondents]
 
             def save(n: int, i: int):
-                body = urlencode(
-                    {
-                        "csrf_token": csrf,
-                        "action": "autosave",
-                        "version": "0",
-                        "q1_text": f"Utkast {n}-{i}",
-                    }
-                )
-                return (
-                    "POST",
-                    f"/r/{token}",
-                    body,
-                    {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
-                )
+                token, field = respondents[n]
+                return draft_save(token, field, sessions[n], f"Utkast {n}-{i}: " + "ord " * 200)
 
-            # Each save is a new version; saves from many clients on one response conflict
-            # (409) by design, which is as much work for the server as a save.
-            results["respondent saves draft"] = drive(port, args.seconds, args.clients, save)
+            def saved(n: int, status: int, body: bytes) -> None:
+                if status == 200:
+                    sessions[n]["version"] = str(json.loads(body)["version"])
+
+            # Each client saves its own draft, as autosave does, with the version it got back.
+            results["respondent saves draft"] = drive(
+                port, args.seconds, args.clients, save, on_response=saved
+            )
 
             login = http.client.HTTPConnection("127.0.0.1", port)
             login.request("GET", "/login")
@@ -260,7 +372,7 @@ def main() -> None:
             process.terminate()
             process.wait()
 
-        counts = query_counts(database)
+        counts = query_counts(database, links)
 
     bare = results["bare Flask hello"][0]
     print(f"{'scenario':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")

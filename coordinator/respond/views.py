@@ -93,7 +93,7 @@ def _render_form(
     notice: str | None = None,
 ) -> tuple[str, int]:
     survey = invitation.survey
-    response = response_for(invitation)
+    response = invitation.response
     now = utcnow()
     return (
         render_template(
@@ -119,7 +119,7 @@ def _render_form(
 @limiter.limit(_token_limit)
 def show_form(token: str) -> tuple[str, int]:
     invitation = _invitation(token)
-    return _render_form(invitation, token, stored_answers(response_for(invitation)))
+    return _render_form(invitation, token, stored_answers(invitation.response))
 
 
 @bp.post("/<token>")
@@ -168,13 +168,17 @@ def save(token: str) -> Any:
             version=response_for(invitation).version,  # type: ignore[union-attr]
             posted_form=request.form,
         ), 409
+    # Read before the commit expires the objects: reading them again afterwards would open
+    # another write transaction (this is a POST) just to look.
+    version = response.version
+    review = action == "review" and not result.errors
+    missing = missing_required(answerable_questions(survey), posted) if review else {}
     db.session.commit()
     if autosave:
-        return jsonify(saved=True, version=response.version, saved_at=short_datetime(now)[-5:])
+        return jsonify(saved=True, version=version, saved_at=short_datetime(now)[-5:])
     if result.errors:
         return _render_form(invitation, token, posted, result.errors, status=400)
-    if action == "review":
-        missing = missing_required(answerable_questions(survey), posted)
+    if review:
         if missing:
             return _render_form(invitation, token, posted, missing, status=400)
         return redirect(url_for("respond.check", token=token))
