@@ -210,6 +210,22 @@ def _show_error(form: QuestionForm, error: SurveyError, default: str) -> None:
     field.errors = [*field.errors, str(error)]
 
 
+def _question_values(form: QuestionForm, kind: str, options: list[Any]) -> dict[str, Any]:
+    """What the add and edit forms of a question pass to the service."""
+    return {
+        "number": form.number.data or "",
+        "text": form.text.data or "",
+        "help_text": form.help_text.data or "",
+        "kind": kind,
+        "required": bool(form.required.data),
+        "options": options,
+        "allow_other": bool(form.allow_other.data),
+        "parent_id": _parent_id(form),
+        "actor": current_staff(),
+        "now": utcnow(),
+    }
+
+
 def _parent_id(form: QuestionForm) -> int | None:
     return int(form.parent_id.data) if form.parent_id.data else None
 
@@ -228,16 +244,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
             options = build_options(kind, form.options.data or "", bool(form.use_sni.data))
             add_question(
                 survey,
-                number=form.number.data or "",
-                text=form.text.data or "",
-                help_text=form.help_text.data or "",
-                kind=kind,
-                required=bool(form.required.data),
-                options=options,
-                allow_other=bool(form.allow_other.data),
-                parent_id=_parent_id(form),
-                actor=current_staff(),
-                now=utcnow(),
+                **_question_values(form, kind, options),
             )
         except SurveyError as exc:
             _show_error(form, exc, "options")
@@ -548,16 +555,7 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
             )
             update_question(
                 question,
-                number=form.number.data or "",
-                text=form.text.data or "",
-                help_text=form.help_text.data or "",
-                kind=kind,
-                required=bool(form.required.data),
-                options=options,
-                allow_other=bool(form.allow_other.data),
-                parent_id=_parent_id(form),
-                actor=current_staff(),
-                now=utcnow(),
+                **_question_values(form, kind, options),
             )
         except SurveyError as exc:
             _show_error(form, exc, "kind")
