@@ -122,8 +122,8 @@ def invite_respondents(database: str, count: int) -> dict[str, list[tuple[str, s
     from coordinator.extensions import db
     from coordinator.models import Contact, Organisation, Survey
     from coordinator.models.types import utcnow
-    from coordinator.services.invitations import create_invitation
-    from coordinator.services.surveys import answerable_questions
+    from coordinator.services.surveys.invitations import create_invitation
+    from coordinator.services.surveys.questions import answerable_questions
 
     app = bench_app(database)
     links: dict[str, list[tuple[str, str]]] = {}

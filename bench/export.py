@@ -31,7 +31,7 @@ if mode == "coordinator":
     from coordinator.extensions import db
     from coordinator.models import Survey
     from coordinator.models.types import utcnow
-    from coordinator.services.export import write_workbook
+    from coordinator.services.results.workbook import write_workbook
     app = create_app({"ENV": "test", "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         survey = db.session.get(Survey, int(survey_id))

@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coordinator.extensions import db  # noqa: E402
-from coordinator.models import OutboxMessage  # noqa: E402
-from coordinator.models.types import utcnow  # noqa: E402
-from coordinator.services.mail_sender import mime_bytes, send_due_messages  # noqa: E402
-from coordinator.services.password_reset import request_password_reset  # noqa: E402
-from coordinator.services.users import create_user  # noqa: E402
-from tests.mail_server import SmtpServer  # noqa: E402
-from tests.support import make_app  # noqa: E402
+from coordinator.extensions import db
+from coordinator.models import OutboxMessage
+from coordinator.models.types import utcnow
+from coordinator.services.accounts.password_reset import request_password_reset
+from coordinator.services.accounts.users import create_user
+from coordinator.services.mail.sender import mime_bytes, send_due_messages
+from tests.mail_server import SmtpServer
+from tests.support import make_app
 
 
 def main() -> None:

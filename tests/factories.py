@@ -17,7 +17,7 @@ from coordinator.models import (
     Survey,
     User,
 )
-from coordinator.services.users import create_user
+from coordinator.services.accounts.users import create_user
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -137,7 +137,7 @@ def make_survey(
 
 
 def make_invitation(survey: Survey, contact: Contact | None = None) -> tuple[Invitation, str]:
-    from coordinator.services.invitations import create_invitation
+    from coordinator.services.surveys.invitations import create_invitation
 
     return create_invitation(survey, contact or make_contact(), actor=None, now=datetime.now(UTC))
 
@@ -145,7 +145,7 @@ def make_invitation(survey: Survey, contact: Contact | None = None) -> tuple[Inv
 def make_meeting(project: Project, author: User, notes: str = "Beslut: Vi kör.") -> tuple[Any, Any]:
     """A meeting with one published revision of notes and a PDF in the project plan."""
     from coordinator.models import Meeting, NoteRevision
-    from coordinator.services.documents import add_version
+    from coordinator.services.projects.documents import add_version
 
     n = next(_counter)
     meeting = Meeting(

@@ -16,7 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from coordinator.extensions import db, limiter
 from coordinator.models import OutboxMessage
-from coordinator.services.outbox import unsubscribe_token
+from coordinator.services.mail.outbox import unsubscribe_token
 from tests.factories import (
     make_contact,
     make_invitation,

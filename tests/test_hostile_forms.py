@@ -113,7 +113,7 @@ def test_every_form_answers_hostile_text_with_a_page(session_app: Flask, endpoin
 @given(text=hostile_text)
 def test_respondent_answers_read_back_exactly_as_accepted(session_app: Flask, text: str) -> None:
     from coordinator.models.types import utcnow
-    from coordinator.services.responses import MAX_ANSWER_LENGTH, response_for
+    from coordinator.services.surveys.responses import MAX_ANSWER_LENGTH, response_for
     from tests.factories import make_invitation, make_survey
 
     with session_app.app_context():

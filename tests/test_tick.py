@@ -7,7 +7,7 @@ from tests.factories import make_organisation
 
 def test_tick_runs_retention_when_configured(app, runner, smtp_server):
     from coordinator.mail.commands import add_tick_task
-    from coordinator.services.personal_data import apply_retention
+    from coordinator.services.register.personal_data import apply_retention
 
     long_ago = datetime.now(UTC) - timedelta(days=800)
     survey = Survey(

@@ -109,3 +109,57 @@ def test_login_page_in_english_after_choosing_english(client: FlaskClient, app: 
     assert "Email address" in html  # a form label, from lazy_gettext
     assert "Logga in" not in html
     assert "Glömt lösenordet" not in html
+
+
+ROOT = Path(__file__).resolve().parent.parent
+ERRORS_FOR_THE_COMMAND_LINE = {"BackupError"}  # shown by `flask backup/restore` in English
+
+
+def extracted_messages() -> set[str]:
+    """Every text marked for translation in the code and the templates, as `pybabel
+    extract -F babel.cfg -k _l` finds it."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=keywords
+    ):
+        found.update(texts(message))
+    return found
+
+
+def test_every_marked_text_is_in_the_catalogue() -> None:
+    catalogue = read_catalogue()
+    missing_texts = sorted(m for m in extracted_messages() if m and m not in catalogue)
+    assert missing_texts == []
+
+
+def rule_errors_with_bare_text() -> list[str]:
+    """`raise XError("…")` in the services: a message shown to users but never translated."""
+    import ast
+
+    from coordinator.services import errors
+
+    names = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.RuleError)
+    } - ERRORS_FOR_THE_COMMAND_LINE
+    found = []
+    for path in sorted((ROOT / "coordinator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id in names and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.JoinedStr | ast.Constant | ast.BinOp):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_rule_errors_carry_translatable_messages() -> None:
+    assert rule_errors_with_bare_text() == []

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from coordinator.services.users import MIN_PASSWORD_LENGTH
+from coordinator.services.accounts.users import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
     SelectChoice("coordinator", _l("Samordnare – bygger enkäter, skickar, följer upp")),

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     make_response,
     redirect,
@@ -28,20 +26,22 @@ from coordinator.admin.forms import (
     UserForm,
 )
 from coordinator.extensions import db
+from coordinator.form_errors import show_error
+from coordinator.localtime import STOCKHOLM
 from coordinator.models import AuditEvent, User
 from coordinator.models.types import utcnow
 from coordinator.permissions import admin_required, current_staff
+from coordinator.services.accounts.users import create_user, update_user
 from coordinator.services.audit import audit_query, record_event
-from coordinator.services.personal_data import (
+from coordinator.services.errors import UserError
+from coordinator.services.register.personal_data import (
     erase_personal_data,
     export_personal_data,
     find_personal_data,
 )
-from coordinator.services.users import UserError, create_user, update_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PAGE_SIZE = 100
 
 
@@ -66,7 +66,7 @@ def new_user() -> str | Response:
                 actor=current_staff(),
             )
         except UserError as exc:
-            form.email.errors.append(str(exc))
+            show_error(form, exc, "email")
         else:
             user.active = bool(form.active.data)
             db.session.commit()
@@ -78,7 +78,7 @@ def new_user() -> str | Response:
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int) -> str | Response:
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     if form.validate_on_submit():
         try:
@@ -90,7 +90,7 @@ def edit_user(user_id: int) -> str | Response:
                 actor=current_staff(),
             )
         except UserError as exc:
-            form.role.errors.append(str(exc))
+            show_error(form, exc, "role")
         else:
             db.session.commit()
             flash(_("Kontot är sparat."), "success")

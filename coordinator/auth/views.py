@@ -24,14 +24,16 @@ from coordinator.auth.forms import (
     PasswordResetRequestForm,
 )
 from coordinator.extensions import db, limiter
+from coordinator.form_errors import show_error
 from coordinator.models.types import utcnow
 from coordinator.permissions import staff_required
-from coordinator.services.password_reset import (
+from coordinator.services.accounts.password_reset import (
     request_password_reset,
     user_for_reset_token,
 )
-from coordinator.services.password_reset import reset_password as reset_password_service
-from coordinator.services.users import UserError, authenticate, change_own_password
+from coordinator.services.accounts.password_reset import reset_password as reset_password_service
+from coordinator.services.accounts.users import authenticate, change_own_password
+from coordinator.services.errors import UserError
 
 bp = Blueprint("auth", __name__)
 
@@ -86,7 +88,7 @@ def change_password() -> str | Response:
                 user, form.current_password.data or "", form.new_password.data or ""
             )
         except UserError as exc:
-            form.current_password.errors.append(str(exc))
+            show_error(form, exc, "current_password")
         else:
             db.session.commit()
             login_user(user)  # the nonce changed: keep this session, end the others

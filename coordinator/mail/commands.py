@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from coordinator.extensions import db
 from coordinator.models.types import utcnow
@@ -20,29 +21,34 @@ def add_tick_task(app: Flask, task: TickTask) -> None:
     app.extensions.setdefault("tick_tasks", []).append(task)
 
 
+@click.command("send-mail")
+@click.option("--batch-size", default=200, show_default=True)
+@with_appcontext
+def send_mail_command(batch_size: int) -> None:
+    """Deliver the queued e-mail that is due (retries included)."""
+    from coordinator.services.mail.sender import send_due_messages
+
+    report = send_due_messages(utcnow(), batch_size=batch_size)
+    click.echo(
+        f"Sent {report.sent}, retry later {report.retried}, failed {report.failed}, "
+        f"skipped {report.skipped}, requeued {report.requeued_stale}."
+    )
+
+
+@click.command("tick")
+@with_appcontext
+def tick_command() -> None:
+    """Run every minute from cron: scheduled tasks, then send the mail that is due."""
+    from coordinator.services.mail.sender import send_due_messages
+
+    now = utcnow()
+    for task in current_app.extensions.get("tick_tasks", []):
+        task(now)
+        db.session.commit()
+    report = send_due_messages(now)
+    click.echo(f"Tick: sent {report.sent}, retry later {report.retried}, failed {report.failed}.")
+
+
 def register(app: Flask) -> None:
-    @app.cli.command("send-mail")
-    @click.option("--batch-size", default=200, show_default=True)
-    def send_mail_command(batch_size: int) -> None:
-        """Deliver the queued e-mail that is due (retries included)."""
-        from coordinator.services.mail_sender import send_due_messages
-
-        report = send_due_messages(utcnow(), batch_size=batch_size)
-        click.echo(
-            f"Sent {report.sent}, retry later {report.retried}, failed {report.failed}, "
-            f"skipped {report.skipped}, requeued {report.requeued_stale}."
-        )
-
-    @app.cli.command("tick")
-    def tick_command() -> None:
-        """Run every minute from cron: scheduled tasks, then send the mail that is due."""
-        from coordinator.services.mail_sender import send_due_messages
-
-        now = utcnow()
-        for task in app.extensions.get("tick_tasks", []):
-            task(now)
-            db.session.commit()
-        report = send_due_messages(now)
-        click.echo(
-            f"Tick: sent {report.sent}, retry later {report.retried}, failed {report.failed}."
-        )
+    app.cli.add_command(send_mail_command)
+    app.cli.add_command(tick_command)

@@ -26,8 +26,8 @@ from coordinator.models import OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
 from coordinator.services.audit import record_event
-from coordinator.services.mail_sender import send_due_messages
-from coordinator.services.outbox import contact_for_unsubscribe_token, set_opt_out
+from coordinator.services.mail.outbox import contact_for_unsubscribe_token, set_opt_out
+from coordinator.services.mail.sender import send_due_messages
 
 bp = Blueprint("mail", __name__)
 
@@ -151,14 +151,14 @@ def outbox() -> str:
 @bp.get("/outbox/<int:message_id>")
 @editor_required
 def show_message(message_id: int) -> str:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = db.get_or_404(OutboxMessage, message_id)
     return render_template("mail/message.html", message=message, show_body=current_staff().is_admin)
 
 
 @bp.post("/outbox/<int:message_id>/retry")
 @editor_required
 def retry_message(message_id: int) -> Response:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = db.get_or_404(OutboxMessage, message_id)
     if message.state != "failed":
         flash(_("Bara misslyckade meddelanden kan skickas igen."), "error")
     else:

@@ -146,7 +146,7 @@ class DocumentVersion(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column()
-    # Where the bytes are kept (services/storage.py); never a path from the request.
+    # Where the bytes are kept (services/projects/storage.py); never a path from the request.
     storage_key: Mapped[str] = mapped_column(String(100), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

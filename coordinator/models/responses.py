@@ -29,7 +29,7 @@ class Invitation(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Random per invitation; with SECRET_KEY it re-derives the link's token for reminders
-    # (services/tokens.py), so the token itself is never stored. A new nonce = a new link.
+    # (services/surveys/tokens.py), so the token itself is never stored. A new nonce = a new link.
     token_nonce: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from coordinator.extensions import db
+from coordinator.form_errors import show_error
 from coordinator.models import (
     Document,
     DocumentVersion,
@@ -39,36 +40,35 @@ from coordinator.models import (
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.projects.forms import DocumentForm, MeetingForm, NewsForm, NotesForm, ProjectForm
-from coordinator.services.calendar import STOCKHOLM, meeting_ics
-from coordinator.services.documents import DocumentError, add_version
+from coordinator.services.errors import DocumentError, MeetingError, NewsError, ProjectError
 from coordinator.services.markdown import render_markdown
-from coordinator.services.meetings import (
-    MeetingError,
+from coordinator.services.projects.calendar import STOCKHOLM, meeting_ics
+from coordinator.services.projects.documents import add_version
+from coordinator.services.projects.meetings import (
     contacts_by_email,
     invitees,
     notify_change,
     save_meeting,
     send_invitations,
 )
-from coordinator.services.news import NewsError, project_surveys, save_news
-from coordinator.services.notes import NotesConflict, restore, save_notes, side_by_side
-from coordinator.services.projects import EDITABLE, ProjectError, overview, page_data, save_project
-from coordinator.services.search import search
-from coordinator.services.storage import storage
+from coordinator.services.projects.news import project_surveys, save_news
+from coordinator.services.projects.notes import NotesConflict, restore, save_notes, side_by_side
+from coordinator.services.projects.projects import EDITABLE, overview, page_data, save_project
+from coordinator.services.projects.search import search
+from coordinator.services.projects.storage import storage
 
 bp = Blueprint("projects", __name__)
 
 
 def _project(slug: str) -> Project:
-    return db.session.scalar(select(Project).where(Project.slug == slug)) or abort(404)
+    return db.first_or_404(select(Project).where(Project.slug == slug))
 
 
 def _public_project(slug: str) -> Project:
     """A public project, or 404 for everyone (logged in or not) when it is staff only."""
-    project = db.session.scalar(
+    return db.first_or_404(
         select(Project).where(Project.slug == slug, Project.visibility == "public")
     )
-    return project or abort(404)
 
 
 def _require_member(project: Project) -> None:
@@ -77,7 +77,7 @@ def _require_member(project: Project) -> None:
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    return db.session.get(Meeting, meeting_id) or abort(404)
+    return db.get_or_404(Meeting, meeting_id)
 
 
 def _local(day: date, moment: time) -> datetime:
@@ -128,7 +128,7 @@ def _edit_project(project: Project | None) -> str | WerkzeugResponse:
                 now=utcnow(),
             )
         except ProjectError as exc:
-            getattr(form, exc.field).errors.append(str(exc))
+            show_error(form, exc, "title")
         else:
             db.session.commit()
             flash(_("Projektet är sparat."), "success")
@@ -253,7 +253,7 @@ def _send_version(version: DocumentVersion) -> WerkzeugResponse:
 @staff_required
 def download_document(version_id: int) -> WerkzeugResponse:
     g.no_store = True
-    return _send_version(db.session.get(DocumentVersion, version_id) or abort(404))
+    return _send_version(db.get_or_404(DocumentVersion, version_id))
 
 
 @bp.get("/p/<slug>/documents/<int:version_id>")
@@ -317,7 +317,7 @@ def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugRe
                     now=utcnow(),
                 )
             except MeetingError as exc:
-                form.end.errors.append(str(exc))
+                show_error(form, exc, "end")
             else:
                 updated, cancelled = notify_change(change, current_staff(), utcnow())
                 db.session.commit()
@@ -530,7 +530,7 @@ def _edit_news(project: Project, item: NewsItem | None) -> str | WerkzeugRespons
                 now=utcnow(),
             )
         except NewsError as exc:
-            form.survey_id.errors.append(str(exc))
+            show_error(form, exc, "survey_id")
         else:
             db.session.commit()
             flash(_("Nyheten är sparad."), "success")
@@ -550,7 +550,7 @@ def new_news(slug: str) -> str | WerkzeugResponse:
 @bp.route("/news/<int:news_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_news(news_id: int) -> str | WerkzeugResponse:
-    item = db.session.get(NewsItem, news_id) or abort(404)
+    item = db.get_or_404(NewsItem, news_id)
     _require_member(item.project)
     return _edit_news(item.project, item)
 

@@ -18,13 +18,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from coordinator.extensions import db
+from coordinator.form_errors import show_error
 from coordinator.models import Contact, Network, Organisation
 from coordinator.models.types import utcnow
 from coordinator.permissions import EDITOR_ROLES, current_staff, editor_required, staff_required
@@ -41,10 +41,10 @@ from coordinator.register.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
-from coordinator.services import register as service
-from coordinator.services.contact_export import export_contacts
-from coordinator.services.contact_import import (
-    ContactImportError,
+from coordinator.services.errors import ContactImportError, RegisterError
+from coordinator.services.register import entries as service
+from coordinator.services.register.contact_export import export_contacts
+from coordinator.services.register.contact_import import (
     ImportPreview,
     apply_import,
     load_signed_preview,
@@ -81,16 +81,6 @@ def _signed_limit() -> int:
     return int(current_app.config["IMPORT_MAX_BYTES"]) * 4
 
 
-def _form_error(form: FlaskForm, exc: service.RegisterError, fallback: str) -> None:
-    """Put a service's message on the field it is about, so the error summary links to it."""
-    name = exc.field if exc.field and exc.field in form else fallback
-    form[name].errors = [*form[name].errors, str(exc)]
-
-
-def _get_or_404(model: Any, object_id: int) -> Any:
-    return db.session.get(model, object_id) or abort(404)
-
-
 # Organisations -------------------------------------------------------------------------
 
 
@@ -105,7 +95,7 @@ def list_organisations() -> str:
 @bp.get("/organisations/<int:organisation_id>")
 @staff_required
 def show_organisation(organisation_id: int) -> str:
-    org = _get_or_404(Organisation, organisation_id)
+    org = db.get_or_404(Organisation, organisation_id)
     contacts = db.session.scalars(service.contact_query(organisation_id=org.id))
     return render_template("register/organisation.html", org=org, contacts=list(contacts))
 
@@ -119,7 +109,7 @@ def new_organisation() -> str | Response:
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_organisation(organisation_id: int) -> str | Response:
-    return _organisation_form(_get_or_404(Organisation, organisation_id))
+    return _organisation_form(db.get_or_404(Organisation, organisation_id))
 
 
 def _organisation_form(org: Organisation | None) -> str | Response:
@@ -133,8 +123,8 @@ def _organisation_form(org: Organisation | None) -> str | Response:
                 county_code=form.county_code.data,
                 actor=current_staff(),
             )
-        except service.RegisterError as exc:
-            _form_error(form, exc, "name")
+        except RegisterError as exc:
+            show_error(form, exc, "name")
         else:
             db.session.commit()
             flash(_("Organisationen %(name)s är sparad.", name=org.name), "success")
@@ -145,12 +135,12 @@ def _organisation_form(org: Organisation | None) -> str | Response:
 @bp.route("/organisations/<int:organisation_id>/delete", methods=["GET", "POST"])
 @editor_required
 def delete_organisation(organisation_id: int) -> str | Response:
-    org = _get_or_404(Organisation, organisation_id)
+    org = db.get_or_404(Organisation, organisation_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
             service.delete_organisation(org, current_staff())
-        except service.RegisterError as exc:
+        except RegisterError as exc:
             flash(str(exc), "error")
             return redirect(url_for("register.show_organisation", organisation_id=org.id))
         db.session.commit()
@@ -215,7 +205,7 @@ def export_contact_list() -> Response:
 @bp.get("/contacts/<int:contact_id>")
 @staff_required
 def show_contact(contact_id: int) -> str:
-    contact = _get_or_404(Contact, contact_id)
+    contact = db.get_or_404(Contact, contact_id)
     return render_template("register/contact.html", contact=contact)
 
 
@@ -238,7 +228,7 @@ def new_contact() -> str | Response:
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_contact(contact_id: int) -> str | Response:
-    contact = _get_or_404(Contact, contact_id)
+    contact = db.get_or_404(Contact, contact_id)
     if contact.erased:
         abort(404)
     return _contact_form(contact)
@@ -269,8 +259,8 @@ def _contact_form(contact: Contact | None) -> str | Response:
                 actor=current_staff(),
                 now=utcnow(),
             )
-        except service.RegisterError as exc:
-            _form_error(form, exc, "email")
+        except RegisterError as exc:
+            show_error(form, exc, "email")
         else:
             db.session.commit()
             flash(_("Kontaktpersonen %(name)s är sparad.", name=contact.name), "success")
@@ -281,7 +271,7 @@ def _contact_form(contact: Contact | None) -> str | Response:
 @bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 @editor_required
 def delete_contact(contact_id: int) -> str | Response:
-    contact = _get_or_404(Contact, contact_id)
+    contact = db.get_or_404(Contact, contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = contact.name
@@ -304,7 +294,7 @@ def delete_contact(contact_id: int) -> str | Response:
 @bp.route("/contacts/<int:contact_id>/erase", methods=["GET", "POST"])
 @editor_required
 def erase_contact(contact_id: int) -> str | Response:
-    contact = _get_or_404(Contact, contact_id)
+    contact = db.get_or_404(Contact, contact_id)
     if contact.erased:
         flash(_("Kontaktpersonens uppgifter är redan raderade."), "info")
         return redirect(url_for("register.show_contact", contact_id=contact.id))
@@ -410,7 +400,7 @@ def list_networks() -> str:
 @bp.get("/networks/<int:network_id>")
 @staff_required
 def show_network(network_id: int) -> str:
-    network = _get_or_404(Network, network_id)
+    network = db.get_or_404(Network, network_id)
     return render_template("register/network.html", network=network)
 
 
@@ -426,8 +416,8 @@ def new_network() -> str | Response:
                 description=form.description.data or "",
                 actor=current_staff(),
             )
-        except service.RegisterError as exc:
-            _form_error(form, exc, "name")
+        except RegisterError as exc:
+            show_error(form, exc, "name")
         else:
             db.session.commit()
             flash(_("Nätverket %(name)s är skapat.", name=network.name), "success")
@@ -449,7 +439,7 @@ def _add_member_form(network: Network, form: AddMemberForm | None = None) -> Add
 @bp.route("/networks/<int:network_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_network(network_id: int) -> str | Response:
-    network = _get_or_404(Network, network_id)
+    network = db.get_or_404(Network, network_id)
     form = NetworkForm(obj=network)
     if form.validate_on_submit():
         try:
@@ -459,8 +449,8 @@ def edit_network(network_id: int) -> str | Response:
                 description=form.description.data or "",
                 actor=current_staff(),
             )
-        except service.RegisterError as exc:
-            _form_error(form, exc, "name")
+        except RegisterError as exc:
+            show_error(form, exc, "name")
         else:
             db.session.commit()
             flash(_("Nätverket %(name)s är sparat.", name=network.name), "success")
@@ -476,7 +466,7 @@ def edit_network(network_id: int) -> str | Response:
 @bp.post("/networks/<int:network_id>/members")
 @editor_required
 def add_network_member(network_id: int) -> str | Response:
-    network = _get_or_404(Network, network_id)
+    network = db.get_or_404(Network, network_id)
     member_form = _add_member_form(network, AddMemberForm())
     if member_form.validate_on_submit():
         contact = db.session.get(Contact, member_form.contact.data)
@@ -485,8 +475,8 @@ def add_network_member(network_id: int) -> str | Response:
         else:
             try:
                 service.add_network_member(network, contact, current_staff())
-            except service.RegisterError as exc:
-                _form_error(member_form, exc, "contact")
+            except RegisterError as exc:
+                show_error(member_form, exc, "contact")
             else:
                 db.session.commit()
                 flash(
@@ -505,8 +495,8 @@ def add_network_member(network_id: int) -> str | Response:
 @bp.post("/networks/<int:network_id>/members/<int:contact_id>/remove")
 @editor_required
 def remove_network_member(network_id: int, contact_id: int) -> Response:
-    network = _get_or_404(Network, network_id)
-    contact = _get_or_404(Contact, contact_id)
+    network = db.get_or_404(Network, network_id)
+    contact = db.get_or_404(Contact, contact_id)
     service.remove_network_member(network, contact, current_staff())
     db.session.commit()
     flash(
@@ -519,7 +509,7 @@ def remove_network_member(network_id: int, contact_id: int) -> Response:
 @bp.route("/networks/<int:network_id>/delete", methods=["GET", "POST"])
 @editor_required
 def delete_network(network_id: int) -> str | Response:
-    network = _get_or_404(Network, network_id)
+    network = db.get_or_404(Network, network_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = network.name

@@ -26,15 +26,16 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.extensions import csrf, db, limiter
+from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
 from coordinator.models import Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
-from coordinator.services.invitations import find_invitation_by_token
-from coordinator.services.register import RegisterError
-from coordinator.services.responses import (
+from coordinator.services.errors import ClosedError, RegisterError
+from coordinator.services.surveys.invitations import find_invitation_by_token
+from coordinator.services.surveys.questions import answerable_questions, question_tree
+from coordinator.services.surveys.responses import (
     AnswerInput,
-    ClosedError,
     get_or_create_response,
     missing_required,
     parse_answers,
@@ -46,13 +47,7 @@ from coordinator.services.responses import (
     stored_answers,
     submit_response,
 )
-from coordinator.services.surveys import (
-    answerable_questions,
-    can_submit,
-    effective_deadline,
-    is_late,
-    question_tree,
-)
+from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
 
@@ -125,7 +120,7 @@ def show_form(token: str) -> tuple[str, int]:
 @bp.post("/<token>")
 @csrf.exempt
 @limiter.limit(_token_limit)
-def save(token: str) -> Any:
+def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, closed, conflict, errors) in one view
     invitation = _invitation(token)
     survey = invitation.survey
     action = request.form.get("action", "save")
@@ -263,7 +258,7 @@ def pass_on_view(token: str) -> Any:
             flash(_("Enkäten är stängd och kan inte skickas vidare."), "warning")
             return redirect(url_for("respond.show_form", token=token))
         except RegisterError as exc:
-            form.email.errors.append(str(exc))
+            show_error(form, exc, "email")
         else:
             db.session.commit()
             flash(

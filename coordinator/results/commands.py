@@ -6,35 +6,40 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from coordinator.extensions import db
 from coordinator.models import Survey
 from coordinator.models.types import utcnow
-from coordinator.services.export import write_csv, write_workbook
+from coordinator.services.results.workbook import write_csv, write_workbook
+
+
+@click.command("export-survey")
+@click.argument("survey_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--include-drafts", is_flag=True, help="Also drafts (default: submitted only).")
+@click.option(
+    "--coordinated-only",
+    is_flag=True,
+    help="One response per organisation: its coordinated answer, else its latest submitted.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Write the Alla svar table as CSV.")
+@with_appcontext
+def export_survey_command(
+    survey_id: int, output: Path, include_drafts: bool, coordinated_only: bool, as_csv: bool
+) -> None:
+    """Write the survey's answers to an Excel workbook (or CSV) for the workshop."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        raise click.ClickException(f"No survey {survey_id}.")
+    options = {"include_drafts": include_drafts, "coordinated_only": coordinated_only}
+    with output.open("wb") as target:
+        if as_csv:
+            write_csv(survey, target, **options)
+        else:
+            write_workbook(survey, target, now=utcnow(), **options)
+    click.echo(f"Wrote {output}.")
 
 
 def register(app: Flask) -> None:
-    @app.cli.command("export-survey")
-    @click.argument("survey_id", type=int)
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-    @click.option("--include-drafts", is_flag=True, help="Also drafts (default: submitted only).")
-    @click.option(
-        "--coordinated-only",
-        is_flag=True,
-        help="One response per organisation: its coordinated answer, else its latest submitted.",
-    )
-    @click.option("--csv", "as_csv", is_flag=True, help="Write the Alla svar table as CSV.")
-    def export_survey_command(
-        survey_id: int, output: Path, include_drafts: bool, coordinated_only: bool, as_csv: bool
-    ) -> None:
-        """Write the survey's answers to an Excel workbook (or CSV) for the workshop."""
-        survey = db.session.get(Survey, survey_id)
-        if survey is None:
-            raise click.ClickException(f"No survey {survey_id}.")
-        options = {"include_drafts": include_drafts, "coordinated_only": coordinated_only}
-        with output.open("wb") as target:
-            if as_csv:
-                write_csv(survey, target, **options)
-            else:
-                write_workbook(survey, target, now=utcnow(), **options)
-        click.echo(f"Wrote {output}.")
+    app.cli.add_command(export_survey_command)

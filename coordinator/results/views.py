@@ -34,10 +34,10 @@ from coordinator.models import Meeting, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.results.forms import CreateMeetingNotesForm
-from coordinator.services.export import local_time, write_csv, write_workbook
-from coordinator.services.results import Selection, summarise_survey
-from coordinator.services.svg_charts import bar_chart
-from coordinator.services.workshop_notes import (
+from coordinator.services.results.charts import bar_chart
+from coordinator.services.results.summary import Selection, summarise_survey
+from coordinator.services.results.workbook import local_time, write_csv, write_workbook
+from coordinator.services.results.workshop_notes import (
     create_meeting_notes,
     meetings_for_notes,
     workshop_notes_markdown,
@@ -50,7 +50,7 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger files go to a temporary file on disk
 
 
 def _survey(survey_id: int) -> Survey:
-    return db.session.get(Survey, survey_id) or abort(404)
+    return db.get_or_404(Survey, survey_id)
 
 
 def _flag(name: str) -> bool:
@@ -190,7 +190,7 @@ def create_workshop_notes(survey_id: int) -> str | WerkzeugResponse:
             can_create=True,
             coordinated=coordinated,
         )
-    meeting = db.session.get(Meeting, form.meeting.data) or abort(404)
+    meeting = db.get_or_404(Meeting, form.meeting.data)
     create_meeting_notes(meeting, survey, text, actor=actor, now=utcnow())
     db.session.commit()
     flash(_("Mötesanteckningarna är skapade från resultaten. Redigera dem här."), "success")

@@ -14,9 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-
-class BackupError(RuntimeError):
-    pass
+from coordinator.services.errors import BackupError
 
 
 def _sqlite_path(database_uri: str) -> Path:

@@ -12,6 +12,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from coordinator.extensions import db
+from coordinator.form_errors import show_error
+from coordinator.localtime import STOCKHOLM
 from coordinator.models import (
     Invitation,
     Network,
@@ -23,8 +25,17 @@ from coordinator.models import (
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.services.followup import build_dashboard
-from coordinator.services.invitations import (
+from coordinator.services.errors import SurveyError
+from coordinator.services.projects.projects import project_for_survey
+from coordinator.services.surveys.building import (
+    copy_survey,
+    create_survey,
+    create_survey_from_rus2018,
+    parse_reminder_days,
+    update_survey_settings,
+)
+from coordinator.services.surveys.followup import build_dashboard
+from coordinator.services.surveys.invitations import (
     contacts_for_picking,
     invite,
     mail_context,
@@ -33,32 +44,32 @@ from coordinator.services.invitations import (
     revoke,
     select_recipients,
 )
-from coordinator.services.questions import add_question, build_options, update_question
-from coordinator.services.questions import delete_question as remove_question
-from coordinator.services.questions import move_question as reorder_question
-from coordinator.services.reminders import pending_count, pending_invitations, send_reminders
-from coordinator.services.responses import (
+from coordinator.services.surveys.questions import (
+    add_question,
+    answerable_questions,
+    build_options,
+    question_tree,
+    update_question,
+)
+from coordinator.services.surveys.questions import delete_question as remove_question
+from coordinator.services.surveys.questions import move_question as reorder_question
+from coordinator.services.surveys.reminders import (
+    pending_count,
+    pending_invitations,
+    send_reminders,
+)
+from coordinator.services.surveys.responses import (
     parse_answers,
     register_response,
     stored_answers,
     validate_lengths,
 )
-from coordinator.services.surveys import (
-    STOCKHOLM,
-    SurveyError,
-    answerable_questions,
+from coordinator.services.surveys.states import (
     close_survey,
-    copy_survey,
-    create_survey,
-    create_survey_from_rus2018,
     extend_deadline,
-    find_or_create_project,
     is_closed,
     open_survey,
-    parse_reminder_days,
-    question_tree,
     reopen_survey,
-    update_survey_settings,
 )
 from coordinator.surveys.forms import (
     ExtensionForm,
@@ -73,7 +84,7 @@ bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 
 
 def _survey(survey_id: int) -> Survey:
-    return db.session.get(Survey, survey_id) or abort(404)
+    return db.get_or_404(Survey, survey_id)
 
 
 def _local(date_value: Any, time_value: Any) -> datetime:
@@ -94,7 +105,7 @@ def new_survey() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         now = utcnow()
         actor = current_staff()
-        project = find_or_create_project(form.project_title.data or "")
+        project = project_for_survey(form.project_title.data or "", actor, now)
         deadline = _local(form.deadline_date.data, form.deadline_time.data)
         if form.template.data == "rus2018":
             survey = create_survey_from_rus2018(project, actor, now, deadline_at=deadline)
@@ -173,7 +184,7 @@ def extend(survey_id: int) -> str | WerkzeugResponse:
                 utcnow(),
             )
         except SurveyError as exc:
-            form.deadline_date.errors.append(str(exc))
+            show_error(form, exc, "deadline_date")
         else:
             db.session.commit()
             flash(_("Svarstiden är förlängd för organisationen."), "success")
@@ -203,11 +214,6 @@ def _question(survey: Survey, question_id: int) -> Question:
     if question is None or question.survey_id != survey.id:
         abort(404)
     return question
-
-
-def _show_error(form: QuestionForm, error: SurveyError, default: str) -> None:
-    field = form[error.field or default]
-    field.errors = [*field.errors, str(error)]
 
 
 def _question_values(form: QuestionForm, kind: str, options: list[Any]) -> dict[str, Any]:
@@ -247,7 +253,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
                 **_question_values(form, kind, options),
             )
         except SurveyError as exc:
-            _show_error(form, exc, "options")
+            show_error(form, exc, "options")
         else:
             db.session.commit()
             flash(_("Frågan är tillagd."), "success")
@@ -423,7 +429,7 @@ def remind(survey_id: int) -> str | WerkzeugResponse:
 @staff_required
 def organisation_responses(survey_id: int, organisation_id: int) -> str:
     survey = _survey(survey_id)
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    organisation = db.get_or_404(Organisation, organisation_id)
     responses = list(
         db.session.scalars(
             select(Response)
@@ -478,7 +484,7 @@ def change_invitation(survey_id: int, invitation_id: int, action: str) -> Werkze
 def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugResponse:
     """Enter an answer that came by e-mail, on behalf of the organisation."""
     survey = _survey(survey_id)
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    organisation = db.get_or_404(Organisation, organisation_id)
     answers = (
         parse_answers(answerable_questions(survey), request.form)
         if request.method == "POST"
@@ -558,7 +564,7 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
                 **_question_values(form, kind, options),
             )
         except SurveyError as exc:
-            _show_error(form, exc, "kind")
+            show_error(form, exc, "kind")
         else:
             db.session.commit()
             flash(_("Frågan är sparad."), "success")

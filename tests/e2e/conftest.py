@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD
 from tests.mail_server import SmtpServer, smtp_for
 from tests.support import clean_database, make_app, missing
 
@@ -91,3 +92,19 @@ def e2e_smtp(live_app: Flask) -> Iterator[SmtpServer]:
     """A local SMTP server that the served app sends to."""
     with smtp_for(live_app) as server:
         yield server
+
+
+@pytest.fixture
+def log_in(page: object) -> Callable[[str], None]:
+    """`log_in(email)` signs `page` in through the login form as a staff member made with
+    `tests.factories.make_user`, and waits until the staff pages are shown."""
+    from playwright.sync_api import expect
+
+    def log_in(email: str) -> None:
+        page.goto("/login")  # type: ignore[attr-defined]
+        page.get_by_label("E-postadress").fill(email)  # type: ignore[attr-defined]
+        page.get_by_label("Lösenord").fill(PASSWORD)  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Logga in").click()  # type: ignore[attr-defined]
+        expect(page.get_by_role("button", name="Logga ut")).to_be_visible()  # type: ignore[attr-defined]
+
+    return log_in

@@ -4,12 +4,12 @@ import pytest
 
 from coordinator.extensions import db
 from tests.e2e.axe import assert_accessible
-from tests.factories import PASSWORD, make_contact, make_organisation, make_user
+from tests.factories import make_contact, make_organisation, make_user
 
 pytestmark = pytest.mark.e2e
 
 
-def test_personal_data_search_and_erase(live_app, page):
+def test_personal_data_search_and_erase(live_app, page, log_in):
     make_user("admin", email="admin@example.org")
     make_contact(
         make_organisation("Länsstyrelsen Skåne", "12"),
@@ -17,10 +17,7 @@ def test_personal_data_search_and_erase(live_app, page):
         email="karin.berg@example.org",
     )
     db.session.commit()
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill("admin@example.org")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in("admin@example.org")
     page.get_by_role("link", name="Personuppgifter").click()
     assert_accessible(page, "personal data search")
     page.get_by_label("E-postadress").fill("karin.berg@example.org")

@@ -8,18 +8,11 @@ from playwright.sync_api import expect
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
 from coordinator.models.types import utcnow
-from coordinator.services.mail_sender import send_due_messages
+from coordinator.services.mail.sender import send_due_messages
 from tests.e2e.axe import assert_accessible
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
 
 
 def test_password_reset_by_mail(live_app, page, e2e_smtp):
@@ -55,7 +48,7 @@ def test_password_reset_by_mail(live_app, page, e2e_smtp):
     assert_accessible(page, "used link")
 
 
-def test_outbox_page_filter_and_retry(live_app, page):
+def test_outbox_page_filter_and_retry(live_app, page, log_in):
     make_user("admin", email="admin@example.org")
     db.session.add_all(
         [
@@ -77,7 +70,7 @@ def test_outbox_page_filter_and_retry(live_app, page):
         ]
     )
     db.session.commit()
-    log_in(page, "admin@example.org")
+    log_in("admin@example.org")
     page.get_by_role("link", name="Utkorg").click()
     assert_accessible(page, "outbox")
     page.get_by_label("Status").select_option("failed")

@@ -10,26 +10,23 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Meeting
-from coordinator.services.notes import save_notes
+from coordinator.services.projects.notes import save_notes
 from tests.e2e.axe import assert_accessible
-from tests.factories import PASSWORD, make_contact, make_network, make_organisation, make_user
+from tests.factories import make_contact, make_network, make_organisation, make_user
 
 pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def test_project_notes_meeting_and_public_page(live_app, browser, page, live_server):
+def test_project_notes_meeting_and_public_page(live_app, browser, page, live_server, log_in):
     org = make_organisation("Länsstyrelsen Skåne", "12")
     make_network("Miljömålssamordnare", [make_contact(org, email="a@example.org")])
     make_network("NHT 21", [make_contact(org, email="b@example.org")])
     make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
     db.session.commit()
 
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill("pia@example.org")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in("pia@example.org")
     page.get_by_role("link", name="Projekt", exact=True).click()
     assert_accessible(page, "project list")
     page.get_by_role("link", name="Nytt projekt").click()

@@ -1,33 +1,23 @@
 """The register in a browser: every staff page of the foundation checked with axe, a contact
 added through the form after a mistake, and a small CSV imported."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from coordinator.extensions import db
 from tests.e2e.axe import assert_accessible
-from tests.factories import PASSWORD, make_contact, make_network, make_organisation, make_user
+from tests.factories import make_contact, make_network, make_organisation, make_user
 
 pytestmark = pytest.mark.e2e
 
 
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(re.compile(r":\d+/(#.*)?$"))
-
-
-def test_register_pages_add_contact_and_import(live_app, page):
+def test_register_pages_add_contact_and_import(live_app, page, log_in):
     make_user("admin", email="admin@example.org", name="Anna Admin")
     skane = make_organisation("Länsstyrelsen Skåne", "12")
     karin = make_contact(skane, name="Karin Berg", email="karin.berg@example.org")
     make_network("Miljömålssamordnare", [karin])
     db.session.commit()
-    log_in(page, "admin@example.org")
+    log_in("admin@example.org")
     assert_accessible(page, "start page")
 
     page.locator("main").get_by_role("link", name="1 organisationer").click()

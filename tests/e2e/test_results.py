@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from coordinator.extensions import db
-from coordinator.services.responses import (
+from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
     save_answers,
@@ -17,7 +17,6 @@ from coordinator.services.responses import (
 )
 from tests.e2e.axe import assert_accessible
 from tests.factories import (
-    PASSWORD,
     make_contact,
     make_invitation,
     make_organisation,
@@ -28,7 +27,7 @@ from tests.factories import (
 pytestmark = pytest.mark.e2e
 
 
-def test_results_page_matches_the_workbook(live_app, page):
+def test_results_page_matches_the_workbook(live_app, page, log_in):
     deadline = datetime(2030, 8, 23, 21, 59, tzinfo=UTC)
     survey = make_survey(deadline_at=deadline)
     q = {q.number: q.id for q in survey.questions}
@@ -56,10 +55,7 @@ def test_results_page_matches_the_workbook(live_app, page):
     survey_id = survey.id
     db.session.commit()
 
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill("pia@example.org")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in("pia@example.org")
     page.goto(f"/surveys/{survey_id}/results")
     expect(page.get_by_role("heading", level=1)).to_have_text("Resultat")
     assert_accessible(page, "results")

@@ -10,23 +10,15 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Organisation
 from coordinator.models.types import utcnow
-from coordinator.services.mail_sender import send_due_messages
-from coordinator.services.seed import seed_reference_data
+from coordinator.services.mail.sender import send_due_messages
+from coordinator.services.register.seed import seed_reference_data
 from tests.e2e.axe import assert_accessible
-from tests.factories import PASSWORD, make_contact, make_network, make_user
+from tests.factories import make_contact, make_network, make_user
 
 pytestmark = pytest.mark.e2e
 
 
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.locator("header")).to_contain_text("Enkäter")
-
-
-def test_coordinator_builds_invites_reminds_and_follows_up(live_app, page, e2e_smtp):
+def test_coordinator_builds_invites_reminds_and_follows_up(live_app, page, e2e_smtp, log_in):
     seed_reference_data()
     db.session.commit()
     gotland = db.session.scalar(select(Organisation).where(Organisation.county_code == "09"))
@@ -38,7 +30,7 @@ def test_coordinator_builds_invites_reminds_and_follows_up(live_app, page, e2e_s
     make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
     db.session.commit()
 
-    log_in(page, "pia@example.org")
+    log_in("pia@example.org")
     page.goto("/surveys/new")
     page.get_by_label("Projekt").fill("RUS-projektet")
     page.get_by_label("Svara senast, datum").fill("2031-08-21")

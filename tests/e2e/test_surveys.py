@@ -7,11 +7,10 @@ from playwright.sync_api import expect
 
 from coordinator.extensions import db
 from coordinator.models.types import utcnow
-from coordinator.services.mail_sender import send_due_messages
-from coordinator.services.seed import seed_reference_data
+from coordinator.services.mail.sender import send_due_messages
+from coordinator.services.register.seed import seed_reference_data
 from tests.e2e.axe import assert_accessible
 from tests.factories import (
-    PASSWORD,
     make_contact,
     make_network,
     make_organisation,
@@ -22,15 +21,7 @@ from tests.factories import (
 pytestmark = pytest.mark.e2e
 
 
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.locator("header")).to_contain_text("Utkorg")
-
-
-def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, live_server):
+def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, live_server, log_in):
     seed_reference_data()
     db.session.commit()
     from sqlalchemy import select
@@ -43,7 +34,7 @@ def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, li
     make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
     db.session.commit()
 
-    log_in(page, "pia@example.org")
+    log_in("pia@example.org")
     page.get_by_role("link", name="Enkäter").click()
     assert_accessible(page, "survey list")
     page.get_by_role("link", name="Ny enkät").click()
@@ -128,13 +119,13 @@ def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, li
     assert_accessible(page, "organisation responses")
 
 
-def test_staff_pages_for_registering_and_editing(live_app, page):
+def test_staff_pages_for_registering_and_editing(live_app, page, log_in):
     survey = make_survey(state="open", deadline_at=utcnow().replace(year=2031))
     org = make_organisation("Länsstyrelsen Gotland", "09")
     make_user("coordinator", email="pia@example.org")
     ids = (survey.id, org.id, survey.questions[0].id)
     db.session.commit()
-    log_in(page, "pia@example.org")
+    log_in("pia@example.org")
     page.goto(f"/surveys/{ids[0]}/organisations/{ids[1]}")
     assert_accessible(page, "organisation page")
     page.get_by_role("link", name="Registrera svar som kom via e-post").click()

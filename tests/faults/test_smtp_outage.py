@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
-from coordinator.services.mail_sender import send_due_messages
+from coordinator.services.mail.sender import send_due_messages
 
 START = datetime(2026, 8, 22, 9, 0, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Contact
-from coordinator.services.contact_export import export_contacts
-from coordinator.services.contact_import import (
-    ContactImportError,
+from coordinator.services.errors import ContactImportError
+from coordinator.services.register.contact_export import export_contacts
+from coordinator.services.register.contact_import import (
     apply_import,
     load_signed_preview,
     preview_import,

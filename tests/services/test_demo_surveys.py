@@ -2,12 +2,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from coordinator.demo.loading import load_demo_data
+from coordinator.demo.surveys import load_synthetic_survey
 from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Response
-from coordinator.services.demo import load_demo_data
-from coordinator.services.demo_surveys import load_synthetic_survey
-from coordinator.services.followup import build_dashboard
-from coordinator.services.invitations import find_invitation_by_token
+from coordinator.services.surveys.followup import build_dashboard
+from coordinator.services.surveys.invitations import find_invitation_by_token
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

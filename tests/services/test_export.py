@@ -14,15 +14,15 @@ from sqlalchemy import event
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
-from coordinator.services.export import sheet_name, write_csv, write_workbook
-from coordinator.services.responses import (
+from coordinator.services.results.summary import Selection, summarise_survey
+from coordinator.services.results.workbook import sheet_name, write_csv, write_workbook
+from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
     save_answers,
     set_coordinated,
     submit_response,
 )
-from coordinator.services.results import Selection, summarise_survey
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey
 from tests.support import missing
 

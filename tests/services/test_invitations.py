@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Invitation, OutboxMessage
-from coordinator.services.invitations import (
+from coordinator.services.errors import SurveyError
+from coordinator.services.surveys.invitations import (
     create_invitation,
     find_invitation_by_token,
     invite,
@@ -15,8 +16,8 @@ from coordinator.services.invitations import (
     revoke,
     select_recipients,
 )
-from coordinator.services.reminders import send_reminders
-from coordinator.services.surveys import SurveyError, extend_deadline
+from coordinator.services.surveys.reminders import send_reminders
+from coordinator.services.surveys.states import extend_deadline
 from tests.factories import (
     make_contact,
     make_invitation,

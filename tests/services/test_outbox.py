@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
-from coordinator.services.mail_sender import send_due_messages
-from coordinator.services.outbox import MailAttachment, MailError, queue_email, set_opt_out
+from coordinator.services.errors import MailError
+from coordinator.services.mail.outbox import MailAttachment, queue_email, set_opt_out
+from coordinator.services.mail.sender import send_due_messages
 from tests.factories import make_contact, make_organisation
 
 NOW = datetime(2026, 8, 20, 8, 0, tzinfo=UTC)
@@ -170,7 +171,7 @@ def test_two_senders_at_once_never_send_twice(app, smtp_server, notice):
                 barrier.wait()
                 send_due_messages(NOW, batch_size=10, worker_id=worker)
                 db.session.remove()
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(f"w{i}",)) for i in range(2)]

@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 
 from coordinator.extensions import db
 from coordinator.models import Answer, OutboxMessage, Project, Question, Response, Survey
-from coordinator.services.personal_data import (
+from coordinator.services.register.personal_data import (
     apply_retention,
     erase_personal_data,
     export_personal_data,

@@ -8,29 +8,30 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from coordinator.extensions import db
+from coordinator.localtime import local_datetime
 from coordinator.models import Meeting, NewsItem, OutboxMessage
-from coordinator.services.calendar import meeting_ics
-from coordinator.services.documents import (
-    OOXML,
-    DocumentError,
-    add_version,
-    detect_type,
-    safe_filename,
-)
-from coordinator.services.mail_sender import send_due_messages
+from coordinator.services.errors import DocumentError, NewsError, ProjectError
+from coordinator.services.mail.sender import send_due_messages
 from coordinator.services.markdown import render_markdown
-from coordinator.services.meetings import (
+from coordinator.services.projects.calendar import meeting_ics
+from coordinator.services.projects.documents import OOXML, add_version, detect_type, safe_filename
+from coordinator.services.projects.meetings import (
     contacts_by_email,
     invitees,
     notify_change,
     save_meeting,
     send_invitations,
 )
-from coordinator.services.news import NewsError, save_news
-from coordinator.services.notes import NotesConflict, items, restore, save_notes, side_by_side
-from coordinator.services.projects import ProjectError, save_project
-from coordinator.services.search import search
-from coordinator.services.surveys import local_datetime
+from coordinator.services.projects.news import save_news
+from coordinator.services.projects.notes import (
+    NotesConflict,
+    items,
+    restore,
+    save_notes,
+    side_by_side,
+)
+from coordinator.services.projects.projects import save_project
+from coordinator.services.projects.search import search
 from tests.factories import (
     make_contact,
     make_network,

@@ -7,15 +7,15 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Answer, AuditEvent, Response
-from coordinator.services.questions import (
+from coordinator.services.errors import SurveyError
+from coordinator.services.register.seed import seed_reference_data
+from coordinator.services.surveys.questions import (
     add_question,
     build_options,
     delete_question,
     move_question,
     update_question,
 )
-from coordinator.services.seed import seed_reference_data
-from coordinator.services.surveys import SurveyError
 from tests.factories import make_organisation, make_survey, make_user
 
 NOW = datetime(2018, 8, 1, tzinfo=UTC)

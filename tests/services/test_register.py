@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Contact, Organisation
-from coordinator.services import register
-from coordinator.services.register import RegisterError
+from coordinator.services.errors import RegisterError
+from coordinator.services.register import entries as register
 from tests.factories import make_contact, make_network, make_organisation, make_user
 
 NOW = datetime(2018, 8, 23, 12, 0, tzinfo=UTC)

@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage, ReminderDelivery, Response
-from coordinator.services.invitations import find_invitation_by_token
-from coordinator.services.reminders import (
+from coordinator.services.surveys.invitations import find_invitation_by_token
+from coordinator.services.surveys.reminders import (
     pending_count,
     pending_invitations,
     send_reminders,
     send_scheduled_reminders,
 )
-from coordinator.services.responses import (
+from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
     save_answers,

@@ -7,11 +7,10 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response
-from coordinator.services.invitations import find_invitation_by_token, resend_link, revoke
-from coordinator.services.register import RegisterError
-from coordinator.services.responses import (
+from coordinator.services.errors import ClosedError, RegisterError
+from coordinator.services.surveys.invitations import find_invitation_by_token, resend_link, revoke
+from coordinator.services.surveys.responses import (
     AnswerInput,
-    ClosedError,
     get_or_create_response,
     pass_on_to_colleague,
     register_response,
@@ -20,7 +19,7 @@ from coordinator.services.responses import (
     stored_answers,
     submit_response,
 )
-from coordinator.services.surveys import extend_deadline
+from coordinator.services.surveys.states import extend_deadline
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
 
 DEADLINE = datetime(2018, 8, 23, 21, 59, tzinfo=UTC)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from coordinator.data import rus2018
 from coordinator.data.county_boards import COUNTY_BOARDS
-from coordinator.data.demo_answers import demo_answers
-from coordinator.data.demo_register import demo_contacts, demo_staff
 from coordinator.data.networks import MILJOMALSSAMORDNARE, STANDARD_NETWORKS
 from coordinator.data.sni2007 import SNI_2007_KEY, SNI_2007_SECTIONS
+from coordinator.demo.answers import demo_answers
+from coordinator.demo.register import demo_contacts, demo_staff
 
 SEED = (Path(__file__).resolve().parent.parent / "data" / "seed_rus2018.txt").read_text(
     encoding="utf-8"

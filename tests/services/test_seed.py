@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import Network, OptionList, Organisation
-from coordinator.services.seed import seed_reference_data
+from coordinator.services.register.seed import seed_reference_data
 
 
 def test_seed_creates_boards_sni_and_networks_once(app):

@@ -6,20 +6,20 @@ from pathlib import Path
 import pytest
 
 from coordinator.extensions import db
+from coordinator.localtime import local_datetime
 from coordinator.models import DeadlineExtension, Question
-from coordinator.services.seed import seed_reference_data
-from coordinator.services.surveys import (
-    SurveyError,
+from coordinator.services.errors import SurveyError
+from coordinator.services.register.seed import seed_reference_data
+from coordinator.services.surveys.building import create_survey_from_rus2018
+from coordinator.services.surveys.questions import question_tree
+from coordinator.services.surveys.states import (
     can_submit,
     close_survey,
-    create_survey_from_rus2018,
     effective_deadline,
     extend_deadline,
     is_closed,
     is_late,
-    local_datetime,
     open_survey,
-    question_tree,
     reopen_survey,
 )
 from tests.factories import make_organisation, make_project, make_survey, make_user

@@ -1,4 +1,4 @@
-from coordinator.services.tokens import hash_token, new_token
+from coordinator.services.surveys.tokens import hash_token, new_token
 
 
 def test_tokens_are_long_random_and_only_hashes_are_kept():

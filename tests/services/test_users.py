@@ -4,13 +4,13 @@ import pytest
 from sqlalchemy import select
 
 from coordinator.models import AuditEvent
-from coordinator.services.users import (
-    UserError,
+from coordinator.services.accounts.users import (
     authenticate,
     change_own_password,
     create_user,
     update_user,
 )
+from coordinator.services.errors import UserError
 from tests.factories import PASSWORD, make_user
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

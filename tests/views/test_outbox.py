@@ -1,6 +1,6 @@
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
-from coordinator.services.outbox import unsubscribe_token
+from coordinator.services.mail.outbox import unsubscribe_token
 from tests.factories import make_contact, make_user
 from tests.support import login
 

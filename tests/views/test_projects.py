@@ -82,7 +82,7 @@ def test_non_member_coordinator_cannot_edit(app, client):
 
 
 def test_demo_recreates_the_seed_page(app, client):
-    from coordinator.services.demo import load_demo_data
+    from coordinator.demo.loading import load_demo_data
 
     load_demo_data("demo password 1", now=NOW)
     db.session.commit()
@@ -104,10 +104,10 @@ def test_demo_fills_the_project_in_either_order(app):
     from sqlalchemy import func, select
 
     from coordinator.data import rus2018
+    from coordinator.demo.projects import load_project_page
+    from coordinator.demo.surveys import load_rus_survey
     from coordinator.models import Meeting, Project
-    from coordinator.services.demo_projects import load_project_page
-    from coordinator.services.demo_surveys import load_rus_survey
-    from coordinator.services.seed import seed_reference_data
+    from coordinator.services.register.seed import seed_reference_data
 
     seed_reference_data()
     leader = make_user("coordinator")

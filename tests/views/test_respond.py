@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import Invitation, OutboxMessage, Response
-from coordinator.services.invitations import revoke
+from coordinator.services.surveys.invitations import revoke
 from tests.factories import make_invitation, make_survey, make_user
 from tests.support import csrf_token
 
@@ -141,6 +141,22 @@ def test_draft_save_then_review_lists_missing_answers(app, client_request):
     assert f"#q{q['2a'].id}_text" in links
     assert page.find("textarea", id=f"q{q['1'].id}_text").get_text() == "Vi har ett klimatråd"
     assert page.title.get_text().startswith("Fel: ")
+
+
+def test_a_respondent_who_chose_english_reads_the_rules_in_english(app, client_request):
+    survey, invitation, token, q = _arrange()
+    client_request.post("/language", {"lang": "en", "next": f"/r/{token}"})
+    page = _post(client_request, token, {"version": 0}, status=400, action="review")
+    summary = page.select_one(".error-summary").get_text()
+    assert f"Answer yes or no to question {q['1'].number}" in summary
+    assert "Svara ja eller nej" not in summary
+    other = make_invitation(make_survey(deadline_at=FUTURE))[0].contact
+    other.email = "olle@annan.example"
+    db.session.commit()
+    page = client_request.post(
+        f"/r/{token}/pass-on", {"name": "Olle Ek", "email": "olle@annan.example"}, status=200
+    )
+    assert "Your colleague must work at the same organisation." in page.get_text()
 
 
 def test_expired_csrf_token_shows_everything_that_was_posted(app, client):

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Meeting, NoteRevision
-from coordinator.services.responses import (
+from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
     save_answers,

@@ -7,8 +7,8 @@ from sqlalchemy import event, select
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response
-from coordinator.services.seed import seed_reference_data
-from coordinator.services.surveys import create_survey_from_rus2018
+from coordinator.services.register.seed import seed_reference_data
+from coordinator.services.surveys.building import create_survey_from_rus2018
 from tests.factories import (
     make_contact,
     make_invitation,

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
-from coordinator.models import Invitation, OutboxMessage, Survey
-from coordinator.services.seed import seed_reference_data
+from coordinator.models import AuditEvent, Invitation, Meeting, OutboxMessage, Survey
+from coordinator.services.register.seed import seed_reference_data
 from tests.factories import make_contact, make_network, make_organisation, make_survey, make_user
 from tests.support import login
 
@@ -140,7 +140,7 @@ def test_register_an_answer_that_came_by_email(app, client_request):
 
 def test_copy_keeps_questions_and_recipients_but_no_answers(app, client_request):
     from coordinator.models import Response
-    from coordinator.services.responses import get_or_create_response
+    from coordinator.services.surveys.responses import get_or_create_response
     from tests.factories import make_invitation
 
     survey = make_survey()
@@ -189,3 +189,43 @@ def test_text_edits_after_opening_are_audited_and_kind_is_fixed(app, client_requ
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "question.update"))
     assert event.details["changes"]["text"] == ["Har ni strategier?", "Har ni strategier, skrivna?"]
     assert event.details["after_opening"] is True
+
+
+def test_the_creator_of_a_survey_in_a_new_project_can_hold_its_meetings(app, client_request):
+    """The survey form creates a project the one way projects are created: its creator is
+    a member, so the same coordinator can add the workshop and write its notes."""
+    login(client_request.client, make_user("coordinator"))
+    path = client_request.post(
+        "/surveys/new",
+        {
+            "project_title": "Ett nytt projekt",
+            "title": "Enkät",
+            "template": "empty",
+            "deadline_date": "2030-05-01",
+            "deadline_time": "12:00",
+        },
+    )
+    survey = db.session.scalar(select(Survey))
+    assert path == f"/surveys/{survey.id}"
+    slug = survey.project.slug
+    assert slug == "ett-nytt-projekt"
+    assert db.session.query(AuditEvent).filter_by(action="project.create").count() == 1
+    meeting_path = client_request.post(
+        f"/projects/{slug}/meetings/new",
+        {
+            "title": "Workshop",
+            "date": "2030-05-20",
+            "start": "09:00",
+            "end": "12:00",
+            "place": "Länsstyrelsen",
+            "online_url": "",
+            "agenda": "Resultaten",
+        },
+    )
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting_path == f"/meetings/{meeting.id}"
+    page = client_request.get(f"/surveys/{survey.id}/workshop-notes")
+    assert page.select("main form[method=post]")
+    assert client_request.post(
+        f"/surveys/{survey.id}/workshop-notes", {"meeting": str(meeting.id)}
+    ) == (f"/meetings/{meeting.id}/notes")

@@ -1,0 +1,74 @@
+"""Staff accounts and the database as a whole: `create-user`, `backup`, `restore`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from coordinator.extensions import db
+from coordinator.services.errors import BackupError, UserError
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice(["admin", "coordinator", "viewer"]), default="coordinator"
+)
+@click.option("--name", default="", help="Full name (defaults to the e-mail address).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a staff account with EMAIL and ROLE; the password is prompted for."""
+    from coordinator.services.accounts.users import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, name, role, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to PATH while the app keeps running."""
+    from coordinator.services.backup import backup_database
+
+    try:
+        backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup in PATH."""
+    from coordinator.services.backup import restore_database
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    db.session.remove()
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored from {path}.")
+
+
+def register(app: Flask) -> None:
+    for command in (create_user_command, backup_command, restore_command):
+        app.cli.add_command(command)

@@ -1,0 +1,233 @@
+"""Building a survey's questions: add, change, reorder and delete, with the rules that keep
+answers meaningful (nothing is deleted or changes kind once answered)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import Answer, OptionList, Question, Survey, User
+from coordinator.services.audit import record_event
+from coordinator.services.errors import SurveyError
+
+CHOICE_KINDS = ("single_choice", "multiple_choice")
+
+
+def has_answers(question: Question) -> bool:
+    return (
+        db.session.scalar(select(Answer.id).where(Answer.question_id == question.id).limit(1))
+        is not None
+    )
+
+
+def build_options(
+    kind: str,
+    lines: str,
+    use_sni: bool,
+    current: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> list[dict[str, Any]]:
+    """Options from one label per line (a label kept from `current` keeps its value), or
+    the SNI 2007 list. Only choice questions have options."""
+    if kind not in CHOICE_KINDS:
+        return []
+    if use_sni:
+        return option_items("sni2007")
+    values = {o["label"]: o["value"] for o in current}
+    labels = [line.strip() for line in lines.splitlines() if line.strip()]
+    if not labels:
+        raise SurveyError(_l("Ange minst ett svarsalternativ, ett per rad"), field="options")
+    return [{"value": values.get(label, label), "label": label} for label in labels]
+
+
+def _parent(survey: Survey, parent_id: int | None, question: Question | None) -> Question | None:
+    if parent_id is None:
+        return None
+    parent = next((q for q in survey.questions if q.id == parent_id and q.is_heading), None)
+    if parent is None or parent is question:
+        raise SurveyError(_l("Välj en rubrikfråga i den här enkäten"), field="parent_id")
+    return parent
+
+
+def add_question(
+    survey: Survey,
+    *,
+    number: str,
+    text: str,
+    help_text: str,
+    kind: str,
+    required: bool,
+    options: list[dict[str, Any]],
+    allow_other: bool,
+    parent_id: int | None,
+    actor: User,
+    now: datetime,
+) -> Question:
+    if survey.state != "draft":
+        raise SurveyError(_l("Frågor kan bara läggas till medan enkäten är ett utkast."))
+    question = Question(
+        number=number.strip(),
+        text=text.strip(),
+        help_text=help_text.strip(),
+        kind=kind,
+        required=required and kind != "heading",
+        options=options,
+        allow_other=allow_other and kind == "multiple_choice",
+        other_label=_("Annat, nämligen") if allow_other and kind == "multiple_choice" else "",
+        parent=_parent(survey, parent_id, None),
+        position=max((q.position for q in survey.questions), default=-1) + 1,
+    )
+    survey.questions.append(question)
+    db.session.flush()
+    record_event(
+        actor,
+        "question.create",
+        "survey",
+        survey.id,
+        question.number,
+        {"question_id": question.id, "text": question.text, "kind": kind},
+        now=now,
+    )
+    return question
+
+
+def update_question(
+    question: Question,
+    *,
+    number: str,
+    text: str,
+    help_text: str,
+    kind: str,
+    required: bool,
+    options: list[dict[str, Any]] | None,
+    allow_other: bool,
+    parent_id: int | None,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Change a question. Once answers exist, or the survey has opened, its kind and
+    options are fixed; every change is kept in the audit trail with the old and new value."""
+    survey = question.survey
+    fixed = has_answers(question) or survey.state != "draft"
+    if fixed and kind != question.kind:
+        raise SurveyError(
+            _l("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras."), field="kind"
+        )
+    if fixed and (
+        (options is not None and options != question.options)
+        or (allow_other and kind == "multiple_choice") != question.allow_other
+    ):
+        raise SurveyError(
+            _l("Frågan har svar eller enkäten är öppnad, så svarsalternativen kan inte ändras."),
+            field="options",
+        )
+    new_values: dict[str, Any] = {
+        "number": number.strip(),
+        "text": text.strip(),
+        "help_text": help_text.strip(),
+        "kind": kind,
+        "required": required and kind != "heading",
+        "parent_id": parent.id
+        if parent_id and (parent := _parent(survey, parent_id, question))
+        else None,
+    }
+    if not fixed:
+        new_values["options"] = options if options is not None else question.options
+        new_values["allow_other"] = allow_other and kind == "multiple_choice"
+        new_values["other_label"] = _("Annat, nämligen") if new_values["allow_other"] else ""
+    changes = {}
+    for name, value in new_values.items():
+        if getattr(question, name) != value:
+            changes[name] = [getattr(question, name), value]
+            setattr(question, name, value)
+    if changes:
+        record_event(
+            actor,
+            "question.update",
+            "survey",
+            survey.id,
+            question.number,
+            {"question_id": question.id, "changes": changes, "after_opening": fixed},
+            now=now,
+        )
+
+
+def move_question(question: Question, direction: str, actor: User, now: datetime) -> None:
+    """Swap with the neighbour above ("up") or below, while the survey is a draft."""
+    survey = question.survey
+    if survey.state != "draft":
+        raise SurveyError(_l("Frågornas ordning kan bara ändras medan enkäten är ett utkast."))
+    questions = list(survey.questions)
+    index = questions.index(question)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(questions):
+        return
+    questions[index], questions[other] = questions[other], questions[index]
+    for position, item in enumerate(questions):
+        item.position = position
+    survey.questions.sort(key=lambda q: q.position)  # as the next load will order them
+    record_event(
+        actor,
+        "question.move",
+        "survey",
+        survey.id,
+        question.number,
+        {"question_id": question.id, "direction": direction},
+        now=now,
+    )
+
+
+def delete_question(question: Question, actor: User, now: datetime) -> None:
+    survey = question.survey
+    if survey.state != "draft" or has_answers(question):
+        raise SurveyError(_l("Frågan har svar eller enkäten är öppnad, så den kan inte tas bort."))
+    if any(q.parent_id == question.id for q in survey.questions):
+        raise SurveyError(_l("Ta bort eller flytta rubrikens delfrågor först."))
+    record_event(
+        actor,
+        "question.delete",
+        "survey",
+        survey.id,
+        question.number,
+        {"question_id": question.id, "text": question.text},
+        now=now,
+    )
+    survey.questions.remove(question)
+    db.session.flush()
+
+
+def answerable_questions(survey: Survey) -> list[Question]:
+    return [q for q in survey.questions if not q.is_heading]
+
+
+@dataclass
+class QuestionGroup:
+    """A top-level question, or a heading with the sub-questions under it."""
+
+    question: Question
+    children: list[Question] = field(default_factory=list)
+
+
+def question_tree(survey: Survey) -> list[QuestionGroup]:
+    groups: list[QuestionGroup] = []
+    by_id: dict[int, QuestionGroup] = {}
+    for question in survey.questions:
+        if question.parent_id is not None and question.parent_id in by_id:
+            by_id[question.parent_id].children.append(question)
+            continue
+        group = QuestionGroup(question)
+        groups.append(group)
+        by_id[question.id] = group
+    return groups
+
+
+def option_items(key: str) -> list[dict[str, str]]:
+    option_list = db.session.scalar(select(OptionList).where(OptionList.key == key))
+    if option_list is None:
+        raise SurveyError(_l("Alternativlistan %(key)s finns inte. Kör flask seed.", key=key))
+    return [{"value": i.code, "label": f"{i.code} {i.label}"} for i in option_list.items]
