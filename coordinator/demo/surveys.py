@@ -24,6 +24,7 @@ from coordinator.models import (
 )
 from coordinator.services.surveys.building import create_survey_from_rus2018
 from coordinator.services.surveys.invitations import create_invitation
+from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import AnswerInput, save_answers
 
 
@@ -139,7 +140,7 @@ def load_synthetic_survey(responses: int, now: datetime, seed: int = 2018) -> Su
             db.session.add(org)
         organisations.append(org)
     db.session.flush()
-    answerable = [q for q in survey.questions if not q.is_heading]
+    answerable = answerable_questions(survey)
     sectors = [o["value"] for o in next(q for q in answerable if q.number == "2d").options]
     response_rows = []
     for i in range(responses):
@@ -175,11 +176,12 @@ def load_synthetic_survey(responses: int, now: datetime, seed: int = 2018) -> Su
                 "options": [],
                 "other_text": "",
             }
-            if question.kind == "yes_no_comment":
+            # The RUS 2018 questions: yes/no with a comment, the sectors, and free text.
+            if question.number in ("1", "2a", "2b"):
                 row.update(
                     choice=rng.choice(["yes", "no"]), text="Vi samverkar med näringslivet i länet."
                 )
-            elif question.kind == "multiple_choice":
+            elif question.number == "2d":
                 row.update(options=rng.sample(sectors, 3))
             else:
                 row.update(text="- Klimatråd\n- Energikartläggning i små och medelstora företag")

@@ -15,14 +15,6 @@ from coordinator.models.types import UTCDateTime, utcnow
 from coordinator.models.users import User
 
 SURVEY_STATES = ("draft", "open", "closed")
-QUESTION_KINDS = (
-    "heading",
-    "yes_no_comment",
-    "short_text",
-    "long_text",
-    "single_choice",
-    "multiple_choice",
-)
 
 
 class OptionList(db.Model):
@@ -99,13 +91,6 @@ class Survey(db.Model):
 
 class Question(db.Model):
     __tablename__ = "questions"
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('heading', 'yes_no_comment', 'short_text', 'long_text', "
-            "'single_choice', 'multiple_choice')",
-            name="kind",
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
@@ -115,6 +100,7 @@ class Question(db.Model):
     number: Mapped[str] = mapped_column(String(10), default="")
     text: Mapped[str] = mapped_column(Text)
     help_text: Mapped[str] = mapped_column(Text, default="")
+    # The name of its QuestionKind (services/surveys/kinds/), which decides everything else.
     kind: Mapped[str] = mapped_column(String(20))
     required: Mapped[bool] = mapped_column(default=False)
     # For choice questions: [{"value": "C", "label": "Tillverkning"}, ...]
@@ -125,10 +111,6 @@ class Question(db.Model):
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     parent: Mapped[Question | None] = relationship(remote_side=[id])
-
-    @property
-    def is_heading(self) -> bool:
-        return self.kind == "heading"
 
     def __repr__(self) -> str:
         return f"<Question {self.number} {self.kind}>"

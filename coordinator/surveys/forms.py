@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordinator.fields import MultiCheckboxField
-from coordinator.surveys.labels import KIND_LABELS
+from coordinator.services.surveys.kinds import all_kinds
 
 
 class SurveyForm(FlaskForm):
@@ -65,7 +65,7 @@ class QuestionForm(FlaskForm):
     )
     help_text = TextAreaField(_l("Hjälptext"), validators=[Optional(), Length(max=2000)])
     kind = SelectField(
-        _l("Typ av svar"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()]
+        _l("Typ av svar"), choices=[SelectChoice(k.name, k.label) for k in all_kinds()]
     )
     required = BooleanField(_l("Obligatorisk"))
     parent_id = SelectField(_l("Delfråga under"), validators=[Optional()])

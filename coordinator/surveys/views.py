@@ -48,6 +48,7 @@ from coordinator.services.surveys.questions import (
     add_question,
     answerable_questions,
     build_options,
+    is_heading,
     question_tree,
     update_question,
 )
@@ -62,7 +63,7 @@ from coordinator.services.surveys.responses import (
     parse_answers,
     register_response,
     stored_answers,
-    validate_lengths,
+    validate_answers,
 )
 from coordinator.services.surveys.states import (
     close_survey,
@@ -204,7 +205,7 @@ def _question_form(survey: Survey, question: Question | None = None) -> Question
     form.parent_id.choices = [SelectChoice("", _("Ingen (egen fråga)"))] + [
         SelectChoice(str(q.id), f"{q.number}. {q.text[:60]}")
         for q in survey.questions
-        if q.is_heading
+        if is_heading(q)
     ]
     return form
 
@@ -245,7 +246,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
         return redirect(url_for("surveys.show_survey", survey_id=survey.id))
     form = _question_form(survey)
     if form.validate_on_submit():
-        kind = form.kind.data or "long_text"
+        kind = form.kind.data or ""
         try:
             options = build_options(kind, form.options.data or "", bool(form.use_sni.data))
             add_question(
@@ -452,7 +453,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
         invitations=invitations,
         organisation_id=organisation_id,
         answers={r.id: stored_answers(r) for r in responses},
-        questions=[q for q in survey.questions if not q.is_heading],
+        questions=answerable_questions(survey),
     )
 
 
@@ -494,7 +495,7 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
     received = request.form.get("received_at", "").strip()
     if request.method == "POST":
         name = request.form.get("respondent_name", "").strip()
-        errors = validate_lengths(answerable_questions(survey), answers)
+        errors = validate_answers(answerable_questions(survey), answers)
         if not name:
             errors["respondent_name"] = _("Ange vem som svarade")
         received_at = _received_at(received)

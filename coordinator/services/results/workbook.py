@@ -42,8 +42,8 @@ from coordinator.services.results.summary import (
     summarise_survey,
 )
 from coordinator.services.surveys.followup import build_dashboard
+from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.questions import answerable_questions
-from coordinator.services.surveys.responses import AnswerInput
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 STATUS = {"on_time": "Svarat i tid", "late": "Svarat sent", "draft": "Utkast"}
@@ -55,14 +55,6 @@ MAIL_STATES = {
     "failed": "Misslyckades",
     "skipped": "Skickas inte",
 }
-KINDS = {
-    "heading": "Rubrik",
-    "yes_no_comment": "Ja/nej med kommentar",
-    "short_text": "Kort text",
-    "long_text": "Lång text",
-    "single_choice": "Ett alternativ",
-    "multiple_choice": "Flera alternativ",
-}
 FIXED_SHEETS = ("Översikt", "Alla svar", "Sammanställning", "Frågor")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
@@ -70,10 +62,6 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 def local_time(value: datetime | None) -> datetime | None:
     """Excel has no time zones: naive Stockholm time."""
     return value.astimezone(STOCKHOLM).replace(tzinfo=None) if value else None
-
-
-def yes_no(value: str) -> str:
-    return {"yes": "Ja", "no": "Nej"}.get(value, value)
 
 
 def fit(texts: Iterable[str], least: int = MIN_WIDTH, most: int = MAX_WIDTH) -> int:
@@ -159,36 +147,9 @@ def sheet_name(number: str, used: set[str]) -> str:
     return candidate
 
 
-def answer_text(question: Question, answer: AnswerInput | None) -> str:
-    """A choice answer as labels; multiple choice joined with "; ", the other text last."""
-    if answer is None:
-        return ""
-    labels = {o["value"]: o["label"] for o in question.options}
-    other = f"{question.other_label or 'Annat'}: {answer.other}" if answer.other.strip() else ""
-    if question.kind == "multiple_choice":
-        parts = [labels.get(v, v) for v in answer.options]
-    elif question.kind == "single_choice":
-        parts = [labels.get(answer.choice, answer.choice)] if answer.choice else []
-    else:
-        return answer.text
-    return "; ".join(parts + ([other] if other else []))
-
-
-def answer_cells(question: Question, answer: AnswerInput | None) -> list[str]:
-    """The cells of one question: two for yes/no (Ja/Nej, Kommentar), else one."""
-    if question.kind == "yes_no_comment":
-        return [yes_no(answer.choice) if answer else "", answer.text if answer else ""]
-    return [answer_text(question, answer)]
-
-
 def all_answers_header(questions: Sequence[Question]) -> list[str]:
     header = ["Organisation", "Länskod", "Svarande", "Status", "Samordnat svar", "Inskickat"]
-    for q in questions:
-        if q.kind == "yes_no_comment":
-            header += [f"{q.number} Ja/Nej: {q.text}", f"{q.number} Kommentar"]
-        else:
-            header.append(f"{q.number}: {q.text}")
-    return header
+    return header + [c.header for q in questions for c in kind_of(q).columns(q)]
 
 
 def all_answers_row(questions: Sequence[Question], row: ResponseRow) -> list[Any]:
@@ -201,7 +162,7 @@ def all_answers_row(questions: Sequence[Question], row: ResponseRow) -> list[Any
         local_time(row.submitted_at),
     ]
     for q in questions:
-        cells += answer_cells(q, row.answers.get(q.id))
+        cells += kind_of(q).cells(q, row.answers.get(q.id))
     return cells
 
 
@@ -226,7 +187,7 @@ def write_workbook(
         workbook,
         "Alla svar",
         [organisation_width, 8, 22, 13, 10, 16]
-        + [w for q in questions for w in ([10, 40] if q.kind == "yes_no_comment" else [40])],
+        + [c.width for q in questions for c in kind_of(q).columns(q)],
     )
     answers_sheet.append(header, bold=True)
 
@@ -236,7 +197,7 @@ def write_workbook(
         sheet = SheetWriter(
             workbook,
             sheet_name(q.number, used),
-            [organisation_width, 50 if q.kind == "yes_no_comment" else 60, 60, 24],
+            [organisation_width, kind_of(q).sheet_width, 60, 24],
             header_row=3,
             title_rows=3,
         )
@@ -251,11 +212,7 @@ def write_workbook(
     def write_rows(row: ResponseRow) -> None:
         answers_sheet.append(all_answers_row(questions, row))
         for q, sheet in question_sheets:
-            answer = row.answers.get(q.id)
-            if q.kind == "yes_no_comment":
-                main, comment = answer_cells(q, answer)
-            else:
-                main, comment = answer_text(q, answer), ""
+            main, comment = kind_of(q).sheet_cells(q, row.answers.get(q.id))
             sheet.append([row.organisation, main, comment, row.respondent])
 
     summary = summarise_survey(survey, selection, heads=heads, collect_texts=False, each=write_rows)
@@ -368,7 +325,7 @@ def _summary(sheet: SheetWriter, summary: SurveySummary) -> None:
 def _key(sheet: SheetWriter, survey: Survey) -> None:
     sheet.append(["Nummer", "Fråga", "Typ", "Obligatorisk"], bold=True)
     for q in survey.questions:
-        sheet.append([q.number, q.text, KINDS.get(q.kind, q.kind), "Ja" if q.required else "Nej"])
+        sheet.append([q.number, q.text, kind_of(q).export_label, "Ja" if q.required else "Nej"])
     sheet.finish()
 
 

@@ -16,7 +16,7 @@ from coordinator.models import Invitation, Project, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
 from coordinator.services.surveys.invitations import create_invitation
-from coordinator.services.surveys.questions import option_items
+from coordinator.services.surveys.option_lists import option_items
 
 
 def create_survey(

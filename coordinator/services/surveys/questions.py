@@ -12,11 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import Answer, OptionList, Question, Survey, User
+from coordinator.models import Answer, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
-
-CHOICE_KINDS = ("single_choice", "multiple_choice")
+from coordinator.services.surveys.kinds import kind_named, kind_of
 
 
 def has_answers(question: Question) -> bool:
@@ -33,22 +32,14 @@ def build_options(
     current: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> list[dict[str, Any]]:
     """Options from one label per line (a label kept from `current` keeps its value), or
-    the SNI 2007 list. Only choice questions have options."""
-    if kind not in CHOICE_KINDS:
-        return []
-    if use_sni:
-        return option_items("sni2007")
-    values = {o["label"]: o["value"] for o in current}
-    labels = [line.strip() for line in lines.splitlines() if line.strip()]
-    if not labels:
-        raise SurveyError(_l("Ange minst ett svarsalternativ, ett per rad"), field="options")
-    return [{"value": values.get(label, label), "label": label} for label in labels]
+    the SNI 2007 list. Only kinds with options have any."""
+    return kind_named(kind).build_options(lines, use_sni, current)
 
 
 def _parent(survey: Survey, parent_id: int | None, question: Question | None) -> Question | None:
     if parent_id is None:
         return None
-    parent = next((q for q in survey.questions if q.id == parent_id and q.is_heading), None)
+    parent = next((q for q in survey.questions if q.id == parent_id and is_heading(q)), None)
     if parent is None or parent is question:
         raise SurveyError(_l("Välj en rubrikfråga i den här enkäten"), field="parent_id")
     return parent
@@ -70,15 +61,17 @@ def add_question(
 ) -> Question:
     if survey.state != "draft":
         raise SurveyError(_l("Frågor kan bara läggas till medan enkäten är ett utkast."))
+    question_kind = kind_named(kind)
+    other = allow_other and question_kind.offers_other()
     question = Question(
         number=number.strip(),
         text=text.strip(),
         help_text=help_text.strip(),
         kind=kind,
-        required=required and kind != "heading",
+        required=required and question_kind.answerable,
         options=options,
-        allow_other=allow_other and kind == "multiple_choice",
-        other_label=_("Annat, nämligen") if allow_other and kind == "multiple_choice" else "",
+        allow_other=other,
+        other_label=_("Annat, nämligen") if other else "",
         parent=_parent(survey, parent_id, None),
         position=max((q.position for q in survey.questions), default=-1) + 1,
     )
@@ -113,14 +106,15 @@ def update_question(
     """Change a question. Once answers exist, or the survey has opened, its kind and
     options are fixed; every change is kept in the audit trail with the old and new value."""
     survey = question.survey
+    question_kind = kind_named(kind)
+    other = allow_other and question_kind.offers_other()
     fixed = has_answers(question) or survey.state != "draft"
     if fixed and kind != question.kind:
         raise SurveyError(
             _l("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras."), field="kind"
         )
     if fixed and (
-        (options is not None and options != question.options)
-        or (allow_other and kind == "multiple_choice") != question.allow_other
+        (options is not None and options != question.options) or other != question.allow_other
     ):
         raise SurveyError(
             _l("Frågan har svar eller enkäten är öppnad, så svarsalternativen kan inte ändras."),
@@ -131,15 +125,15 @@ def update_question(
         "text": text.strip(),
         "help_text": help_text.strip(),
         "kind": kind,
-        "required": required and kind != "heading",
+        "required": required and question_kind.answerable,
         "parent_id": parent.id
         if parent_id and (parent := _parent(survey, parent_id, question))
         else None,
     }
     if not fixed:
         new_values["options"] = options if options is not None else question.options
-        new_values["allow_other"] = allow_other and kind == "multiple_choice"
-        new_values["other_label"] = _("Annat, nämligen") if new_values["allow_other"] else ""
+        new_values["allow_other"] = other
+        new_values["other_label"] = _("Annat, nämligen") if other else ""
     changes = {}
     for name, value in new_values.items():
         if getattr(question, name) != value:
@@ -201,8 +195,12 @@ def delete_question(question: Question, actor: User, now: datetime) -> None:
     db.session.flush()
 
 
+def is_heading(question: Question) -> bool:
+    return not kind_of(question).answerable
+
+
 def answerable_questions(survey: Survey) -> list[Question]:
-    return [q for q in survey.questions if not q.is_heading]
+    return [q for q in survey.questions if kind_of(q).answerable]
 
 
 @dataclass
@@ -211,6 +209,10 @@ class QuestionGroup:
 
     question: Question
     children: list[Question] = field(default_factory=list)
+
+    @property
+    def is_heading(self) -> bool:
+        return is_heading(self.question)
 
 
 def question_tree(survey: Survey) -> list[QuestionGroup]:
@@ -224,10 +226,3 @@ def question_tree(survey: Survey) -> list[QuestionGroup]:
         groups.append(group)
         by_id[question.id] = group
     return groups
-
-
-def option_items(key: str) -> list[dict[str, str]]:
-    option_list = db.session.scalar(select(OptionList).where(OptionList.key == key))
-    if option_list is None:
-        raise SurveyError(_l("Alternativlistan %(key)s finns inte. Kör flask seed.", key=key))
-    return [{"value": i.code, "label": f"{i.code} {i.label}"} for i in option_list.items]

@@ -1,8 +1,8 @@
 """Answering: saving drafts, detecting two saves of the same response, submitting.
 
-A respondent's answers arrive as form fields named after the question id:
-q<id>_choice (yes/no or the chosen option), q<id>_text (comment or text answer),
-q<id>_options (chosen options, repeated) and q<id>_other ("Annat, nämligen").
+A respondent's answers arrive as form fields named after the question id (q<id>_choice,
+q<id>_text, …); each question's kind reads its own fields, says what it refuses and what
+is missing, and stores what it accepts (services/surveys/kinds/).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -22,22 +21,17 @@ from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
 from coordinator.services.mail.outbox import queue_email
 from coordinator.services.surveys.invitations import pass_on
+from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.kinds.answers import (
+    MAX_ANSWER_LENGTH,
+    AnswerInput,
+    field_name,
+    read_answer,
+)
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.states import can_submit, is_late
 
-MAX_ANSWER_LENGTH = 20_000
-
-
-@dataclass
-class AnswerInput:
-    choice: str = ""
-    text: str = ""
-    options: list[str] = field(default_factory=list)
-    other: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not (self.choice or self.text.strip() or self.options or self.other.strip())
+__all__ = ["MAX_ANSWER_LENGTH", "AnswerInput", "SaveResult", "field_name"]
 
 
 @dataclass
@@ -47,62 +41,29 @@ class SaveResult:
     conflict: dict[int, AnswerInput] | None = None
 
 
-def field_name(question: Question, part: str) -> str:
-    return f"q{question.id}_{part}"
-
-
 def parse_answers(questions: Sequence[Question], form: Any) -> dict[int, AnswerInput]:
     """The posted answers, by question id. `form` is a MultiDict (or a plain mapping)."""
-
-    def get(name: str) -> str:
-        value = form.get(name, "")
-        return value if isinstance(value, str) else ""
-
-    def get_list(name: str) -> list[str]:
-        if hasattr(form, "getlist"):
-            return [v for v in form.getlist(name) if isinstance(v, str)]
-        value = form.get(name, [])
-        return list(value) if isinstance(value, list | tuple) else [value]
-
-    answers = {}
-    for question in questions:
-        answers[question.id] = AnswerInput(
-            choice=get(field_name(question, "choice")),
-            text=get(field_name(question, "text")),
-            options=get_list(field_name(question, "options")),
-            other=get(field_name(question, "other")),
-        )
-    return answers
+    return {question.id: kind_of(question).parse(question, form) for question in questions}
 
 
 def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
     if response is None:
         return {}
     return {
-        a.question_id: AnswerInput(
-            choice=a.choice or "", text=a.text, options=list(a.options or []), other=a.other_text
-        )
+        a.question_id: read_answer(a.choice, a.text, a.options, a.other_text)
         for a in response.answers
     }
 
 
-def validate_lengths(
+def validate_answers(
     questions: Sequence[Question], answers: Mapping[int, AnswerInput]
 ) -> dict[str, str]:
+    """What each question's kind refuses (too long, not a number …): field to message."""
     errors = {}
     for question in questions:
         answer = answers.get(question.id)
-        if answer is None:
-            continue
-        for part, value in (("text", answer.text), ("other", answer.other)):
-            if len(value) > MAX_ANSWER_LENGTH:
-                errors[field_name(question, part)] = _(
-                    "Svaret på fråga %(number)s är %(length)s tecken. Korta det till högst "
-                    "%(limit)s tecken; texten finns kvar i fältet.",
-                    number=question.number,
-                    length=len(value),
-                    limit=MAX_ANSWER_LENGTH,
-                )
+        if answer is not None:
+            errors.update(kind_of(question).check(question, answer))
     return errors
 
 
@@ -112,26 +73,15 @@ def missing_required(
     """Required questions without an answer: field name to a message for the summary."""
     errors = {}
     for question in questions:
-        if not question.required:
-            continue
-        answer = answers.get(question.id, AnswerInput())
-        if question.kind == "yes_no_comment" and answer.choice not in ("yes", "no"):
-            errors[field_name(question, "choice")] = _(
-                "Svara ja eller nej på fråga %(number)s", number=question.number
-            )
-        elif question.kind == "multiple_choice" and not (answer.options or answer.other.strip()):
-            errors[field_name(question, "options")] = _(
-                "Välj minst ett alternativ i fråga %(number)s", number=question.number
-            )
-        elif question.kind == "single_choice" and not answer.choice:
-            errors[field_name(question, "choice")] = _(
-                "Välj ett alternativ i fråga %(number)s", number=question.number
-            )
-        elif question.kind in ("short_text", "long_text") and not answer.text.strip():
-            errors[field_name(question, "text")] = _(
-                "Svara på fråga %(number)s", number=question.number
-            )
+        if question.required:
+            kind = kind_of(question)
+            errors.update(kind.missing(question, answers.get(question.id, AnswerInput())))
     return errors
+
+
+def _refused(question: Question, errors: Mapping[str, str]) -> bool:
+    prefix = field_name(question, "")
+    return any(name.startswith(prefix) for name in errors)
 
 
 def response_for(invitation: Invitation, lock: bool = False) -> Response | None:
@@ -178,32 +128,28 @@ def save_answers(
         raise ClosedError
     questions = answerable_questions(survey)
     stored = stored_answers(response)
-    if all(_same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
+    if all(kind_of(q).same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version, and a submitted response does not become late.
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
         return SaveResult(saved=False, conflict=stored)
-    errors = validate_lengths(questions, answers)
+    errors = validate_answers(questions, answers)
     existing = {a.question_id: a for a in response.answers}
     for question in questions:
         given = answers.get(question.id)
         if given is None:
             continue
-        if field_name(question, "text") in errors or field_name(question, "other") in errors:
-            continue  # the over-long text stays in the form; the stored answer is unchanged
+        if _refused(question, errors):
+            continue  # what was refused stays in the form; the stored answer is unchanged
+        kind = kind_of(question)
         answer = existing.get(question.id)
         if answer is None:
-            if given.empty:
+            if kind.is_empty(question, given):
                 continue
             answer = Answer(question_id=question.id)
             response.answers.append(answer)
-        answer.choice = _plain(given.choice) or None
-        answer.text = _plain(given.text)
-        answer.options = [
-            o for o in given.options if o in {opt["value"] for opt in question.options}
-        ]
-        answer.other_text = _plain(given.other)
+        kind.store(question, given, answer, now)
     response.updated_at = now
     flag_modified(response, "updated_at")  # every save is a new version, even at the same second
     if response.submitted and not errors:
@@ -211,26 +157,6 @@ def save_answers(
         _mark_submitted(response, now)
     db.session.flush()
     return SaveResult(saved=True, errors=errors)
-
-
-def _same(question: Question, given: AnswerInput | None, stored: AnswerInput | None) -> bool:
-    """Whether saving `given` would leave the stored answer as it is."""
-    if given is None:
-        return True
-    if stored is None:
-        return given.empty
-    valid = {opt["value"] for opt in question.options}
-    return (
-        _plain(given.choice) == stored.choice
-        and _plain(given.text) == stored.text
-        and [o for o in given.options if o in valid] == stored.options
-        and _plain(given.other) == stored.other
-    )
-
-
-def _plain(text: str) -> str:
-    """NUL means nothing in text and PostgreSQL cannot store it."""
-    return text.replace("\x00", "")
 
 
 def _mark_submitted(response: Response, now: datetime) -> None:
