@@ -108,9 +108,21 @@ class Question(db.Model):
     allow_other: Mapped[bool] = mapped_column(default=False)
     other_label: Mapped[str] = mapped_column(String(200), default="")
     comment_label: Mapped[str] = mapped_column(String(200), default="")
+    # What the kind needs beyond options, e.g. {"unit": "st", "minimum": "0"} for a number.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A follow-up question: shown only when the answer to an earlier question (yes/no, one
+    # option or a scale) is one of these values. A heading's condition holds for its
+    # sub-questions too.
+    condition_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL")
+    )
+    condition_values: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
-    parent: Mapped[Question | None] = relationship(remote_side=[id])
+    parent: Mapped[Question | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    condition_question: Mapped[Question | None] = relationship(
+        remote_side=[id], foreign_keys=[condition_question_id]
+    )
 
     def __repr__(self) -> str:
         return f"<Question {self.number} {self.kind}>"

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coordinator.models import Question
+from coordinator.services.surveys.conditions import condition_text, not_applicable
 from coordinator.services.surveys.kinds import KINDS, kind_of
 from coordinator.services.surveys.kinds.answers import field_name
+from coordinator.services.surveys.kinds.file_upload import file_size
+from coordinator.services.surveys.kinds.summaries import figure_text
 
 SURVEY_STATE_LABELS = {"draft": _l("Utkast"), "open": _l("Öppen"), "closed": _l("Stängd")}
 RESPONSE_STATUS_LABELS = {
@@ -29,15 +32,6 @@ RESPONSE_STATUS_TAGS = {
 }
 
 
-def choice_label(question: Question, value: str) -> str:
-    return kind_of(question).choice_label(question, value)
-
-
-def option_labels(question: Question, values: list[str]) -> list[str]:
-    labels = {o["value"]: o["label"] for o in question.options}
-    return [labels.get(v, v) for v in values]
-
-
 def kind_label(name: str) -> str:
     kind = KINDS.get(name)
     return str(kind.label) if kind else name
@@ -48,13 +42,25 @@ def question_has_error(errors: Mapping[str, str], question: Question) -> bool:
     return any(name.startswith(prefix) for name in errors)
 
 
+def attachment_url(file_id: int) -> str:
+    """A file attached to an answer: through the respondent's own link on their pages,
+    through the staff pages elsewhere."""
+    token = (request.view_args or {}).get("token")
+    if request.blueprint == "respond" and token:
+        return url_for("respond.download_file", token=token, file_id=file_id)
+    return url_for("results.download_attachment", file_id=file_id)
+
+
 def init_labels(app: Flask) -> None:
+    app.jinja_env.filters["figure"] = figure_text
     app.jinja_env.globals.update(
-        choice_label=choice_label,
-        option_labels=option_labels,
         kind_label=kind_label,
         question_kind=kind_of,
         question_has_error=question_has_error,
+        condition_text=condition_text,
+        not_applicable=not_applicable,
+        attachment_url=attachment_url,
+        file_size=file_size,
         survey_state_label=lambda state: SURVEY_STATE_LABELS.get(state, state),
         response_status_label=lambda status: RESPONSE_STATUS_LABELS.get(status, status),
         response_status_tag=lambda status: RESPONSE_STATUS_TAGS.get(status, ""),

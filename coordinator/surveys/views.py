@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
@@ -34,6 +35,7 @@ from coordinator.services.surveys.building import (
     parse_reminder_days,
     update_survey_settings,
 )
+from coordinator.services.surveys.conditions import condition_sources
 from coordinator.services.surveys.followup import build_dashboard
 from coordinator.services.surveys.invitations import (
     contacts_for_picking,
@@ -44,6 +46,7 @@ from coordinator.services.surveys.invitations import (
     revoke,
     select_recipients,
 )
+from coordinator.services.surveys.kinds import all_kinds, kind_of, settings_fields
 from coordinator.services.surveys.questions import (
     add_question,
     answerable_questions,
@@ -207,7 +210,53 @@ def _question_form(survey: Survey, question: Question | None = None) -> Question
         for q in survey.questions
         if is_heading(q)
     ]
+    form.condition.choices = [
+        SelectChoice(value, label)
+        for _source, choices in _condition_groups(survey, question)
+        for value, label in choices
+    ]
+    if question is not None and request.method == "GET":
+        form.parent_id.data = str(question.parent_id or "")
+        form.options.data = "\n".join(o["label"] for o in question.options)
+        for name, value in kind_of(question).settings_data(question).items():
+            form[name].data = value
+        form.condition.data = [
+            f"{question.condition_question_id}:{value}" for value in question.condition_values
+        ]
     return form
+
+
+def _condition_groups(
+    survey: Survey, question: Question | None
+) -> list[tuple[Question, list[tuple[str, str]]]]:
+    """The earlier questions a follow-up can depend on, each with its values as the
+    builder's checkboxes ("<question id>:<value>", label)."""
+    return [
+        (
+            source,
+            [(f"{source.id}:{v}", label) for v, label in kind_of(source).condition_choices(source)],
+        )
+        for source in condition_sources(survey, question)
+    ]
+
+
+def _render_question_form(
+    form: QuestionForm, survey: Survey, question: Question | None = None
+) -> str:
+    """The question form: the settings of every kind (each saying which kinds it is for;
+    script shows only the chosen kind's), the condition, and a preview of the question."""
+    settings = [
+        (form[name], [kind for kind in all_kinds() if name in kind.settings_fields])
+        for name in settings_fields()
+    ]
+    return render_template(
+        "surveys/question_form.html",
+        form=form,
+        survey=survey,
+        question=question,
+        settings=settings,
+        condition_groups=_condition_groups(survey, question),
+    )
 
 
 def _question(survey: Survey, question_id: int) -> Question:
@@ -230,6 +279,8 @@ def _question_values(form: QuestionForm, kind: str, options: list[Any]) -> dict[
         "parent_id": _parent_id(form),
         "actor": current_staff(),
         "now": utcnow(),
+        "settings": {name: form[name].data for name in settings_fields()},
+        "condition": list(form.condition.data or []),
     }
 
 
@@ -259,7 +310,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
             db.session.commit()
             flash(_("Frågan är tillagd."), "success")
             return redirect(url_for("surveys.show_survey", survey_id=survey.id))
-    return render_template("surveys/question_form.html", form=form, survey=survey)
+    return _render_question_form(form, survey)
 
 
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
@@ -487,7 +538,9 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
     survey = _survey(survey_id)
     organisation = db.get_or_404(Organisation, organisation_id)
     answers = (
-        parse_answers(answerable_questions(survey), request.form)
+        parse_answers(
+            answerable_questions(survey), CombinedMultiDict((request.form, request.files))
+        )
         if request.method == "POST"
         else {}
     )
@@ -551,9 +604,6 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     question = _question(survey, question_id)
     form = _question_form(survey, question)
-    if request.method == "GET":
-        form.parent_id.data = str(question.parent_id or "")
-        form.options.data = "\n".join(o["label"] for o in question.options)
     if form.validate_on_submit():
         kind = form.kind.data or question.kind
         try:
@@ -572,9 +622,7 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
             return redirect(
                 url_for("surveys.show_survey", survey_id=survey.id, _anchor=f"q{question.id}")
             )
-    return render_template(
-        "surveys/question_form.html", form=form, survey=survey, question=question
-    )
+    return _render_question_form(form, survey, question)
 
 
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])

@@ -26,9 +26,15 @@ from typing import TypeVar
 from sqlalchemy import Select, select
 
 from coordinator.extensions import db
-from coordinator.models import Answer, Organisation, Response, Survey
+from coordinator.models import Answer, AnswerFile, Organisation, Response, Survey
+from coordinator.services.surveys.conditions import has_conditions, not_applicable
 from coordinator.services.surveys.kinds import kind_of
-from coordinator.services.surveys.kinds.answers import AnswerInput, read_answer
+from coordinator.services.surveys.kinds.answers import (
+    ANSWER_COLUMNS,
+    AnswerInput,
+    StoredFile,
+    read_answer,
+)
 from coordinator.services.surveys.kinds.summaries import QuestionSummary, TextAnswer
 from coordinator.services.surveys.questions import answerable_questions
 
@@ -59,6 +65,8 @@ class ResponseRow:
     submitted_at: datetime | None
     updated_at: datetime
     answers: dict[int, AnswerInput] = field(default_factory=dict)
+    # Questions whose condition the answers do not meet ("Ej aktuell").
+    not_applicable: set[int] = field(default_factory=set)
 
     @property
     def status(self) -> str:
@@ -161,10 +169,8 @@ def iter_response_rows(
             select(
                 Answer.response_id,
                 Answer.question_id,
-                Answer.choice,
-                Answer.text,
-                Answer.options,
-                Answer.other_text,
+                Answer.id,
+                *(getattr(Answer, column) for column in ANSWER_COLUMNS),
             )
             .join(Response, Answer.response_id == Response.id)
             .join(Organisation, Response.organisation_id == Organisation.id),
@@ -175,6 +181,9 @@ def iter_response_rows(
     )
     groups = groupby(stream, key=itemgetter(0))
     position = {row.response_id: i for i, row in enumerate(heads)}
+    questions = answerable_questions(survey)
+    files = survey_files(survey) if any(kind_of(q).stores_files for q in questions) else {}
+    conditional = has_conditions(questions)
     pending = next(groups, None)
     try:
         for index, head in enumerate(heads):
@@ -183,14 +192,32 @@ def iter_response_rows(
                 pending = next(groups, None)
             answers = {}
             if pending is not None and pending[0] == head.response_id:
-                for _, question_id, choice, text, options, other in pending[1]:
-                    answers[question_id] = read_answer(choice, text, options, other)
+                for _, question_id, answer_id, *columns in pending[1]:
+                    choice, text, options, other, number, day, rows = columns
+                    answers[question_id] = read_answer(
+                        choice, text, options, other, number, day, rows, files.get(answer_id)
+                    )
                 pending = next(groups, None)
             head.answers = answers
+            head.not_applicable = not_applicable(questions, answers) if conditional else set()
             yield head
             head.answers = {}
     finally:
         stream.close()
+
+
+def survey_files(survey: Survey) -> dict[int, list[StoredFile]]:
+    """Every file of the survey's answers, by answer id, in one query."""
+    found: dict[int, list[StoredFile]] = {}
+    for answer_id, file_id, filename, size in db.session.execute(
+        select(AnswerFile.answer_id, AnswerFile.id, AnswerFile.filename, AnswerFile.size)
+        .join(Answer, AnswerFile.answer_id == Answer.id)
+        .join(Response, Answer.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+        .order_by(AnswerFile.id)
+    ):
+        found.setdefault(answer_id, []).append(StoredFile(file_id, filename, size))
+    return found
 
 
 def summarise_survey(
@@ -209,7 +236,10 @@ def summarise_survey(
     for row in iter_response_rows(survey, selection, heads):
         responses += 1
         for tally in tallies:
-            tally.add(row.organisation, row.respondent, row.answers.get(tally.question.id))
+            if tally.question.id in row.not_applicable:
+                tally.skip()
+            else:
+                tally.add(row.organisation, row.respondent, row.answers.get(tally.question.id))
         if each is not None:
             each(row)
     return SurveySummary(responses, [tally.summary() for tally in tallies])

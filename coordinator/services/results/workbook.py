@@ -20,9 +20,11 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from copy import copy
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
+from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -41,11 +43,16 @@ from coordinator.services.results.summary import (
     response_heads,
     summarise_survey,
 )
+from coordinator.services.surveys.conditions import NOT_APPLICABLE
 from coordinator.services.surveys.followup import build_dashboard
 from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.kinds.base import ExportValue, Link
+from coordinator.services.surveys.kinds.numbers import format_number
+from coordinator.services.surveys.kinds.summaries import QuestionSummary
 from coordinator.services.surveys.questions import answerable_questions
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
+DAY_FORMAT = "yyyy-mm-dd"
 STATUS = {"on_time": "Svarat i tid", "late": "Svarat sent", "draft": "Utkast"}
 NOT_ANSWERED = "Ej svarat"
 MAIL_STATES = {
@@ -104,7 +111,10 @@ class SheetWriter:
         self.text_style = self._style(alignment=wrap, quotePrefix=True)
         self.bold_style = self._style(alignment=wrap, quotePrefix=True, font=Font(bold=True))
         self.date_style = self._style(alignment=wrap, number_format=DATE_FORMAT)
+        self.day_style = self._style(alignment=wrap, number_format=DAY_FORMAT)
         self.number_style = self._style(alignment=wrap)
+        link_font = Font(color="0563C1", underline="single")
+        self.link_style = self._style(alignment=wrap, quotePrefix=True, font=link_font)
 
     def _style(self, **attributes: Any) -> Any:
         template = WriteOnlyCell(self.sheet)
@@ -113,17 +123,32 @@ class SheetWriter:
         return copy(template._style)  # the registered style, reused by every cell below
 
     def cell(self, value: Any, bold: bool = False) -> WriteOnlyCell | None:
+        """A cell of the value's own type: text (never a formula), a number, a date and
+        time, a date, or text with a link."""
         if value is None or value == "":
             return None
-        if isinstance(value, str):
+        if isinstance(value, str | Link):
             cell = WriteOnlyCell(self.sheet)
             # Set directly, not through `value`, which would make "=…" a formula.
-            cell._value = excel_text(value)
+            cell._value = excel_text(value.text if isinstance(value, Link) else value)
             cell.data_type = "s"
             cell._style = self.bold_style if bold else self.text_style
+            if isinstance(value, Link):
+                cell.hyperlink = value.url
+                cell._style = self.link_style
+        elif isinstance(value, Decimal):
+            # Excel numbers are doubles; an accepted number has at most 15 digits.
+            number = int(value) if value == value.to_integral_value() else float(value)
+            cell = WriteOnlyCell(self.sheet, value=number)
+            cell._style = self.number_style
         else:
             cell = WriteOnlyCell(self.sheet, value=value)
-            cell._style = self.date_style if isinstance(value, datetime) else self.number_style
+            if isinstance(value, datetime):
+                cell._style = self.date_style
+            elif isinstance(value, date):
+                cell._style = self.day_style
+            else:
+                cell._style = self.number_style
         return cell
 
     def append(self, values: Iterable[Any], bold: bool = False) -> None:
@@ -162,8 +187,19 @@ def all_answers_row(questions: Sequence[Question], row: ResponseRow) -> list[Any
         local_time(row.submitted_at),
     ]
     for q in questions:
-        cells += kind_of(q).cells(q, row.answers.get(q.id))
+        kind = kind_of(q)
+        if q.id in row.not_applicable:
+            cells += [NOT_APPLICABLE] + [None] * (len(kind.columns(q)) - 1)
+        else:
+            cells += kind.cells(q, row.answers.get(q.id))
     return cells
+
+
+def question_rows(q: Question, row: ResponseRow) -> list[tuple[ExportValue, ExportValue]]:
+    """The rows of one response on the question's own sheet."""
+    if q.id in row.not_applicable:
+        return [(NOT_APPLICABLE, None)]
+    return kind_of(q).sheet_rows(q, row.answers.get(q.id))
 
 
 def write_workbook(
@@ -173,6 +209,13 @@ def write_workbook(
     include_drafts: bool = False,
     coordinated_only: bool = False,
     now: datetime,
+) -> None:
+    with force_locale("sv"):  # the workshop's paper, whatever the reader's language
+        _write_workbook(survey, target, include_drafts, coordinated_only, now)
+
+
+def _write_workbook(
+    survey: Survey, target: IO[bytes], include_drafts: bool, coordinated_only: bool, now: datetime
 ) -> None:
     selection = Selection(include_drafts=include_drafts, coordinated_only=coordinated_only)
     questions = answerable_questions(survey)
@@ -194,26 +237,27 @@ def write_workbook(
     used = {name.lower() for name in FIXED_SHEETS}
     question_sheets = []
     for q in questions:
+        kind = kind_of(q)
         sheet = SheetWriter(
             workbook,
             sheet_name(q.number, used),
-            [organisation_width, kind_of(q).sheet_width, 60, 24],
+            [organisation_width, *kind.sheet_widths, 24],
             header_row=3,
             title_rows=3,
         )
         sheet.append([f"Fråga {q.number}"], bold=True)
         sheet.append([q.text])
-        sheet.append(["Organisation", "Svar", "Kommentar", "Svarande"], bold=True)
+        sheet.append(["Organisation", *kind.sheet_headers, "Svarande"], bold=True)
         question_sheets.append((q, sheet))
 
-    summary_sheet = SheetWriter(workbook, "Sammanställning", [50, 10, 12])
+    summary_sheet = SheetWriter(workbook, "Sammanställning", [50, 10, 12, 12])
     key_sheet = SheetWriter(workbook, "Frågor", [10, 80, 22, 13])
 
     def write_rows(row: ResponseRow) -> None:
         answers_sheet.append(all_answers_row(questions, row))
         for q, sheet in question_sheets:
-            main, comment = kind_of(q).sheet_cells(q, row.answers.get(q.id))
-            sheet.append([row.organisation, main, comment, row.respondent])
+            for main, comment in question_rows(q, row):
+                sheet.append([row.organisation, main, comment, row.respondent])
 
     summary = summarise_survey(survey, selection, heads=heads, collect_texts=False, each=write_rows)
     answers_sheet.finish()
@@ -288,38 +332,89 @@ def _overview(
 
 
 def _summary(sheet: SheetWriter, summary: SurveySummary) -> None:
-    """Per yes/no and choice question its counts, each with a native bar chart."""
-    sheet.append(["Fråga och svar", "Antal", "Obesvarade"], bold=True)
+    """Per question what its kind sums up: counts with a native bar chart, figures (count,
+    mean …), and a table (one row per grid row) with a stacked bar chart."""
+    sheet.append(["Fråga och svar", "Antal", "Obesvarade", "Ej aktuella"], bold=True)
     for result in summary.questions:
-        if not result.counts:
+        if not (result.counts or result.figures or result.table):
             continue
         sheet.append(
-            [f"{result.question.number}: {result.question.text}", None, result.unanswered],
+            [
+                f"{result.question.number}: {result.question.text}",
+                None,
+                result.unanswered,
+                result.not_applicable or None,
+            ],
             bold=True,
         )
-        first = sheet.rows + 1
-        for label, count in result.counts:
-            sheet.append([label, count])
-        last = sheet.rows
-        chart = BarChart()
-        chart.type = "bar"
-        chart.style = 10
-        chart.title = f"Fråga {result.question.number}"
-        chart.legend = None
-        chart.y_axis.title = "Antal svar"
-        chart.y_axis.majorUnit = 1 if max(c for _, c in result.counts) <= 10 else None
-        chart.x_axis.scaling.orientation = "maxMin"  # options top to bottom, as listed
-        chart.add_data(
-            Reference(sheet.sheet, min_col=2, min_row=first, max_row=last), titles_from_data=False
-        )
-        chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=first, max_row=last))
-        chart.height = max(5.0, 0.7 * (last - first + 1) + 2.5)
-        chart.width = 18
-        sheet.sheet.add_chart(chart, f"E{first - 1}")
-        # Leave room for the chart below its rows before the next question starts.
-        for _ in range(max(1, round(chart.height / 0.5) - (last - first + 1))):
+        start = sheet.rows
+        room = _counts(sheet, result) if result.counts else 0
+        if result.note:
+            sheet.append([str(result.note)])
+        for figure in result.figures:
+            sheet.append([str(figure.label), figure.value])
+        if result.table:
+            room = max(room, _table(sheet, result))
+        # Leave room for a chart below its rows before the next question starts.
+        for _ in range(max(1, room - (sheet.rows - start))):
             sheet.append([])
     sheet.finish()
+
+
+def _counts(sheet: SheetWriter, result: QuestionSummary) -> int:
+    """The counts and their bar chart beside them; the rows the chart needs."""
+    first = sheet.rows + 1
+    for label, count in result.counts:
+        sheet.append([label, count])
+    last = sheet.rows
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = f"Fråga {result.question.number}"
+    chart.legend = None
+    chart.y_axis.title = "Antal svar"
+    chart.y_axis.majorUnit = 1 if max(c for _, c in result.counts) <= 10 else None
+    chart.x_axis.scaling.orientation = "maxMin"  # options top to bottom, as listed
+    chart.add_data(
+        Reference(sheet.sheet, min_col=2, min_row=first, max_row=last), titles_from_data=False
+    )
+    chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=first, max_row=last))
+    chart.height = max(5.0, 0.7 * (last - first + 1) + 2.5)
+    chart.width = 18
+    sheet.sheet.add_chart(chart, f"E{first - 1}")
+    return round(chart.height / 0.5)
+
+
+def _table(sheet: SheetWriter, result: QuestionSummary) -> int:
+    """A table of counts (one row per grid row) and a stacked bar chart to its right; the
+    rows the chart needs."""
+    table = result.table
+    assert table is not None
+    sheet.append(table.headers, bold=True)
+    header = sheet.rows
+    for line in table.rows:
+        sheet.append(line)
+    if not table.rows or not table.counted:
+        return 0
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.style = 10
+    chart.title = f"Fråga {result.question.number}"
+    chart.y_axis.title = "Antal svar"
+    chart.x_axis.scaling.orientation = "maxMin"  # rows top to bottom, as listed
+    chart.add_data(
+        Reference(
+            sheet.sheet, min_col=2, max_col=1 + table.counted, min_row=header, max_row=sheet.rows
+        ),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=header + 1, max_row=sheet.rows))
+    chart.height = max(6.0, 0.8 * len(table.rows) + 3)
+    chart.width = 20
+    sheet.sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}{header}")
+    return round(chart.height / 0.5)
 
 
 def _key(sheet: SheetWriter, survey: Survey) -> None:
@@ -342,17 +437,25 @@ def write_csv(
     questions = answerable_questions(survey)
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_text(h) for h in all_answers_header(questions)])
-    for row in iter_response_rows(survey, selection):
-        writer.writerow(
-            [
-                v.strftime("%Y-%m-%d %H:%M")
-                if isinstance(v, datetime)
-                else csv_text(str(v))
-                if v is not None
-                else ""
-                for v in all_answers_row(questions, row)
-            ]
-        )
+    with force_locale("sv"):
+        writer.writerow([csv_text(h) for h in all_answers_header(questions)])
+        for row in iter_response_rows(survey, selection):
+            writer.writerow([csv_value(v) for v in all_answers_row(questions, row)])
     text.flush()
     text.detach()
+
+
+def csv_value(value: Any) -> str:
+    """A value as Swedish Excel reads it: dates as ÅÅÅÅ-MM-DD, numbers with a decimal
+    comma, text that cannot run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_number(value, group=False)
+    if isinstance(value, Link):
+        return csv_text(value.text)
+    return csv_text(str(value))

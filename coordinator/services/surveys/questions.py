@@ -3,6 +3,7 @@ answers meaningful (nothing is deleted or changes kind once answered)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,12 @@ from coordinator.extensions import db
 from coordinator.models import Answer, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
+from coordinator.services.surveys.conditions import (
+    check_condition,
+    check_order,
+    dependants,
+    parse_condition,
+)
 from coordinator.services.surveys.kinds import kind_named, kind_of
 
 
@@ -58,11 +65,17 @@ def add_question(
     parent_id: int | None,
     actor: User,
     now: datetime,
+    settings: Mapping[str, Any] | None = None,
+    condition: Sequence[str] = (),
 ) -> Question:
+    """A new question last in the survey. `settings` are the builder's fields for the kind
+    (unit, scale, rows …) and `condition` its "<question id>:<value>" choices."""
     if survey.state != "draft":
         raise SurveyError(_l("Frågor kan bara läggas till medan enkäten är ett utkast."))
     question_kind = kind_named(kind)
     other = allow_other and question_kind.offers_other()
+    source_id, values = parse_condition(condition)
+    source = check_condition(survey, None, source_id, values)
     question = Question(
         number=number.strip(),
         text=text.strip(),
@@ -74,6 +87,9 @@ def add_question(
         other_label=_("Annat, nämligen") if other else "",
         parent=_parent(survey, parent_id, None),
         position=max((q.position for q in survey.questions), default=-1) + 1,
+        settings=question_kind.clean_settings(settings or {}),
+        condition_question=source,
+        condition_values=values if source else [],
     )
     survey.questions.append(question)
     db.session.flush()
@@ -102,19 +118,30 @@ def update_question(
     parent_id: int | None,
     actor: User,
     now: datetime,
+    settings: Mapping[str, Any] | None = None,
+    condition: Sequence[str] | None = None,
 ) -> None:
-    """Change a question. Once answers exist, or the survey has opened, its kind and
-    options are fixed; every change is kept in the audit trail with the old and new value."""
+    """Change a question. Once answers exist, or the survey has opened, its kind, options
+    and the settings that decide what an answer means are fixed; every change is kept in the
+    audit trail with the old and new value. `settings` or `condition` None: unchanged."""
     survey = question.survey
     question_kind = kind_named(kind)
     other = allow_other and question_kind.offers_other()
+    new_settings = (
+        question.settings
+        if settings is None
+        else question_kind.clean_settings(settings, question.settings)
+    )
     fixed = has_answers(question) or survey.state != "draft"
     if fixed and kind != question.kind:
         raise SurveyError(
             _l("Frågan har svar eller enkäten är öppnad, så typen kan inte ändras."), field="kind"
         )
     if fixed and (
-        (options is not None and options != question.options) or other != question.allow_other
+        (options is not None and options != question.options)
+        or other != question.allow_other
+        or question_kind.fixed_settings(new_settings)
+        != question_kind.fixed_settings(question.settings or {})
     ):
         raise SurveyError(
             _l("Frågan har svar eller enkäten är öppnad, så svarsalternativen kan inte ändras."),
@@ -129,6 +156,8 @@ def update_question(
         "parent_id": parent.id
         if parent_id and (parent := _parent(survey, parent_id, question))
         else None,
+        "settings": new_settings,
+        **_condition_values(question, condition),
     }
     if not fixed:
         new_values["options"] = options if options is not None else question.options
@@ -151,6 +180,17 @@ def update_question(
         )
 
 
+def _condition_values(question: Question, condition: Sequence[str] | None) -> dict[str, Any]:
+    if condition is None:
+        return {}
+    source_id, values = parse_condition(condition)
+    source = check_condition(question.survey, question, source_id, values)
+    return {
+        "condition_question_id": source.id if source else None,
+        "condition_values": values if source else [],
+    }
+
+
 def move_question(question: Question, direction: str, actor: User, now: datetime) -> None:
     """Swap with the neighbour above ("up") or below, while the survey is a draft."""
     survey = question.survey
@@ -162,6 +202,7 @@ def move_question(question: Question, direction: str, actor: User, now: datetime
     if not 0 <= other < len(questions):
         return
     questions[index], questions[other] = questions[other], questions[index]
+    check_order(questions)
     for position, item in enumerate(questions):
         item.position = position
     survey.questions.sort(key=lambda q: q.position)  # as the next load will order them
@@ -182,6 +223,13 @@ def delete_question(question: Question, actor: User, now: datetime) -> None:
         raise SurveyError(_l("Frågan har svar eller enkäten är öppnad, så den kan inte tas bort."))
     if any(q.parent_id == question.id for q in survey.questions):
         raise SurveyError(_l("Ta bort eller flytta rubrikens delfrågor först."))
+    if followers := dependants(question):
+        raise SurveyError(
+            _l(
+                "Fråga %(number)s är en följdfråga till den här frågan. Ta bort villkoret först.",
+                number=followers[0].number,
+            )
+        )
     record_event(
         actor,
         "question.delete",

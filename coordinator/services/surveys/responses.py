@@ -16,15 +16,26 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from coordinator.extensions import db
-from coordinator.models import Answer, Invitation, Organisation, Question, Response, Survey, User
+from coordinator.models import (
+    Answer,
+    AnswerFile,
+    Invitation,
+    Organisation,
+    Question,
+    Response,
+    Survey,
+    User,
+)
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
 from coordinator.services.mail.outbox import queue_email
+from coordinator.services.surveys.conditions import not_applicable
 from coordinator.services.surveys.invitations import pass_on
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.kinds.answers import (
     MAX_ANSWER_LENGTH,
     AnswerInput,
+    StoredFile,
     field_name,
     read_answer,
 )
@@ -41,47 +52,81 @@ class SaveResult:
     conflict: dict[int, AnswerInput] | None = None
 
 
-def parse_answers(questions: Sequence[Question], form: Any) -> dict[int, AnswerInput]:
-    """The posted answers, by question id. `form` is a MultiDict (or a plain mapping)."""
-    return {question.id: kind_of(question).parse(question, form) for question in questions}
+def parse_answers(
+    questions: Sequence[Question], form: Any, stored: Mapping[int, AnswerInput] | None = None
+) -> dict[int, AnswerInput]:
+    """The posted answers, by question id. `form` is a MultiDict (or a plain mapping), with
+    the uploaded files when the form has any; `stored` adds what the form cannot post (the
+    files an answer already holds)."""
+    answers = {}
+    for question in questions:
+        kind = kind_of(question)
+        posted = kind.parse(question, form)
+        answers[question.id] = kind.carry_over(posted, (stored or {}).get(question.id))
+    return answers
 
 
 def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
     if response is None:
         return {}
+    files = stored_files(response)
     return {
-        a.question_id: read_answer(a.choice, a.text, a.options, a.other_text)
+        a.question_id: read_answer(
+            a.choice,
+            a.text,
+            a.options,
+            a.other_text,
+            a.number_value,
+            a.date_value,
+            a.row_choices,
+            files.get(a.id),
+        )
         for a in response.answers
     }
+
+
+def stored_files(response: Response) -> dict[int, list[StoredFile]]:
+    """The files of the response's answers, by answer id (no query without a question
+    that takes files)."""
+    if not any(kind_of(q).stores_files for q in response.survey.questions):
+        return {}
+    found: dict[int, list[StoredFile]] = {}
+    for answer_id, file_id, filename, size in db.session.execute(
+        select(AnswerFile.answer_id, AnswerFile.id, AnswerFile.filename, AnswerFile.size)
+        .join(Answer, AnswerFile.answer_id == Answer.id)
+        .where(Answer.response_id == response.id)
+        .order_by(AnswerFile.id)
+    ):
+        found.setdefault(answer_id, []).append(StoredFile(file_id, filename, size))
+    return found
 
 
 def validate_answers(
     questions: Sequence[Question], answers: Mapping[int, AnswerInput]
 ) -> dict[str, str]:
-    """What each question's kind refuses (too long, not a number …): field to message."""
+    """What each question's kind refuses (too long, not a number, a file that fails the
+    check …): field to message. Questions whose condition is not met are not checked."""
+    hidden = not_applicable(questions, answers)
     errors = {}
     for question in questions:
         answer = answers.get(question.id)
-        if answer is not None:
-            errors.update(kind_of(question).check(question, answer))
+        if answer is not None and question.id not in hidden:
+            errors.update(kind_of(question).accept(question, answer)[1])
     return errors
 
 
 def missing_required(
     questions: Sequence[Question], answers: Mapping[int, AnswerInput]
 ) -> dict[str, str]:
-    """Required questions without an answer: field name to a message for the summary."""
+    """Required questions without an answer: field name to a message for the summary. A
+    question whose condition is not met is never required."""
+    hidden = not_applicable(questions, answers)
     errors = {}
     for question in questions:
-        if question.required:
+        if question.required and question.id not in hidden:
             kind = kind_of(question)
             errors.update(kind.missing(question, answers.get(question.id, AnswerInput())))
     return errors
-
-
-def _refused(question: Question, errors: Mapping[str, str]) -> bool:
-    prefix = field_name(question, "")
-    return any(name.startswith(prefix) for name in errors)
 
 
 def response_for(invitation: Invitation, lock: bool = False) -> Response | None:
@@ -128,28 +173,33 @@ def save_answers(
         raise ClosedError
     questions = answerable_questions(survey)
     stored = stored_answers(response)
-    if all(kind_of(q).same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
+    # Answers to questions whose condition is not met are ignored.
+    hidden = not_applicable(questions, {**stored, **answers})
+    given = {qid: answer for qid, answer in answers.items() if qid not in hidden}
+    if all(kind_of(q).same(q, given.get(q.id), stored.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version, and a submitted response does not become late.
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
         return SaveResult(saved=False, conflict=stored)
-    errors = validate_answers(questions, answers)
+    errors: dict[str, str] = {}
     existing = {a.question_id: a for a in response.answers}
     for question in questions:
-        given = answers.get(question.id)
-        if given is None:
+        if question.id not in given:
             continue
-        if _refused(question, errors):
-            continue  # what was refused stays in the form; the stored answer is unchanged
         kind = kind_of(question)
+        # What is refused stays in the form; the stored answer keeps what was not accepted.
+        accepted, refused = kind.accept(question, given[question.id])
+        errors.update(refused)
+        if accepted is None:
+            continue
         answer = existing.get(question.id)
         if answer is None:
-            if kind.is_empty(question, given):
+            if kind.is_empty(question, accepted):
                 continue
             answer = Answer(question_id=question.id)
             response.answers.append(answer)
-        kind.store(question, given, answer, now)
+        kind.store(question, accepted, answer, now)
     response.updated_at = now
     flag_modified(response, "updated_at")  # every save is a new version, even at the same second
     if response.submitted and not errors:

@@ -9,9 +9,14 @@ from flask_babel import lazy_gettext as _l
 
 from coordinator.services.errors import SurveyError
 from coordinator.services.surveys.kinds.base import QuestionKind
+from coordinator.services.surveys.kinds.calendar_date import CalendarDate
+from coordinator.services.surveys.kinds.choice_grid import ChoiceGrid
+from coordinator.services.surveys.kinds.file_upload import FileUpload
 from coordinator.services.surveys.kinds.heading import Heading
 from coordinator.services.surveys.kinds.long_text import LongText
 from coordinator.services.surveys.kinds.multiple_choice import MultipleChoice
+from coordinator.services.surveys.kinds.numeric import Numeric
+from coordinator.services.surveys.kinds.rating_scale import RatingScale
 from coordinator.services.surveys.kinds.short_text import ShortText
 from coordinator.services.surveys.kinds.single_choice import SingleChoice
 from coordinator.services.surveys.kinds.yes_no_comment import YesNoComment
@@ -29,6 +34,11 @@ KINDS: dict[str, QuestionKind] = {
         LongText(),
         SingleChoice(),
         MultipleChoice(),
+        Numeric(),
+        CalendarDate(),
+        RatingScale(),
+        ChoiceGrid(),
+        FileUpload(),
     )
 }
 
@@ -50,3 +60,8 @@ def kind_names() -> tuple[str, ...]:
 
 def all_kinds() -> list[QuestionKind]:
     return list(KINDS.values())
+
+
+def settings_fields() -> list[str]:
+    """Every field of the question form that sets a kind up, in the order kinds name them."""
+    return list(dict.fromkeys(name for kind in all_kinds() for name in kind.settings_fields))

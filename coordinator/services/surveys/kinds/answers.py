@@ -7,7 +7,10 @@ gives one `AnswerInput`), so reading many responses costs no more than reading t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -19,17 +22,52 @@ MAX_ANSWER_LENGTH = 20_000
 
 
 @dataclass
+class StoredFile:
+    """An attachment stored with an answer."""
+
+    id: int
+    filename: str
+    size: int
+
+
+@dataclass
+class Upload:
+    """A file posted with the form, not yet checked or stored."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass
 class AnswerInput:
     """One question's answer as posted or as stored."""
 
     choice: str = ""
+    # Free text, a comment, or a number or date as typed.
     text: str = ""
     options: list[str] = field(default_factory=list)
     other: str = ""
+    # The number or date the kind read from `text`, or that is stored.
+    value: Decimal | date | None = None
+    # A grid: the chosen value of each row, by the row's value.
+    rows: dict[str, str] = field(default_factory=dict)
+    # Attachments: those stored, those posted now, and the stored ones to remove.
+    files: list[StoredFile] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
+    remove: list[int] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.choice or self.text.strip() or self.options or self.other.strip())
+        return not (
+            self.choice
+            or self.text.strip()
+            or self.options
+            or self.other.strip()
+            or self.value is not None
+            or any(self.rows.values())
+            or self.files
+            or self.uploads
+        )
 
 
 def field_name(question: Question, part: str) -> str:
@@ -73,17 +111,45 @@ def too_long(question: Question, value: str) -> str | None:
 
 
 def write_answer(row: Answer, answer: AnswerInput) -> None:
-    """The parts of a normalised answer into its row."""
+    """The parts of a normalised answer into its row (its files apart)."""
     row.choice = answer.choice or None
     row.text = answer.text
     row.options = list(answer.options)
     row.other_text = answer.other
+    row.number_value = answer.value if isinstance(answer.value, Decimal) else None
+    row.date_value = answer.value if isinstance(answer.value, date) else None
+    row.row_choices = dict(answer.rows)
+
+
+# The columns of an answer row that `read_answer` takes, in its order.
+ANSWER_COLUMNS = (
+    "choice",
+    "text",
+    "options",
+    "other_text",
+    "number_value",
+    "date_value",
+    "row_choices",
+)
 
 
 def read_answer(
-    choice: str | None, text: str | None, options: list[Any] | None, other: str | None
+    choice: str | None,
+    text: str | None,
+    options: list[Any] | None,
+    other: str | None,
+    number: Decimal | None = None,
+    day: date | None = None,
+    rows: Mapping[str, str] | None = None,
+    files: list[StoredFile] | None = None,
 ) -> AnswerInput:
-    """A stored answer from its columns, whatever its kind."""
+    """A stored answer from its columns (in the order of ANSWER_COLUMNS), whatever its kind."""
     return AnswerInput(
-        choice=choice or "", text=text or "", options=list(options or []), other=other or ""
+        choice=choice or "",
+        text=text or "",
+        options=list(options or []),
+        other=other or "",
+        value=number if number is not None else day,
+        rows=dict(rows or {}),
+        files=list(files or []),
     )

@@ -10,8 +10,11 @@ and never compares kind strings:
 - reading: the plain text of an answer (mails, printouts) and the partial template with
   the macros `form(q, a, errors, readonly)` and `read(q, a)`;
 - results: a tally that sums the answers up for the results page and the workbook;
-- export: the columns of "Alla svar" (and CSV) and the cells of one answer. Cells are
-  plain values (text, numbers, dates); the writers give each type its cell type.
+- export: the columns of "Alla svar" (and CSV), the rows of the question's own sheet and
+  the cells of one answer. Cells are plain values (text, numbers, dates, links); the
+  writers give each type its cell type, so a new writer (XlsxWriter, a PDF) stays generic.
+- conditions: whether a follow-up question can depend on this kind's answer, on which
+  values, and the value of an answer.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from coordinator.services.surveys.kinds.answers import AnswerInput, write_answer
+from coordinator.services.surveys.kinds.answers import AnswerInput, field_name, write_answer
 from coordinator.services.surveys.kinds.summaries import Tally
 
 if TYPE_CHECKING:
@@ -30,9 +33,18 @@ if TYPE_CHECKING:
 
     from coordinator.models import Answer, Question
 
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that is text with a link (a staff address that needs a login)."""
+
+    text: str
+    url: str
+
+
 # What an export cell holds. Text stays text (never a formula); numbers and dates become
-# number and date cells.
-ExportValue = str | int | Decimal | date | None
+# number and date cells; a link becomes text with a hyperlink.
+ExportValue = str | int | Decimal | date | Link | None
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,11 @@ class QuestionKind:
     answerable: ClassVar[bool] = True
     # Fields of the question form (surveys/forms.py) that set this kind up.
     settings_fields: ClassVar[tuple[str, ...]] = ()
-    # Width of the "Svar" column on the question's own sheet.
-    sheet_width: ClassVar[int] = 60
+    # The question's own sheet: the headers and widths of its two answer columns.
+    sheet_headers: ClassVar[tuple[str, str]] = ("Svar", "Kommentar")
+    sheet_widths: ClassVar[tuple[int, int]] = (60, 60)
+    # Whether answers carry files (read with one more query, and zipped for download).
+    stores_files: ClassVar[bool] = False
 
     @property
     def template(self) -> str:
@@ -73,11 +88,45 @@ class QuestionKind:
         """Whether the builder's "Annat, nämligen" applies."""
         return False
 
+    def clean_settings(
+        self, values: Mapping[str, Any], current: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The question's settings from the builder's fields named in `settings_fields`
+        (SurveyError with the field when one is wrong); `current` are the settings stored."""
+        return {}
+
+    def settings_data(self, question: Question) -> dict[str, Any]:
+        """The builder's fields for the question's stored settings."""
+        return {}
+
+    def fixed_settings(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """The settings that decide what a stored answer means: they cannot change once the
+        question has answers or the survey has opened (labels and units can)."""
+        return {}
+
+    def condition_choices(self, question: Question) -> list[tuple[str, str]]:
+        """The values a follow-up question can be shown on, with their labels; none when a
+        condition cannot depend on this kind."""
+        return []
+
+    def condition_value(self, answer: AnswerInput | None) -> str:
+        """The value of an answer that conditions compare."""
+        return answer.choice if answer else ""
+
+    def condition_field(self, question: Question) -> str:
+        """The posted field (radios) whose value conditions compare, for the page's script."""
+        return field_name(question, "choice")
+
     # Answering
 
     def parse(self, question: Question, form: Any) -> AnswerInput:
         """The posted fields of `question` (`form` is a MultiDict or a plain mapping)."""
         return AnswerInput()
+
+    def carry_over(self, posted: AnswerInput, stored: AnswerInput | None) -> AnswerInput:
+        """A posted answer with what the form cannot post but the answer still holds (the
+        files already stored with it)."""
+        return posted
 
     def normalise(self, question: Question, answer: AnswerInput) -> AnswerInput:
         """Exactly what storing `answer` keeps (values not offered dropped, NUL removed)."""
@@ -87,6 +136,14 @@ class QuestionKind:
         """Refused input: field name to a message. A refused answer is not stored; the rest
         of the survey is, and the form shows everything as typed."""
         return {}
+
+    def accept(
+        self, question: Question, answer: AnswerInput
+    ) -> tuple[AnswerInput | None, dict[str, str]]:
+        """What of `answer` can be stored (None: nothing, the stored answer stays), and the
+        messages for what is refused."""
+        errors = self.check(question, answer)
+        return (None if errors else answer), errors
 
     def is_empty(self, question: Question, answer: AnswerInput) -> bool:
         return self.normalise(question, answer).empty
@@ -134,5 +191,12 @@ class QuestionKind:
     def sheet_cells(
         self, question: Question, answer: AnswerInput | None
     ) -> tuple[ExportValue, ExportValue]:
-        """The "Svar" and "Kommentar" cells of the question's own sheet."""
+        """The two answer cells of the question's own sheet (see `sheet_headers`)."""
         return self.cells(question, answer)[0], ""
+
+    def sheet_rows(
+        self, question: Question, answer: AnswerInput | None
+    ) -> list[tuple[ExportValue, ExportValue]]:
+        """The rows of one response on the question's own sheet: one, unless the kind
+        lists an answer's parts on rows of their own (a grid's rows, attachments)."""
+        return [self.sheet_cells(question, answer)]

@@ -47,7 +47,6 @@ def other_label(question: Question) -> str:
 
 class OptionsKind(QuestionKind):
     settings_fields: ClassVar[tuple[str, ...]] = ("options", "use_sni")
-    sheet_width = 60
 
     def build_options(
         self, lines: str, use_sni: bool, current: Sequence[Mapping[str, Any]] = ()

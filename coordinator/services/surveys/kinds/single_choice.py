@@ -46,6 +46,9 @@ class SingleChoice(OptionsKind):
             )
         }
 
+    def condition_choices(self, question: Question) -> list[tuple[str, str]]:
+        return [(o["value"], o["label"]) for o in question.options]
+
     def chosen_labels(self, question: Question, answer: AnswerInput) -> list[str]:
         return [option_label(question, answer.choice)] if answer.choice else []
 

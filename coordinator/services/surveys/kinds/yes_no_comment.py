@@ -29,7 +29,7 @@ class YesNoComment(QuestionKind):
     name = "yes_no_comment"
     label = _l("Ja/nej med kommentar")
     export_label = "Ja/nej med kommentar"
-    sheet_width = 50
+    sheet_widths = (50, 60)
 
     def parse(self, question: Question, form: Any) -> AnswerInput:
         return AnswerInput(
@@ -57,6 +57,9 @@ class YesNoComment(QuestionKind):
 
     def choice_label(self, question: Question, value: str) -> str:
         return {"yes": _("Ja"), "no": _("Nej")}.get(value, value)
+
+    def condition_choices(self, question: Question) -> list[tuple[str, str]]:
+        return [(value, self.choice_label(question, value)) for value in VALUES]
 
     def plain_text(self, question: Question, answer: AnswerInput | None) -> str:
         if answer is None:
