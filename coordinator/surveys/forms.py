@@ -115,7 +115,7 @@ class QuestionForm(FlaskForm):
         description=_l("En per rad, till exempel en sektor per rad."),
         validators=[Optional(), Length(max=5000)],
     )
-    grid_scale = BooleanField(_l("Svara på en skala i stället för med svarsalternativen"))
+    grid_scale = BooleanField(_l("Svara på en skala i stället för med alternativen ovan"))
     max_files = StringField(
         _l("Högst antal filer"),
         description=_l("Från 1 till 10."),

@@ -210,7 +210,7 @@ def test_the_builder_shows_the_settings_of_the_chosen_kind_and_previews_it(live_
     page.get_by_label("Nummer").fill("10")
     page.get_by_label("Frågan").fill("Hur viktiga är frågorna?")
     page.get_by_label("Rutnätets rader").fill("Klimat\nVatten")
-    page.get_by_label("Svara på en skala i stället för med svarsalternativen").check()
+    page.get_by_label("Svara på en skala i stället för med alternativen ovan").check()
     condition = page.get_by_role("group", name=re.compile("^Om svaret på fråga 8"))
     condition.get_by_label("1 – Mycket dåligt").check()
     page.get_by_role("button", name="Lägg till").click()

@@ -99,7 +99,10 @@ def test_limits_whole_numbers_and_the_message_at_the_field():
     assert check("-1") == {"q6_text": "Talet i fråga 6 ska vara minst 0"}
     assert check("101") == {"q6_text": "Talet i fråga 6 ska vara högst 100"}
     assert "tal i fråga 6" in check("tolv")["q6_text"]
-    assert NUMERIC.hint(question) == "Ett heltal från 0 till 100"
+    assert NUMERIC.hint(question) == "Ett heltal från 0 till 100."
+    assert NUMERIC.hint(_question(minimum="0.5")) == (
+        "Ett tal, minst 0,5. Decimaler skrivs med komma, till exempel 2,5."
+    )
     assert NUMERIC.plain_text(question, AnswerInput(value=Decimal("12"))) == "12 st"
 
 

@@ -88,22 +88,26 @@ class Numeric(QuestionKind):
         }
 
     def hint(self, question: Question) -> str:
-        """What the field takes: "Ett heltal från 0 till 500", "Ett tal, minst 0" …"""
+        """What the field takes: "Ett heltal från 0 till 500." and how to write decimals."""
         low, high = limits(question)
         whole = (question.settings or {}).get("integer")
-        what = _("Ett heltal") if whole else _("Ett tal, till exempel 3,5")
+        what = _("Ett heltal") if whole else _("Ett tal")
         if low is not None and high is not None:
-            return _(
-                "%(what)s från %(low)s till %(high)s",
+            text = _(
+                "%(what)s från %(low)s till %(high)s.",
                 what=what,
                 low=format_number(low),
                 high=format_number(high),
             )
-        if low is not None:
-            return _("%(what)s, minst %(low)s", what=what, low=format_number(low))
-        if high is not None:
-            return _("%(what)s, högst %(high)s", what=what, high=format_number(high))
-        return what
+        elif low is not None:
+            text = _("%(what)s, minst %(low)s.", what=what, low=format_number(low))
+        elif high is not None:
+            text = _("%(what)s, högst %(high)s.", what=what, high=format_number(high))
+        else:
+            text = _("%(what)s.", what=what)
+        if whole:
+            return text
+        return _("%(text)s Decimaler skrivs med komma, till exempel 2,5.", text=text)
 
     def unit(self, question: Question) -> str:
         return str((question.settings or {}).get("unit", ""))
