@@ -75,11 +75,14 @@ class CoordinatorRequest(Request):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    raw_id, _, nonce = user_id.partition(":")
+    """The user a session cookie names, if the cookie is still current: its id carries the
+    password nonce and the session version, which a password change, logout and "log out
+    everywhere" change."""
+    raw_id = user_id.partition(":")[0]
     if not raw_id.isdigit():
         return None
     user = db.session.get(User, int(raw_id))
-    if user is None or user.session_nonce != nonce or not user.active:
+    if user is None or user.get_id() != user_id or not user.active:
         return None
     return user
 
