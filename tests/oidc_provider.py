@@ -55,7 +55,7 @@ ClientAuth = Literal["client_secret_basic", "client_secret_post"]
 
 CALLBACK_PATH = "/login/oidc/callback"
 REDIRECT_URIS = (f"http://127.0.0.1{CALLBACK_PATH}", f"http://localhost{CALLBACK_PATH}")
-POST_LOGOUT_REDIRECT_URIS = ("http://127.0.0.1/", "http://localhost/")
+POST_LOGOUT_REDIRECT_URIS = ("http://127.0.0.1/login", "http://localhost/login")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ class OidcProvider:
     redirect_uris: tuple[str, ...]
     post_logout_redirect_uris: tuple[str, ...]
     users: tuple[OidcUser, ...]
+    # Where the provider listens: the issuer's address, unless a proxy stands in front.
+    address: str = ""
 
     @property
     def discovery_url(self) -> str:
@@ -173,8 +175,9 @@ def _text(response: requests.Response) -> str:
     return f"{response.status_code} {page.get_text(' ', strip=True)[:500]}"
 
 
-def _wait_for_ready(process: subprocess.Popen[str], log: Path) -> str:
-    """The issuer from the provider's `READY <issuer>` line; fails with its log if none."""
+def _wait_for_ready(process: subprocess.Popen[str], log: Path) -> tuple[str, str]:
+    """The issuer and the address from the provider's `READY <issuer> <address>` line;
+    fails with its log if none."""
     assert process.stdout is not None
     deadline = time.monotonic() + START_TIMEOUT
     while (remaining := deadline - time.monotonic()) > 0:
@@ -183,7 +186,8 @@ def _wait_for_ready(process: subprocess.Popen[str], log: Path) -> str:
             break
         line = process.stdout.readline()
         if line.startswith("READY "):
-            return line.split(maxsplit=1)[1].strip()
+            _, issuer, address = line.split()
+            return issuer, address
         if not line:  # the process exited
             break
     process.kill()
@@ -197,8 +201,14 @@ def running_provider(
     post_logout_redirect_uris: Sequence[str] = POST_LOGOUT_REDIRECT_URIS,
     users: Sequence[OidcUser] = USERS,
     auth_method: ClientAuth = "client_secret_basic",
+    issuer: str | None = None,
+    signing_key: dict[str, Any] | None = None,
 ) -> Iterator[OidcProvider]:
-    """Start tests/oidc/provider.mjs on a free port; stop it on leaving."""
+    """Start tests/oidc/provider.mjs on a free port; stop it on leaving.
+
+    `issuer` announces another address (a proxy in front of the provider); `signing_key`
+    (a private JWK) is the key the provider signs with, so a test can sign tokens too.
+    """
     node = shutil.which("node")
     if node is None:
         missing("node is not installed (Node.js 20.19 or later)")
@@ -217,6 +227,8 @@ def running_provider(
         "OIDC_TOKEN_ENDPOINT_AUTH_METHOD": auth_method,
         "OIDC_USERS": json.dumps([asdict(u) for u in users]),
         "OIDC_EXIT_WITH_STDIN": "1",
+        **({"OIDC_ISSUER": issuer} if issuer else {}),
+        **({"OIDC_SIGNING_KEY": json.dumps(signing_key)} if signing_key else {}),
     }
     with tempfile.TemporaryDirectory(prefix="oidc-provider-") as tmp:
         log = Path(tmp) / "provider.log"
@@ -230,8 +242,10 @@ def running_provider(
                 text=True,
             )
         try:
+            issuer, address = _wait_for_ready(process, log)
             yield OidcProvider(
-                issuer=_wait_for_ready(process, log),
+                issuer=issuer,
+                address=address,
                 client_id=client_id,
                 client_secret=client_secret,
                 redirect_uris=tuple(redirect_uris),

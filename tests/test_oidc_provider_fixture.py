@@ -235,13 +235,13 @@ def test_rp_initiated_logout_returns_to_the_client_and_ends_the_session(
 
         params = {
             "id_token_hint": token["id_token"],
-            "post_logout_redirect_uri": "http://127.0.0.1:9/",
+            "post_logout_redirect_uri": "http://127.0.0.1:9/login",
             "state": "bye",
         }
         back = oidc_provider.sign_out(
             f"{metadata['end_session_endpoint']}?{urlencode(params)}", http
         )
 
-        assert back == "http://127.0.0.1:9/?state=bye"
+        assert back == "http://127.0.0.1:9/login?state=bye"
         with pytest.raises(AssertionError, match="Wrong e-mail or password"):
             oidc_provider.sign_in(Flow(oidc_provider, metadata).url, forgetful, http)

@@ -9,8 +9,13 @@
 //   OIDC_USERS                       JSON list of {sub, email, email_verified, name, password}
 //   OIDC_EXIT_WITH_STDIN             "1": exit when stdin closes, so that a test run that
 //                                    dies cannot leave the provider behind
+//   OIDC_ISSUER                      optional: the issuer to announce instead of this
+//                                    server's own address (a proxy in front of it)
+//   OIDC_SIGNING_KEY                 optional: the private signing key as a JWK (JSON), so
+//                                    that a test can mint tokens the provider could have
 //
-// The first line on stdout is `READY <issuer>` once the provider accepts requests; nothing
+// The first line on stdout is `READY <issuer> <own address>` once the provider accepts
+// requests (the two differ only with OIDC_ISSUER); nothing
 // else is written to stdout. Everything is kept in memory and forgotten on exit.
 //
 // Users sign in on this provider's own page (e-mail and password). Consent is not asked:
@@ -311,9 +316,10 @@ async function main() {
     server.once('error', reject);
     server.listen(Number(setting('OIDC_PORT', '0')), '127.0.0.1', resolve);
   });
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = setting('OIDC_ISSUER', `http://127.0.0.1:${server.address().port}`);
+  const keys = process.env.OIDC_SIGNING_KEY ? JSON.parse(process.env.OIDC_SIGNING_KEY) : signingKey();
 
-  const provider = new Provider(issuer, configuration({ client, users, keys: signingKey() }));
+  const provider = new Provider(issuer, configuration({ client, users, keys }));
   allowLoopbackPorts(provider);
   provider.use(interactions(provider, users));
   provider.on('server_error', (ctx, error) => console.error('server_error', error));
@@ -324,7 +330,7 @@ async function main() {
     process.stdin.resume();
   }
   process.on('SIGTERM', () => process.exit(0));
-  process.stdout.write(`READY ${issuer}\n`);
+  process.stdout.write(`READY ${issuer} http://127.0.0.1:${server.address().port}\n`);
 }
 
 main().catch((error) => {

@@ -33,9 +33,11 @@ def test_a_sign_in_is_noted_on_the_account_and_in_the_audit_trail(app):
     user = make_user(email="pia@example.org")
     record_sign_in(user, "password+totp", now=NOW)
     assert user.last_login_at == NOW
-    event = app.extensions["sqlalchemy"].session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "user.login")
-    ).one()
+    event = (
+        app.extensions["sqlalchemy"]
+        .session.scalars(select(AuditEvent).where(AuditEvent.action == "user.login"))
+        .one()
+    )
     assert (event.actor_id, event.object_id, event.details) == (
         user.id,
         user.id,
