@@ -90,10 +90,12 @@ class TamperingProxy:
 @contextmanager
 def provider_behind_proxy() -> Iterator[tuple[OidcProvider, TamperingProxy, RSAKey]]:
     key = signing_key("provider-key")
-    with TamperingProxy() as proxy:
-        with running_provider(issuer=proxy.url, signing_key=key.as_dict(private=True)) as provider:
-            proxy.upstream = provider.address
-            yield provider, proxy, key
+    with (
+        TamperingProxy() as proxy,
+        running_provider(issuer=proxy.url, signing_key=key.as_dict(private=True)) as provider,
+    ):
+        proxy.upstream = provider.address
+        yield provider, proxy, key
 
 
 def remint(id_token: str, key: RSAKey, sign_with: RSAKey | None = None, **claims: Any) -> str:
