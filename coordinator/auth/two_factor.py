@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from coordinator.auth.forms import ButtonForm, ConfirmAppForm, SecondFactorForm
 from coordinator.auth.signin import password_pages, pending_next, pending_user, start_session
-from coordinator.extensions import db, limiter
+from coordinator.extensions import db, limiter, login_manager
 from coordinator.form_errors import show_error
 from coordinator.models import User
 from coordinator.models.types import utcnow
@@ -78,7 +78,7 @@ def _setup_user() -> tuple[User | None, bool]:
 def setup() -> str | Response:
     user, pending = _setup_user()
     if user is None:
-        return redirect(url_for("auth.login"))
+        return login_manager.unauthorized()  # type: ignore[no-any-return]
     if user.has_second_factor:
         return redirect(url_for("two_factor.manage"))
     form = ConfirmAppForm()

@@ -32,8 +32,8 @@ def password_login(email: str, password: str, now: datetime) -> User:
     if wait:
         raise LoginError(
             _l(
-                "För många misslyckade inloggningar för den här adressen. Vänta %(n)s sekunder "
-                "och försök igen.",
+                "För många misslyckade inloggningar med den här adressen. Vänta en stund "
+                "(%(n)s s) och försök igen.",
                 n=wait,
             ),
             field="password",

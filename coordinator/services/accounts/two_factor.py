@@ -128,7 +128,7 @@ def verify_second_factor(user: User, code: str, now: datetime) -> str:
     wait = seconds_to_wait(THROTTLE, str(user.id), now)
     if wait:
         raise SecondFactorError(
-            _l("För många felaktiga koder. Vänta %(n)s sekunder och försök igen.", n=wait),
+            _l("För många felaktiga koder. Vänta en stund (%(n)s s) och försök igen.", n=wait),
             field="code",
         )
     kind = _use_code(user, code, now)
