@@ -171,15 +171,19 @@ def remaining_recovery_codes(user: User) -> int:
     )
 
 
-def disable_two_factor(user: User, actor: User, now: datetime) -> None:
-    """Turn the second factor off: by its owner (where it is not required) or by an admin
-    who resets it for someone who lost their phone. Audited either way."""
-    if actor.id == user.id and two_factor_required(user):
+def disable_two_factor(
+    user: User, actor: User | None, now: datetime, by_operator: bool = False
+) -> None:
+    """Turn the second factor off: by its owner (where it is not required), by an admin
+    who resets it for someone who lost their phone, or by the operator on the command line
+    (`by_operator`, no actor). Audited either way."""
+    if not by_operator and actor is not None and actor.id == user.id and two_factor_required(user):
         raise SecondFactorError(_l("Ditt konto måste ha en andra faktor."))
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     clear_failures(THROTTLE, str(user.id))
-    action = "user.two_factor_off" if actor.id == user.id else "user.two_factor_reset"
-    record_event(actor, action, "user", user.id, user.email, now=now)
+    own = actor is not None and actor.id == user.id and not by_operator
+    action = "user.two_factor_off" if own else "user.two_factor_reset"
+    record_event(None if by_operator else actor, action, "user", user.id, user.email, now=now)
