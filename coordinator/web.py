@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, g, render_template, request
 from flask_babel import get_locale
@@ -92,6 +93,18 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
+def content_security_policy(app: Flask) -> str:
+    """CSP, with the identity provider's origin as a form target when single sign-on is on:
+    the logout form ends at its end_session_endpoint, a redirect after a form submission,
+    which form-action governs."""
+    issuer = urlsplit(app.config.get("OIDC_ISSUER") or "")
+    if not (issuer.scheme and issuer.netloc):
+        return CSP
+    return CSP.replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
+
+
 def init_web(app: Flask) -> None:
     app.request_class = CoordinatorRequest
     app.jinja_env.filters["markdown"] = render_markdown
@@ -103,7 +116,7 @@ def init_web(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", content_security_policy(app))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
