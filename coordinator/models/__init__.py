@@ -27,7 +27,7 @@ from coordinator.models.surveys import (
     Question,
     Survey,
 )
-from coordinator.models.users import User
+from coordinator.models.users import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "Document",
@@ -43,6 +43,7 @@ __all__ = [
     "Contact",
     "DeadlineExtension",
     "Invitation",
+    "LoginThrottle",
     "Network",
     "OptionList",
     "OptionListItem",
@@ -51,6 +52,7 @@ __all__ = [
     "OutboxMessage",
     "Project",
     "Question",
+    "RecoveryCode",
     "ReminderDelivery",
     "Response",
     "Survey",
