@@ -151,7 +151,7 @@ def test_the_builder_refuses_a_later_question_a_cycle_and_values_it_does_not_hav
     assert follow.condition_question_id is None and follow.condition_values == []
 
 
-def test_answers_to_a_hidden_follow_up_are_ignored_and_never_required(app):
+def test_an_answer_to_a_hidden_follow_up_is_kept_but_never_required_or_checked(app):
     survey = make_survey(questions=every_kind_questions())
     q = _by_number(survey)
     invitation, _ = make_invitation(survey)
@@ -161,9 +161,17 @@ def test_answers_to_a_hidden_follow_up_are_ignored_and_never_required(app):
         q["8"].id: AnswerInput(choice="4"),
         q["8a"].id: AnswerInput(text="Detta gäller inte"),
     }
-    assert save_answers(response, posted, None, NOW).saved
-    assert q["8a"].id not in stored_answers(response)
+    assert save_answers(response, posted, None, NOW).errors == {}
+    # Kept as typed, never required, and not applicable wherever it is read.
+    assert stored_answers(response)[q["8a"].id].text == "Detta gäller inte"
     assert submit_response(response, NOW) == {}
+    assert q["8a"].id in not_applicable(survey.questions, stored_answers(response))
+    refused = {
+        **posted,
+        q["6"].id: AnswerInput(text="12"),
+        q["8a"].id: AnswerInput(text="å" * 20_001),
+    }
+    assert save_answers(response, refused, None, NOW).errors == {}  # not checked while hidden
 
 
 def test_results_and_exports_say_not_applicable_apart_from_unanswered(app):

@@ -129,13 +129,25 @@ def test_refused_number_date_and_file_keep_everything_else(app, client_request):
 
 def test_a_follow_up_whose_condition_is_not_met_is_ignored_and_never_required(app, client_request):
     survey, invitation, token, q = _arrange()
-    data = _answers(q, **{f"q{q['1']}_choice": "no", f"q{q['8']}_choice": "4"})
+    data = _answers(
+        q, **{f"q{q['1']}_choice": "no", f"q{q['8']}_choice": "4", f"q{q['8a']}_text": "Fläktar"}
+    )
     assert _post(client_request, token, data, action="review") == f"/r/{token}/check"
     stored = stored_answers(db.session.scalar(select(Response)))
-    assert q["1a"] not in stored and q["8a"] not in stored  # posted, but not applicable
+    # Kept as typed, so nothing is lost if the respondent changes their mind…
+    assert stored[q["8a"]].text == "Fläktar"
+    assert [f.filename for f in stored[q["1a"]].files] == ["strategi.pdf"]
+    # …but not applicable wherever it is read.
     check = client_request.get(f"/r/{token}/check")
-    assert check.get_text().count("Ej aktuell") == 2
+    assert check.get_text().count("Ej aktuell") == 2 and "Fläktar" not in check.get_text()
     assert client_request.post(f"/r/{token}/submit") == f"/r/{token}/done"
+    receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.cause_type == "receipt"))
+    assert receipt.text_body.count("Ej aktuell") == 2 and "Fläktar" not in receipt.text_body
+    login(client_request.client, make_user("viewer"))
+    with client_request.client.get(f"/surveys/{survey.id}/attachments.zip") as archive:
+        assert zipfile.ZipFile(io.BytesIO(archive.data)).namelist() == []
+    results = client_request.get(f"/surveys/{survey.id}/results").get_text()
+    assert "Fläktar" not in results and "strategi.pdf" not in results
 
 
 def test_a_required_follow_up_is_required_when_shown(app, client_request):

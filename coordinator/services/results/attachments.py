@@ -13,7 +13,14 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Answer, AnswerFile, Question, Survey
 from coordinator.services.projects.storage import storage
-from coordinator.services.results.summary import Selection, response_heads
+from coordinator.services.results.summary import (
+    ResponseRow,
+    Selection,
+    iter_response_rows,
+    response_heads,
+)
+from coordinator.services.surveys.conditions import has_conditions
+from coordinator.services.surveys.questions import answerable_questions
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -24,8 +31,10 @@ def _part(text: str) -> str:
 
 
 def write_attachments_zip(survey: Survey, target: IO[bytes], selection: Selection) -> int:
-    """The files of the selected responses, in county-code order; returns how many."""
+    """The files of the selected responses, in county-code order, but none of a question
+    whose condition the response does not meet; returns how many."""
     heads = response_heads(survey, selection)
+    hidden = _not_applicable(survey, selection, heads)
     order = {head.response_id: index for index, head in enumerate(heads)}
     folders = {
         head.response_id: _part(f"{head.county_code} {head.organisation}".strip()) for head in heads
@@ -33,6 +42,7 @@ def write_attachments_zip(survey: Survey, target: IO[bytes], selection: Selectio
     files = db.session.execute(
         select(
             Answer.response_id,
+            Answer.question_id,
             Question.number,
             Question.position,
             AnswerFile.id,
@@ -44,7 +54,11 @@ def write_attachments_zip(survey: Survey, target: IO[bytes], selection: Selectio
         .where(Question.survey_id == survey.id)
     ).all()
     chosen = sorted(
-        (f for f in files if f.response_id in order),
+        (
+            f
+            for f in files
+            if f.response_id in order and (f.response_id, f.question_id) not in hidden
+        ),
         key=lambda f: (order[f.response_id], f.position, f.id),
     )
     used: set[str] = set()
@@ -55,6 +69,19 @@ def write_attachments_zip(survey: Survey, target: IO[bytes], selection: Selectio
             with store.open(f.storage_key) as source, archive.open(name, "w") as sink:
                 shutil.copyfileobj(source, sink)
     return len(chosen)
+
+
+def _not_applicable(
+    survey: Survey, selection: Selection, heads: list[ResponseRow]
+) -> set[tuple[int, int]]:
+    """(response, question) of every follow-up question a response does not meet."""
+    if not has_conditions(answerable_questions(survey)):
+        return set()
+    return {
+        (row.response_id, question_id)
+        for row in iter_response_rows(survey, selection, heads)
+        for question_id in row.not_applicable
+    }
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -26,15 +26,11 @@ from typing import TypeVar
 from sqlalchemy import Select, select
 
 from coordinator.extensions import db
-from coordinator.models import Answer, AnswerFile, Organisation, Response, Survey
+from coordinator.models import Answer, Organisation, Response, Survey
+from coordinator.services.surveys.answer_files import files_by_answer
 from coordinator.services.surveys.conditions import has_conditions, not_applicable
 from coordinator.services.surveys.kinds import kind_of
-from coordinator.services.surveys.kinds.answers import (
-    ANSWER_COLUMNS,
-    AnswerInput,
-    StoredFile,
-    read_answer,
-)
+from coordinator.services.surveys.kinds.answers import ANSWER_COLUMNS, AnswerInput, read_answer
 from coordinator.services.surveys.kinds.summaries import QuestionSummary, TextAnswer
 from coordinator.services.surveys.questions import answerable_questions
 
@@ -182,7 +178,8 @@ def iter_response_rows(
     groups = groupby(stream, key=itemgetter(0))
     position = {row.response_id: i for i, row in enumerate(heads)}
     questions = answerable_questions(survey)
-    files = survey_files(survey) if any(kind_of(q).stores_files for q in questions) else {}
+    stores_files = any(kind_of(q).stores_files for q in questions)
+    files = files_by_answer(Response.survey_id == survey.id) if stores_files else {}
     conditional = has_conditions(questions)
     pending = next(groups, None)
     try:
@@ -204,20 +201,6 @@ def iter_response_rows(
             head.answers = {}
     finally:
         stream.close()
-
-
-def survey_files(survey: Survey) -> dict[int, list[StoredFile]]:
-    """Every file of the survey's answers, by answer id, in one query."""
-    found: dict[int, list[StoredFile]] = {}
-    for answer_id, file_id, filename, size in db.session.execute(
-        select(AnswerFile.answer_id, AnswerFile.id, AnswerFile.filename, AnswerFile.size)
-        .join(Answer, AnswerFile.answer_id == Answer.id)
-        .join(Response, Answer.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
-        .order_by(AnswerFile.id)
-    ):
-        found.setdefault(answer_id, []).append(StoredFile(file_id, filename, size))
-    return found
 
 
 def summarise_survey(

@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from coordinator.extensions import db
 from coordinator.models import (
     Answer,
-    AnswerFile,
     Invitation,
     Organisation,
     Question,
@@ -29,6 +28,7 @@ from coordinator.models import (
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
 from coordinator.services.mail.outbox import queue_email
+from coordinator.services.surveys.answer_files import files_by_answer
 from coordinator.services.surveys.conditions import not_applicable
 from coordinator.services.surveys.invitations import pass_on
 from coordinator.services.surveys.kinds import kind_of
@@ -90,15 +90,7 @@ def stored_files(response: Response) -> dict[int, list[StoredFile]]:
     that takes files)."""
     if not any(kind_of(q).stores_files for q in response.survey.questions):
         return {}
-    found: dict[int, list[StoredFile]] = {}
-    for answer_id, file_id, filename, size in db.session.execute(
-        select(AnswerFile.answer_id, AnswerFile.id, AnswerFile.filename, AnswerFile.size)
-        .join(Answer, AnswerFile.answer_id == Answer.id)
-        .where(Answer.response_id == response.id)
-        .order_by(AnswerFile.id)
-    ):
-        found.setdefault(answer_id, []).append(StoredFile(file_id, filename, size))
-    return found
+    return files_by_answer(Response.id == response.id)
 
 
 def validate_answers(
@@ -167,30 +159,50 @@ def save_answers(
     check_open: bool = True,
 ) -> SaveResult:
     """Store the answers as given (complete or not). A save based on an older version of the
-    response is not stored: the result carries the stored answers so both can be shown."""
+    response is not stored: the result carries the stored answers so both can be shown.
+
+    An answer to a question whose condition the answers do not meet is kept as typed (so
+    nothing is lost when the respondent changes their mind) but ignored everywhere else:
+    never checked, never required, "Ej aktuell" in what is read and counted."""
     survey = response.survey
     if check_open and not can_submit(survey, now):
         raise ClosedError
     questions = answerable_questions(survey)
     stored = stored_answers(response)
-    # Answers to questions whose condition is not met are ignored.
-    hidden = not_applicable(questions, {**stored, **answers})
-    given = {qid: answer for qid, answer in answers.items() if qid not in hidden}
-    if all(kind_of(q).same(q, given.get(q.id), stored.get(q.id)) for q in questions):
+    if all(kind_of(q).same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version, and a submitted response does not become late.
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
         return SaveResult(saved=False, conflict=stored)
+    hidden = not_applicable(questions, {**stored, **answers})
+    errors = _store(response, [q for q in questions if q.id in answers], answers, hidden, now)
+    response.updated_at = now
+    flag_modified(response, "updated_at")  # every save is a new version, even at the same second
+    if response.submitted and not errors:
+        # A change to a submitted response counts as submitted again, late if after the deadline.
+        _mark_submitted(response, now)
+    db.session.flush()
+    return SaveResult(saved=True, errors=errors)
+
+
+def _store(
+    response: Response,
+    questions: Sequence[Question],
+    answers: Mapping[int, AnswerInput],
+    hidden: set[int],
+    now: datetime,
+) -> dict[str, str]:
+    """Each answer as its kind accepts it; the messages for what was refused (none for a
+    question whose condition is not met)."""
     errors: dict[str, str] = {}
     existing = {a.question_id: a for a in response.answers}
     for question in questions:
-        if question.id not in given:
-            continue
         kind = kind_of(question)
         # What is refused stays in the form; the stored answer keeps what was not accepted.
-        accepted, refused = kind.accept(question, given[question.id])
-        errors.update(refused)
+        accepted, refused = kind.accept(question, answers[question.id])
+        if question.id not in hidden:
+            errors.update(refused)
         if accepted is None:
             continue
         answer = existing.get(question.id)
@@ -200,13 +212,7 @@ def save_answers(
             answer = Answer(question_id=question.id)
             response.answers.append(answer)
         kind.store(question, accepted, answer, now)
-    response.updated_at = now
-    flag_modified(response, "updated_at")  # every save is a new version, even at the same second
-    if response.submitted and not errors:
-        # A change to a submitted response counts as submitted again, late if after the deadline.
-        _mark_submitted(response, now)
-    db.session.flush()
-    return SaveResult(saved=True, errors=errors)
+    return errors
 
 
 def _mark_submitted(response: Response, now: datetime) -> None:

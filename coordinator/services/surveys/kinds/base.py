@@ -155,9 +155,12 @@ class QuestionKind:
     def same(
         self, question: Question, given: AnswerInput | None, stored: AnswerInput | None
     ) -> bool:
-        """Whether storing `given` would leave the stored answer as it is."""
+        """Whether storing `given` would leave the stored answer as it is. Refused input
+        is never "the same": it must be answered with its message."""
         if given is None:
             return True
+        if self.check(question, given):
+            return False
         normalised = self.normalise(question, given)
         if stored is None:
             return normalised.empty
