@@ -220,6 +220,16 @@ def find_invitation_by_token(token: str) -> Invitation | None:
     return invitation
 
 
+def record_opened(invitation: Invitation, now: datetime) -> bool:
+    """The first sign of a person behind the link (the first save, or the first focus or key
+    press in the form). Opening the link alone records nothing, since mail scanners fetch
+    every link. Returns whether this was the first."""
+    if invitation.opened_at is not None:
+        return False
+    invitation.opened_at = now
+    return True
+
+
 def organisations_for_picking() -> list[Organisation]:
     return list(
         db.session.scalars(
