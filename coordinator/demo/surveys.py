@@ -45,7 +45,7 @@ def load_rus_survey(now: datetime) -> tuple[Survey, str | None]:
     existing = db.session.scalar(select(Survey).where(Survey.title == rus2018.TITLE))
     if existing is not None:
         return existing, None
-    survey = create_survey_from_rus2018(rus_project(), None, now)
+    survey = create_survey_from_rus2018(rus_project(), None, now, note=rus2018.DEADLINE_NOTE)
     survey.state = "open"
     survey.opened_at = local_datetime(2018, 7, 2, 9, 0)
     network = db.session.scalar(select(Network).where(Network.name == MILJOMALSSAMORDNARE))
