@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from coordinator.extensions import db
+from coordinator.fields import fill_local_moment, local_moment
 from coordinator.form_errors import show_error
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import (
@@ -87,10 +88,6 @@ def _survey(survey_id: int) -> Survey:
     return db.get_or_404(Survey, survey_id)
 
 
-def _local(date_value: Any, time_value: Any) -> datetime:
-    return datetime.combine(date_value, time_value, tzinfo=STOCKHOLM)
-
-
 @bp.get("")
 @staff_required
 def list_surveys() -> str:
@@ -102,11 +99,12 @@ def list_surveys() -> str:
 @editor_required
 def new_survey() -> str | WerkzeugResponse:
     form = SurveyForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+        deadline := local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
+    ):
         now = utcnow()
         actor = current_staff()
         project = project_for_survey(form.project_title.data or "", actor, now)
-        deadline = _local(form.deadline_date.data, form.deadline_time.data)
         if form.template.data == "rus2018":
             survey = create_survey_from_rus2018(project, actor, now, deadline_at=deadline)
         else:
@@ -174,15 +172,11 @@ def change_state(survey_id: int) -> WerkzeugResponse:
 def extend(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     form = _extension_form(survey)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+        deadline := local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
+    ):
         try:
-            extend_deadline(
-                survey,
-                form.organisation_id.data,
-                _local(form.deadline_date.data, form.deadline_time.data),
-                current_staff(),
-                utcnow(),
-            )
+            extend_deadline(survey, form.organisation_id.data, deadline, current_staff(), utcnow())
         except SurveyError as exc:
             show_error(form, exc, "deadline_date")
         else:
@@ -576,6 +570,27 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
     )
 
 
+def _settings_times(form: SettingsForm) -> tuple[datetime, datetime | None] | None:
+    """The deadline and the closing time (23:59 when only a date is given), or None when
+    either is a time that does not exist or happens twice (the reason is at its field)."""
+    deadline_at = local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
+    closes_at = None
+    if form.closes_date.data:
+        form.closes_time.data = form.closes_time.data or time(23, 59)
+        closes_at = local_moment(form, "closes_date", "closes_time", "closes_fold")
+        if closes_at is None:
+            return None
+    return (deadline_at, closes_at) if deadline_at is not None else None
+
+
+def _reminder_days(form: SettingsForm) -> list[int] | None:
+    try:
+        return parse_reminder_days(form.reminder_days.data or "")
+    except SurveyError as exc:
+        form.reminder_days.errors = [*form.reminder_days.errors, str(exc)]
+        return None
+
+
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 @editor_required
 def edit_settings(survey_id: int) -> str | WerkzeugResponse:
@@ -588,30 +603,24 @@ def edit_settings(survey_id: int) -> str | WerkzeugResponse:
         )
     ]
     if request.method == "GET":
-        deadline = survey.deadline_at.astimezone(STOCKHOLM)
-        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time()
+        deadline = survey.deadline_at
+        fill_local_moment(form, "deadline_date", "deadline_time", "deadline_fold", deadline)
         if survey.closes_at:
-            closes = survey.closes_at.astimezone(STOCKHOLM)
-            form.closes_date.data, form.closes_time.data = closes.date(), closes.time()
+            fill_local_moment(form, "closes_date", "closes_time", "closes_fold", survey.closes_at)
         form.reply_to_user_id.data = survey.reply_to_user_id or 0
         form.reminder_days.data = ", ".join(str(d) for d in survey.reminder_days or [])
     if form.validate_on_submit():
-        closes_at = None
-        if form.closes_date.data:
-            closes_at = _local(form.closes_date.data, form.closes_time.data or time(23, 59))
-        try:
-            reminder_days = parse_reminder_days(form.reminder_days.data or "")
-        except SurveyError as exc:
-            form.reminder_days.errors = [*form.reminder_days.errors, str(exc)]
-        else:
+        times = _settings_times(form)
+        reminder_days = _reminder_days(form)
+        if times is not None and reminder_days is not None:
             try:
                 update_survey_settings(
                     survey,
                     title=form.title.data or "",
                     introduction=form.introduction.data or "",
                     deadline_note=form.deadline_note.data or "",
-                    deadline_at=_local(form.deadline_date.data, form.deadline_time.data),
-                    closes_at=closes_at,
+                    deadline_at=times[0],
+                    closes_at=times[1],
                     reply_to_user_id=form.reply_to_user_id.data or None,
                     reminder_days=reminder_days,
                     actor=current_staff(),

@@ -136,3 +136,30 @@ def test_staff_pages_for_registering_and_editing(live_app, page, log_in):
     assert_accessible(page, "edit question")
     page.goto(f"/surveys/{ids[0]}/questions/new")
     expect(page.locator(".flash")).to_contain_text("utkast")
+
+
+def test_a_deadline_in_the_clock_changes_is_never_guessed(live_app, page, log_in):
+    survey_id = make_survey(state="draft").id
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()  # and read nothing more here, so the served app can write
+    log_in("pia@example.org")
+    page.goto(f"/surveys/{survey_id}/settings")
+    page.get_by_label("Svara senast, datum").fill("2026-03-29")
+    page.get_by_label("Svara senast, klockan").fill("02:30")
+    page.get_by_role("button", name="Spara").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Klockan 02:30 finns inte den 29 mars 2026")
+    expect(summary).to_contain_text("Välj 01:59 eller 03:00")
+    assert_accessible(page, "settings with a time in the skipped hour")
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Svara senast, klockan")).to_be_focused()
+
+    page.get_by_label("Svara senast, datum").fill("2026-10-25")
+    page.get_by_role("button", name="Spara").click()
+    expect(summary).to_contain_text("finns två gånger den 25 oktober 2026")
+    choice = page.get_by_role("group", name="Vilken av de två tiderna menar du?")
+    assert_accessible(page, "settings with a time that happens twice")
+    choice.get_by_label("Den andra, normaltid (UTC+1)").check()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".flash")).to_contain_text("inställningar är sparade")
+    expect(page.locator("main")).to_contain_text("söndag 25 oktober 2026 02:30 (normaltid)")
