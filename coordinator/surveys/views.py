@@ -26,7 +26,7 @@ from coordinator.models import (
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.projects.projects import project_for_survey
 from coordinator.services.surveys.building import (
     copy_survey,
@@ -145,12 +145,13 @@ def _extension_form(survey: Survey) -> ExtensionForm:
 
 @bp.post("/<int:survey_id>/state")
 @editor_required
-def change_state(survey_id: int) -> WerkzeugResponse:
+def change_state(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     action = request.form.get("action")
     try:
         if action == "open":
-            open_survey(survey, current_staff(), utcnow())
+            confirmed = request.form.get("confirm_past_deadline") == "y"
+            open_survey(survey, current_staff(), utcnow(), past_deadline_confirmed=confirmed)
             flash(_("Enkäten är öppen för svar."), "success")
         elif action == "close":
             close_survey(survey, current_staff(), utcnow())
@@ -160,6 +161,11 @@ def change_state(survey_id: int) -> WerkzeugResponse:
             flash(_("Enkäten är öppen för svar igen."), "success")
         else:
             abort(400)
+    except PastDeadlineError as exc:
+        db.session.rollback()
+        return render_template(
+            "surveys/confirm_past_deadline.html", survey=survey, deadline=exc.deadline
+        )
     except SurveyError as exc:
         flash(str(exc), "error")
     else:
@@ -319,6 +325,7 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
     ]
     selection = None
     preview_mail = None
+    past_deadline = None
     if form.validate_on_submit():
         selection = select_recipients(
             survey,
@@ -332,13 +339,24 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
             elif not selection.contacts:
                 flash(_("Det finns ingen ny mottagare att bjuda in."), "error")
             else:
-                sent = invite(survey, selection.contacts, current_staff(), utcnow())
-                db.session.commit()
-                flash(
-                    _("%(n)s inbjudningar ligger i utkorgen och skickas nu.", n=len(sent)),
-                    "success",
-                )
-                return redirect(url_for("surveys.dashboard", survey_id=survey.id))
+                try:
+                    sent = invite(
+                        survey,
+                        selection.contacts,
+                        current_staff(),
+                        utcnow(),
+                        past_deadline_confirmed=request.form.get("confirm_past_deadline") == "y",
+                    )
+                except PastDeadlineError as exc:
+                    db.session.rollback()
+                    past_deadline = exc.deadline
+                else:
+                    db.session.commit()
+                    flash(
+                        _("%(n)s inbjudningar ligger i utkorgen och skickas nu.", n=len(sent)),
+                        "success",
+                    )
+                    return redirect(url_for("surveys.dashboard", survey_id=survey.id))
         if selection.contacts:
             preview_mail = _preview_mail(survey, selection.contacts[0], "survey_invitation")
     invited = db.session.scalar(
@@ -351,6 +369,7 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
         selection=selection,
         preview_mail=preview_mail,
         invited=invited,
+        past_deadline=past_deadline,
     )
 
 

@@ -9,7 +9,7 @@ from coordinator.data import rus2018
 from coordinator.extensions import db
 from coordinator.localtime import local_datetime
 from coordinator.models import DeadlineExtension, Question
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.register.seed import seed_reference_data
 from coordinator.services.surveys.building import create_survey_from_rus2018, update_survey_settings
 from coordinator.services.surveys.questions import question_tree
@@ -160,3 +160,13 @@ def test_the_2018_demo_keeps_the_2018_deadline_note(app):
     seed_reference_data()
     survey, _ = load_rus_survey(datetime.now(UTC))
     assert survey.deadline_note == rus2018.DEADLINE_NOTE
+
+
+def test_opening_with_a_deadline_already_past_needs_a_confirmation(app):
+    survey = make_survey(state="draft", deadline_at=local_datetime(2026, 3, 29, 23, 59))
+    now = local_datetime(2026, 4, 1, 9, 0)
+    with pytest.raises(PastDeadlineError) as refused:
+        open_survey(survey, None, now)
+    assert refused.value.deadline == survey.deadline_at and survey.state == "draft"
+    open_survey(survey, None, now, past_deadline_confirmed=True)
+    assert survey.state == "open"

@@ -1,6 +1,6 @@
 """Staff survey pages: settings, recipients, reminders, the dashboard and CSRF."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -133,7 +133,7 @@ def test_an_extension_in_the_repeated_hour_asks_which(app, client_request):
 
 
 def test_single_contacts_can_be_invited(app, client_request):
-    survey = make_survey()
+    survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
     anna = make_contact(make_organisation("Länsstyrelsen Gotland", "09"), name="Anna Ö")
     make_contact(anna.organisation, name="Bertil")
     login(client_request.client, make_user("coordinator"))
