@@ -163,3 +163,16 @@ def test_a_deadline_in_the_clock_changes_is_never_guessed(live_app, page, log_in
     page.get_by_role("button", name="Spara").click()
     expect(page.locator(".flash")).to_contain_text("inställningar är sparade")
     expect(page.locator("main")).to_contain_text("söndag 25 oktober 2026 02:30 (normaltid)")
+
+
+def test_the_survey_page_numbers_each_question_once(live_app, page, log_in):
+    survey_id = make_survey(state="draft").id
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()
+    log_in("pia@example.org")
+    page.goto(f"/surveys/{survey_id}")
+    items = page.locator(".question-list li")
+    expect(items).to_have_count(5)
+    markers = items.evaluate_all("els => els.map(el => getComputedStyle(el).listStyleType)")
+    assert markers == ["none"] * 5
+    expect(items.nth(2)).to_contain_text(re.compile(r"^\s*2a\. Delge exempel\."))
