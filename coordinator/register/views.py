@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from coordinator.bidi import isolate_message, isolate_text
 from coordinator.extensions import db
 from coordinator.form_errors import show_error
 from coordinator.models import Contact, Network, Organisation
@@ -127,7 +128,9 @@ def _organisation_form(org: Organisation | None) -> str | Response:
             show_error(form, exc, "name")
         else:
             db.session.commit()
-            flash(_("Organisationen %(name)s är sparad.", name=org.name), "success")
+            flash(
+                isolate_message(_("Organisationen %(name)s är sparad."), name=org.name), "success"
+            )
             return redirect(url_for("register.show_organisation", organisation_id=org.id))
     return render_template("register/organisation_form.html", form=form, org=org)
 
@@ -144,12 +147,12 @@ def delete_organisation(organisation_id: int) -> str | Response:
             flash(str(exc), "error")
             return redirect(url_for("register.show_organisation", organisation_id=org.id))
         db.session.commit()
-        flash(_("Organisationen %(name)s är borttagen.", name=org.name), "success")
+        flash(isolate_message(_("Organisationen %(name)s är borttagen."), name=org.name), "success")
         return redirect(url_for("register.list_organisations"))
     return render_template(
         "register/confirm_delete.html",
         confirm_form=form,
-        heading=_("Ta bort %(name)s?", name=org.name),
+        heading=isolate_message(_("Ta bort %(name)s?"), name=org.name),
         text=_("Organisationen tas bort ur registret. Det går bara om den saknar kontaktpersoner."),
         cancel=url_for("register.show_organisation", organisation_id=org.id),
     )
@@ -263,7 +266,10 @@ def _contact_form(contact: Contact | None) -> str | Response:
             show_error(form, exc, "email")
         else:
             db.session.commit()
-            flash(_("Kontaktpersonen %(name)s är sparad.", name=contact.name), "success")
+            flash(
+                isolate_message(_("Kontaktpersonen %(name)s är sparad."), name=contact.name),
+                "success",
+            )
             return redirect(url_for("register.show_contact", contact_id=contact.id))
     return render_template("register/contact_form.html", form=form, contact=contact)
 
@@ -277,12 +283,12 @@ def delete_contact(contact_id: int) -> str | Response:
         name = contact.name
         service.delete_contact(contact, current_staff())
         db.session.commit()
-        flash(_("Kontaktpersonen %(name)s är borttagen.", name=name), "success")
+        flash(isolate_message(_("Kontaktpersonen %(name)s är borttagen."), name=name), "success")
         return redirect(url_for("register.list_contacts"))
     return render_template(
         "register/confirm_delete.html",
         confirm_form=form,
-        heading=_("Ta bort %(name)s?", name=contact.name),
+        heading=isolate_message(_("Ta bort %(name)s?"), name=contact.name),
         text=_(
             "Kontaktpersonen tas bort ur registret och ur alla nätverk. Inbjudningar och svar "
             "finns kvar hos organisationen."
@@ -420,7 +426,7 @@ def new_network() -> str | Response:
             show_error(form, exc, "name")
         else:
             db.session.commit()
-            flash(_("Nätverket %(name)s är skapat.", name=network.name), "success")
+            flash(isolate_message(_("Nätverket %(name)s är skapat."), name=network.name), "success")
             return redirect(url_for("register.edit_network", network_id=network.id))
     return render_template("register/network_form.html", form=form, network=None)
 
@@ -429,7 +435,7 @@ def _add_member_form(network: Network, form: AddMemberForm | None = None) -> Add
     form = form or AddMemberForm(formdata=None)
     member_ids = {c.id for c in network.members}
     form.contact.choices = [SelectChoice("", _("Välj kontaktperson"))] + [
-        SelectChoice(c.id, f"{c.name} – {c.organisation.display_name}")
+        SelectChoice(c.id, f"{isolate_text(c.name)} – {isolate_text(c.organisation.display_name)}")
         for c in db.session.scalars(service.contact_query())
         if c.id not in member_ids
     ]
@@ -453,7 +459,7 @@ def edit_network(network_id: int) -> str | Response:
             show_error(form, exc, "name")
         else:
             db.session.commit()
-            flash(_("Nätverket %(name)s är sparat.", name=network.name), "success")
+            flash(isolate_message(_("Nätverket %(name)s är sparat."), name=network.name), "success")
             return redirect(url_for("register.show_network", network_id=network.id))
     return render_template(
         "register/network_form.html",
@@ -480,7 +486,9 @@ def add_network_member(network_id: int) -> str | Response:
             else:
                 db.session.commit()
                 flash(
-                    _("%(name)s är med i %(network)s.", name=contact.name, network=network.name),
+                    isolate_message(
+                        _("%(name)s är med i %(network)s."), name=contact.name, network=network.name
+                    ),
                     "success",
                 )
                 return redirect(url_for("register.edit_network", network_id=network.id))
@@ -500,7 +508,9 @@ def remove_network_member(network_id: int, contact_id: int) -> Response:
     service.remove_network_member(network, contact, current_staff())
     db.session.commit()
     flash(
-        _("%(name)s är inte längre med i %(network)s.", name=contact.name, network=network.name),
+        isolate_message(
+            _("%(name)s är inte längre med i %(network)s."), name=contact.name, network=network.name
+        ),
         "success",
     )
     return redirect(url_for("register.edit_network", network_id=network.id))
@@ -515,12 +525,12 @@ def delete_network(network_id: int) -> str | Response:
         name = network.name
         service.delete_network(network, current_staff())
         db.session.commit()
-        flash(_("Nätverket %(name)s är borttaget.", name=name), "success")
+        flash(isolate_message(_("Nätverket %(name)s är borttaget."), name=name), "success")
         return redirect(url_for("register.list_networks"))
     return render_template(
         "register/confirm_delete.html",
         confirm_form=form,
-        heading=_("Ta bort %(name)s?", name=network.name),
+        heading=isolate_message(_("Ta bort %(name)s?"), name=network.name),
         text=_("Nätverket tas bort. Kontaktpersonerna i det finns kvar i registret."),
         cancel=url_for("register.show_network", network_id=network.id),
     )

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from coordinator.bidi import isolate_message
 from coordinator.extensions import csrf, db, limiter
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
@@ -331,10 +332,9 @@ def pass_on_view(token: str) -> Any:
         except RegisterError as exc:
             show_error(form, exc, "email")
         else:
+            name = colleague.contact.name if colleague.contact else ""
             db.session.commit()
-            flash(
-                _("%(name)s får en egen länk till enkäten.", name=colleague.contact.name),  # type: ignore[union-attr]
-                "success",
-            )
+            message = _("%(name)s får en egen länk till enkäten.")
+            flash(isolate_message(message, name=name), "success")
             return redirect(url_for("respond.show_form", token=token))
     return render_template("respond/pass_on.html", form=form, survey=invitation.survey, token=token)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from coordinator.bidi import isolate_format, isolate_message, isolate_text
 from coordinator.extensions import db
 from coordinator.fields import fill_local_moment, local_moment
 from coordinator.form_errors import show_error
@@ -313,14 +314,14 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     form = RecipientsForm()
     form.networks.choices = [
-        SelectChoice(n.id, f"{n.name} ({len(n.members)})")
+        SelectChoice(n.id, isolate_format("{} ({})", n.name, len(n.members)))
         for n in db.session.scalars(select(Network).order_by(Network.name))
     ]
     form.organisations.choices = [
         SelectChoice(o.id, o.display_name) for o in organisations_for_picking()
     ]
     form.contacts.choices = [
-        SelectChoice(c.id, f"{c.name}, {c.organisation.display_name}")
+        SelectChoice(c.id, isolate_format("{}, {}", c.name, c.organisation.display_name))
         for c in contacts_for_picking()
     ]
     selection = None
@@ -409,7 +410,9 @@ def remind(survey_id: int) -> str | WerkzeugResponse:
     form.invitations.choices = [
         SelectChoice(
             i.id,
-            f"{i.contact.name} <{i.contact.email}>, {i.organisation.display_name}",
+            isolate_format(
+                "{} <{}>, {}", i.contact.name, i.contact.email, i.organisation.display_name
+            ),
         )
         for i in pending
         if i.contact is not None
@@ -516,7 +519,10 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
         if not errors and received_at is not None:
             register_response(survey, organisation, name, answers, current_staff(), received_at)
             db.session.commit()
-            flash(_("Svaret är registrerat för %(org)s.", org=organisation.name), "success")
+            flash(
+                isolate_message(_("Svaret är registrerat för %(org)s."), org=organisation.name),
+                "success",
+            )
             return redirect(
                 url_for(
                     "surveys.organisation_responses",
@@ -616,7 +622,7 @@ def edit_settings(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     form = SettingsForm(obj=survey)
     form.reply_to_user_id.choices = [SelectChoice(0, _("Ingen"))] + [
-        SelectChoice(u.id, f"{u.name} <{u.email}>")
+        SelectChoice(u.id, f"{isolate_text(u.name)} <{isolate_text(u.email)}>")
         for u in db.session.scalars(
             select(User).where(User.role.in_(("admin", "coordinator"))).order_by(User.name)
         )

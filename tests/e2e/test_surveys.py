@@ -176,3 +176,37 @@ def test_the_survey_page_numbers_each_question_once(live_app, page, log_in):
     markers = items.evaluate_all("els => els.map(el => getComputedStyle(el).listStyleType)")
     assert markers == ["none"] * 5
     expect(items.nth(2)).to_contain_text(re.compile(r"^\s*2a\. Delge exempel\."))
+
+
+LEFT_TO_RIGHT = """(label) => {
+  // Where each character of the text after the name is drawn: left to right, or not.
+  const node = [...label.childNodes].find(
+    n => n.nodeType === 3 && n.textContent.includes("payload"));
+  const start = node.textContent.indexOf("payload");
+  const x = i => {
+    const range = document.createRange();
+    range.setStart(node, start + i);
+    range.setEnd(node, start + i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return [0, 1, 2, 3, 4, 5, 6].map(x);
+}"""
+
+
+def test_a_right_to_left_override_in_a_name_reverses_nothing_after_it(live_app, page, log_in):
+    from coordinator.services.surveys.invitations import invite
+
+    survey = make_survey(deadline_at=utcnow().replace(year=2031))
+    gotland = make_organisation("Länsstyrelsen i Gotlands län", "09")
+    contact = make_contact(gotland, name="Göran \u202enäl sdnaltoG", email="payload@test.example")
+    invite(survey, [contact], None, utcnow())
+    survey_id = survey.id
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()
+    log_in("pia@example.org")
+    page.goto(f"/surveys/{survey_id}/reminders")
+    label = page.locator("label", has_text="payload@test.example")
+    expect(label).to_have_count(1)
+    positions = label.evaluate(LEFT_TO_RIGHT)
+    assert positions == sorted(positions) and len(set(positions)) == 7, positions
+    assert_accessible(page, "reminders with a right-to-left override in a name")

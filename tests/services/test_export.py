@@ -491,3 +491,17 @@ def test_the_overview_gives_each_board_its_dashboard_status(app):
     assert rows == {"08": "Ej inbjuden", "10": "Inbjuden", "13": "Öppnat"}
     dashboard = {r.organisation.county_code: r.status for r in build_dashboard(survey).rows}
     assert {code: STATUS[status] for code, status in dashboard.items()} == rows
+
+
+def test_names_sharing_a_cell_are_isolated_from_each_other(app):
+    from coordinator.bidi import FSI, PDI
+
+    survey = make_survey(deadline_at=DEADLINE)
+    gotland = make_organisation("Länsstyrelsen Gotland", "09")
+    hostile = "Göran \u202enäl sdnaltoG"
+    for name in (hostile, "Per Holm"):
+        answers = {"1": AnswerInput("yes", "Ja"), "2a": AnswerInput(text="Exempel")}
+        _answer(survey, gotland, answers, DEADLINE, name=name)
+    db.session.commit()
+    overview = load_workbook(io.BytesIO(_workbook(survey)))["Översikt"]
+    assert _values(overview)[10][4] == f"{FSI}{hostile}{PDI}, Per Holm"

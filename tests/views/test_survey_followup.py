@@ -267,3 +267,38 @@ def test_editing_an_open_sni_question_keeps_its_codes(app, client_request):
     assert [o["value"] for o in sectors.options] == codes
     page = client_request.post(url, {**data, "options": "Bara en"}, status=200)
     assert [a["href"] for a in page.select(".error-summary a")] == ["#options"]
+
+
+HOSTILE_NAME = "Göran \u202enäl sdnaltoG"  # a right-to-left override in the middle
+
+
+def test_a_right_to_left_override_in_a_name_reorders_nothing_after_it(app, client_request):
+    from coordinator.bidi import FSI, PDI
+    from coordinator.services.surveys.invitations import invite
+    from coordinator.services.surveys.reminders import send_reminders
+
+    survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
+    gotland = make_organisation("Länsstyrelsen i Gotlands län", "09")
+    contact = make_contact(gotland, name=HOSTILE_NAME, email="payload@test.example")
+    login(client_request.client, make_user("coordinator"))
+    invitation = invite(survey, [contact], None, datetime.now(UTC))[0]
+    db.session.commit()
+    page = client_request.get(f"/surveys/{survey.id}/reminders")
+    label = page.find("label", attrs={"for": page.find("input", value=str(invitation.id))["id"]})
+    assert [b.get_text() for b in label.find_all("bdi")] == [HOSTILE_NAME]
+    assert (
+        label.get_text()
+        == f"{HOSTILE_NAME} <payload@test.example>, 09 Länsstyrelsen i Gotlands län"
+    )
+    send_reminders(survey, [invitation], None, datetime.now(UTC))
+    for mail in db.session.scalars(select(OutboxMessage)):
+        assert f"Hej {FSI}{HOSTILE_NAME}{PDI}!" in mail.text_body
+        assert f"<bdi>{HOSTILE_NAME}</bdi>" in mail.html_body
+    saved = client_request.post(
+        f"/contacts/{contact.id}/edit",
+        {"name": HOSTILE_NAME, "email": contact.email, "organisation": gotland.id},
+        follow=True,
+        status=200,
+    )
+    flash = saved.select_one(".flash-success")
+    assert [b.get_text() for b in flash.find_all("bdi")] == [HOSTILE_NAME]

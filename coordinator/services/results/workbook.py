@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from coordinator.bidi import isolate_text
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import Question, Survey
 from coordinator.services.results.cells import csv_text, excel_text
@@ -337,7 +338,8 @@ def _overview(
                 entry.organisation.name,
                 STATUS[entry.status],
                 local_time(max(submitted)) if submitted else None,
-                ", ".join(dict.fromkeys(r.respondent for r in rows if r.respondent)),
+                # Several names in one cell: each isolated, so none reorders the next.
+                ", ".join(dict.fromkeys(isolate_text(r.respondent) for r in rows if r.respondent)),
                 "Ja" if entry.coordinated else "Nej",
                 MAIL_STATES.get(entry.mail_state or "", ""),
             ]
