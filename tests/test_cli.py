@@ -5,7 +5,7 @@ from werkzeug.security import check_password_hash
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Contact, Network, Organisation, User
-from tests.factories import make_organisation
+from tests.factories import make_contact, make_organisation
 
 
 def count(model) -> int:
@@ -48,7 +48,9 @@ def test_import_contacts_dry_run_then_for_real(runner, tmp_path):
     dry = runner.invoke(args=["import-contacts", str(path), "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "1 new, 0 to update, 0 unchanged, 1 with errors" in dry.output
-    assert "row 3: Ogiltig e-postadress: fel" in dry.output
+    lines = dry.output.splitlines()
+    assert lines[0] == "  row 2: new       olle@example.org Olle Ek – 12 Länsstyrelsen Skåne"
+    assert lines[1] == "  row 3: error     fel Fel – Ogiltig e-postadress: fel"
     assert "nothing saved" in dry.output
     assert count(Contact) == 0
     real = runner.invoke(args=["import-contacts", str(path)])
@@ -60,6 +62,44 @@ def test_import_contacts_dry_run_then_for_real(runner, tmp_path):
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
     refused = runner.invoke(args=["import-contacts", str(junk), "--dry-run"])
     assert refused.exit_code == 1 and "Excel-ark" in refused.output
+
+
+def test_import_contacts_prints_every_row_and_a_summary(runner, tmp_path):
+    skane = make_organisation("Länsstyrelsen Skåne", "12")
+    make_organisation("Länsstyrelsen i Örebro län", "18")
+    make_contact(skane, name="Karin Berg", email="karin@example.org", title="Handläggare")
+    make_contact(skane, name="Per Holm", email="per@example.org")
+    db.session.commit()
+    path = tmp_path / "register.csv"
+    path.write_bytes(
+        (
+            "Kontaktlista miljömålssamordnare\r\n"
+            "Utdrag ur registret 2024-05-02\r\n"
+            "E-post;Namn;Titel;Organisation\r\n"
+            "ny@example.org;Jönsson, Göran;;Örebro län\r\n"
+            "karin@example.org;Karin Berg;Miljömålssamordnare;12\r\n"
+            "per@example.org;;;\r\n"
+            "okand@example.org;Okänd;;Länsstyrelsen Örbro\r\n"
+        ).encode("cp1252")
+    )
+    result = runner.invoke(args=["import-contacts", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Header on row 3; the rows above it are not imported.",
+        "  row 4: new       ny@example.org Jönsson, Göran – 18 Länsstyrelsen i Örebro län",
+        "  row 5: update    karin@example.org Karin Berg – changes Titel",
+        "  row 6: unchanged per@example.org",
+        "  row 7: error     okand@example.org Okänd – Okänd organisation: Länsstyrelsen Örbro. "
+        "Välj den rätta bland förslagen. Closest: 18 Länsstyrelsen i Örebro län.",
+        "register.csv: 1 new, 1 to update, 1 unchanged, 1 with errors.",
+        '1 names look like "Efternamn, Förnamn"; --swap-names turns them around.',
+        "Dry run: nothing saved.",
+    ]
+    swapped = runner.invoke(args=["import-contacts", str(path), "--swap-names"])
+    assert swapped.exit_code == 0, swapped.output
+    assert db.session.scalar(select(Contact).where(Contact.email == "ny@example.org")).name == (
+        "Göran Jönsson"
+    )
 
 
 def test_demo_data_prints_logins_and_fills_all_boards(runner, monkeypatch):

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from coordinator.bidi import isolate_message, isolate_text
+from coordinator.database import end_transaction, reads_only
 from coordinator.extensions import db
 from coordinator.form_errors import show_error
 from coordinator.models import Contact, Network, Organisation
@@ -46,10 +47,12 @@ from coordinator.services.errors import ContactImportError, RegisterError
 from coordinator.services.register import entries as service
 from coordinator.services.register.contact_export import export_contacts
 from coordinator.services.register.contact_import import (
+    Decisions,
     ImportPreview,
     apply_import,
-    load_signed_preview,
-    preview_import,
+    build_preview,
+    read_import,
+    read_signed_preview,
     sign_preview,
 )
 
@@ -330,25 +333,46 @@ def _render_preview(preview: ImportPreview, warning: str = "") -> str:
     )
 
 
+def _import_limits() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "max_bytes": int(config["IMPORT_MAX_BYTES"]),
+        "max_rows": int(config["IMPORT_MAX_ROWS"]),
+        "max_seconds": float(config["IMPORT_MAX_SECONDS"]),
+    }
+
+
 @bp.route("/contacts/import", methods=["GET", "POST"])
 @editor_required
+@reads_only
 def import_contacts() -> str:
+    """Upload and preview; nothing is written, and the file is read and checked with no
+    transaction open."""
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        max_bytes = int(current_app.config["IMPORT_MAX_BYTES"])
+        limits = _import_limits()
+        data = upload.read(limits["max_bytes"] + 1)
+        end_transaction()
         try:
-            preview = preview_import(
-                upload.filename or "",
-                upload.read(max_bytes + 1),
-                max_bytes=max_bytes,
-                max_rows=int(current_app.config["IMPORT_MAX_ROWS"]),
-            )
+            read, emails = read_import(upload.filename or "", data, **limits)
         except ContactImportError as exc:
             form.file.errors = [*form.file.errors, str(exc)]
         else:
-            return _render_preview(preview)
+            return _render_preview(build_preview(upload.filename or "", read, emails))
     return render_template("register/import.html", form=form)
+
+
+def _posted_decisions() -> Decisions:
+    """The choices on the preview page: an organisation for each name not recognised (a
+    select per name, beside the name as written), and whether to turn names around."""
+    organisations = {}
+    for key, text in request.form.items():
+        if key.startswith("org_text-"):
+            chosen = request.form.get("org-" + key.removeprefix("org_text-"), "")
+            if chosen.isdigit():
+                organisations[text] = int(chosen)
+    return Decisions(organisations, request.form.get("swap_names") == "y")
 
 
 @bp.post("/contacts/import/confirm")
@@ -358,14 +382,19 @@ def confirm_import() -> str | Response:
     if not form.validate_on_submit():
         flash(_("Förhandsvisningen saknas. Ladda upp filen igen."), "error")
         return redirect(url_for("register.import_contacts"))
+    end_transaction()  # the signed rows are verified and checked before anything is locked
     try:
-        preview, shown = load_signed_preview(
-            form.payload.data or "", current_app.config["SECRET_KEY"]
-        )
+        signed = read_signed_preview(form.payload.data or "", current_app.config["SECRET_KEY"])
     except ContactImportError as exc:
         flash(str(exc), "error")
         return redirect(url_for("register.import_contacts"))
-    if preview.counts != shown:
+    decisions = _posted_decisions()
+    preview = build_preview(signed.filename, signed.read, signed.emails, decisions)
+    if request.form.get("action") == "review" or decisions != signed.decisions:
+        return _render_preview(
+            preview, _("Förhandsvisningen visar nu dina val. Kontrollera och importera.")
+        )
+    if preview.counts != signed.counts:
         return _render_preview(
             preview,
             _("Registret har ändrats sedan förhandsvisningen. Kontrollera och bekräfta igen."),
