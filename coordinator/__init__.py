@@ -35,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic notes each plugin it sets up, on every command: nothing a reader needs.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from coordinator import models  # noqa: F401  (registers the tables)
     from coordinator.database import init_database

@@ -1,11 +1,29 @@
-"""The flask commands, run through Click's test runner."""
+"""The flask commands, through Click's test runner and, where the console matters, as a
+person runs them."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from coordinator.extensions import db
-from coordinator.models import AuditEvent, Contact, Network, Organisation, User
+from coordinator.models import (
+    AuditEvent,
+    Contact,
+    Network,
+    Organisation,
+    OutboxMessage,
+    ReminderDelivery,
+    User,
+)
 from tests.factories import make_contact, make_organisation
+from tests.support import missing
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def count(model) -> int:
@@ -119,3 +137,46 @@ def test_demo_data_prints_logins_and_fills_all_boards(runner, monkeypatch):
     assert all(d == "example.org" or d.endswith(".example.org") for d in domains)
     again = runner.invoke(args=["demo-data"])
     assert again.exit_code == 0 and "0 new contacts" in again.output
+
+
+def test_the_first_tick_after_demo_data_sends_nothing_from_2018(runner, smtp_server):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    # The 2018 reminders (7 and 2 days before 23 August) are history: recorded as sent
+    # then to the boards that had not answered by that day.
+    assert count(ReminderDelivery) > 0 and count(OutboxMessage) == 0
+    tick = runner.invoke(args=["tick"])
+    assert tick.exit_code == 0, tick.output
+    assert count(OutboxMessage) == 0 and smtp_server.messages == []
+
+
+def test_make_demo_links_to_the_address_it_serves_on():
+    if shutil.which("make") is None:
+        missing("make is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("BASE_URL", "PORT")}
+    dry = subprocess.run(
+        ["make", "-n", "demo", "PORT=5123"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = [line for line in dry.stdout.splitlines() if "flask demo-data" in line]
+    assert lines and all("BASE_URL=http://127.0.0.1:5123 " in line for line in lines), dry.stdout
+    served = [line for line in dry.stdout.splitlines() if "flask run" in line]
+    assert served and "BASE_URL=http://127.0.0.1:5123 " in served[0] and "--port 5123" in served[0]
+
+
+def test_commands_keep_the_console_quiet(tmp_path):
+    """Alembic's plugin and dialect notes are not printed; what happened is."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'quiet.sqlite3'}",
+        "COORDINATOR_INSTANCE_PATH": str(tmp_path),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "coordinator"]
+
+    def run(*args):
+        done = subprocess.run([*flask, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return (done.stdout + done.stderr).splitlines()
+
+    first = run("db", "upgrade")
+    assert first and all("Running upgrade" in line for line in first), first
+    assert run("db", "upgrade") == []
+    assert run("seed") == ["Seeded: 21 organisations, 5 networks, 1 option lists."]
