@@ -141,12 +141,12 @@ def test_demo_data_prints_logins_and_fills_all_boards(runner, monkeypatch):
 
 def test_the_first_tick_after_demo_data_sends_nothing_from_2018(runner, smtp_server):
     assert runner.invoke(args=["demo-data"]).exit_code == 0
-    # The 2018 reminders (7 and 2 days before 23 August) are history: recorded as sent
-    # then to the boards that had not answered by that day.
-    assert count(ReminderDelivery) > 0 and count(OutboxMessage) == 0
     tick = runner.invoke(args=["tick"])
     assert tick.exit_code == 0, tick.output
     assert count(OutboxMessage) == 0 and smtp_server.messages == []
+    # The 2018 reminders (7 and 2 days before 23 August) are history: recorded as sent
+    # then to the boards that had not answered by that day.
+    assert count(ReminderDelivery) > 0
 
 
 def test_make_demo_links_to_the_address_it_serves_on():

@@ -25,9 +25,16 @@ from tests.support import login
 SHARED_STRINGS = 19_000_000
 
 
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
 def shared_string_bomb() -> bytes:
-    """A real workbook whose sharedStrings.xml holds 19 million empty strings (95 MB of
-    XML), streamed into the archive so the test never holds it in memory."""
+    """A real workbook whose cells are shared strings, and whose table of shared strings
+    holds 19 million more, empty (95 MB of XML): streamed into the archive, so the test
+    never holds it in memory."""
     workbook = Workbook()
     workbook.active.append(["E-post"])
     workbook.active.append(["a@example.org"])
@@ -39,18 +46,49 @@ def shared_string_bomb() -> bytes:
         zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
     ):
         for info in original.infolist():
-            if info.filename != "xl/sharedStrings.xml":
-                target.writestr(info, original.read(info.filename))
+            data = original.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+            elif info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b'<c r="A1" t="inlineStr"><is><t>E-post</t></is></c>',
+                    b'<c r="A1" t="s"><v>0</v></c>',
+                ).replace(
+                    b'<c r="A2" t="inlineStr"><is><t>a@example.org</t></is></c>',
+                    b'<c r="A2" t="s"><v>1</v></c>',
+                )
+            target.writestr(info, data)
         with target.open("xl/sharedStrings.xml", "w") as part:
             part.write(
                 b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxml'
-                b'formats.org/spreadsheetml/2006/main" count="19000000" uniqueCount="19000000">'
+                b'formats.org/spreadsheetml/2006/main" count="19000002" uniqueCount="19000002">'
+                b"<si><t>E-post</t></si><si><t>a@example.org</t></si>"
             )
             block = b"<si/>" * 100_000
             for _ in range(SHARED_STRINGS // 100_000):
                 part.write(block)
             part.write(b"</sst>")
     return buffer.getvalue()
+
+
+def test_the_bomb_is_a_workbook_whose_cells_are_shared_strings(app):
+    """Without its 19 million extra strings the same file reads as one contact, so the
+    bomb below is refused for its strings, not for being malformed."""
+    small = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(shared_string_bomb())) as bomb,
+        zipfile.ZipFile(small, "w") as target,
+    ):
+        for info in bomb.infolist():
+            data = bomb.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                data = (
+                    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    b"<si><t>E-post</t></si><si><t>a@example.org</t></si></sst>"
+                )
+            target.writestr(info.filename, data)
+    read = preview_import("liten.xlsx", small.getvalue(), max_bytes=5 << 20, max_rows=20_000)
+    assert [row.values["email"] for row in read.rows] == ["a@example.org"]
 
 
 @pytest.fixture(scope="module")
