@@ -42,6 +42,9 @@
       if (field && !(errors && errors[field.name])) {
         field.removeAttribute("aria-invalid");
         describedBy(field, old.id, false);
+        if (field.closest("fieldset")) {
+          field.closest("fieldset").classList.remove("form-group-error");
+        }
       }
       old.parentNode.removeChild(old);
     });
@@ -66,6 +69,9 @@
       field.parentNode.insertBefore(message, field);
       field.setAttribute("aria-invalid", "true");
       describedBy(field, message.id, true);
+      if (field.closest("fieldset")) {
+        field.closest("fieldset").classList.add("form-group-error");
+      }
     });
   }
 
