@@ -531,3 +531,14 @@ def test_an_xlsx_with_an_entity_bomb_is_refused_within_a_second(register):
     with pytest.raises(ContactImportError, match="innehåller XML-entiteter"):
         preview("bomb.xlsx", data)
     assert time.process_time() - started < 1
+
+
+def test_title_rows_do_not_count_against_the_row_limit(register):
+    def csv_with(n):
+        lines = ["Kontaktlista", "Utdrag 2024", "", "E-post;Namn;Organisation"]
+        lines += [f"p{i}@example.org;P {i};12" for i in range(n)]
+        return "\r\n".join(lines).encode()
+
+    assert len(preview("lista.csv", csv_with(100), max_rows=100).rows) == 100
+    with pytest.raises(ContactImportError, match="Högst 100"):
+        preview("lista.csv", csv_with(101), max_rows=100)

@@ -74,8 +74,13 @@ class Limits:
         self.deadline = time.monotonic() + self.max_seconds
 
     @property
+    def max_lines(self) -> int:
+        """Rows in the file: the contacts, and the header with any title rows above it."""
+        return self.max_rows + HEADER_SEARCH_ROWS
+
+    @property
     def max_cells(self) -> int:
-        return self.max_rows * MAX_COLUMNS
+        return self.max_lines * MAX_COLUMNS
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -162,7 +167,7 @@ def _count(
             buffer = carry + chunk
             if first:
                 declared = DIMENSION.search(buffer.split(b"sheetData", 1)[0])
-                if declared and declared.group(1) and int(declared.group(1)) > limits.max_rows + 1:
+                if declared and declared.group(1) and int(declared.group(1)) > limits.max_lines:
                     raise _too_many_rows(limits.max_rows)
                 first = False
             cut = buffer.rfind(b"<")
@@ -183,7 +188,7 @@ def _scan_parts(data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> No
         for info in infos:
             name = info.filename
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                rows = _Tally(ROW_TAG, limits.max_rows + 1, lambda: _too_many_rows(limits.max_rows))
+                rows = _Tally(ROW_TAG, limits.max_lines, lambda: _too_many_rows(limits.max_rows))
                 _count(archive, info, [rows, cells], limits)
             elif name == "xl/sharedStrings.xml":
                 _count(archive, info, [shared], limits)
@@ -246,7 +251,7 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
             for count, row in enumerate(
                 sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)  # type: ignore[union-attr]
             ):
-                if count > limits.max_rows:
+                if count >= limits.max_lines:
                     raise _too_many_rows(limits.max_rows)
                 if count % 200 == 0:
                     limits.check_time()
@@ -287,7 +292,7 @@ def _csv_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for count, row in enumerate(reader):
-            if count > limits.max_rows:
+            if count >= limits.max_lines:
                 raise _too_many_rows(limits.max_rows)
             if count % 500 == 0:
                 limits.check_time()
@@ -323,7 +328,7 @@ def _header(cells: list[str]) -> tuple[dict[int, str], list[str], list[str]]:
     return header, columns, ignored
 
 
-def _rows_under_header(lines: Iterable[list[str]]) -> ContactFile:
+def _rows_under_header(lines: Iterable[list[str]], max_rows: int) -> ContactFile:
     header: dict[int, str] = {}
     found: ContactFile | None = None
     seen_anything = False
@@ -338,6 +343,8 @@ def _rows_under_header(lines: Iterable[list[str]]) -> ContactFile:
             elif line >= HEADER_SEARCH_ROWS:
                 raise _missing_email_column()
             continue
+        if len(found.rows) >= max_rows:
+            raise _too_many_rows(max_rows)
         values = {key: cells[index] for index, key in header.items() if index < len(cells)}
         found.rows.append(RawRow(line, {key: values.get(key, "") for key in found.columns}))
     if not seen_anything:
@@ -368,7 +375,7 @@ def read_contact_file(
         )
     limits = Limits(max_bytes, max_rows, max_seconds)
     if data.startswith(b"PK"):
-        return _rows_under_header(_xlsx_rows(data, limits))
+        return _rows_under_header(_xlsx_rows(data, limits), max_rows)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise ContactImportError(_not_xlsx_message())
-    return _rows_under_header(_csv_rows(data, limits))
+    return _rows_under_header(_csv_rows(data, limits), max_rows)

@@ -55,11 +55,11 @@ def county_code_in(text: str) -> str | None:
     if stripped.isupper() and stripped in COUNTY_LETTERS:
         return COUNTY_LETTERS[stripped]
     rest = _key(text)
-    for code, name in COUNTY_NAMES.items():
-        wanted = _key(name)
-        if rest and rest in (wanted, wanted + "s"):  # "Stockholms län", "Västra Götalands"
-            return code
-    return None
+    # "Stockholms län", "Västra Götalands län": the genitive s.
+    return _COUNTY_KEYS.get(rest) or (_COUNTY_KEYS.get(rest[:-1]) if rest.endswith("s") else None)
+
+
+_COUNTY_KEYS = {_key(name): code for code, name in COUNTY_NAMES.items()}
 
 
 class OrganisationMatcher:
@@ -70,6 +70,9 @@ class OrganisationMatcher:
         self.by_code: dict[str, Organisation] = {}
         # Texts to measure an unknown name against, and the organisation each stands for.
         self.candidates: dict[str, Organisation] = {}
+        # A file names few organisations, many times over.
+        self._found: dict[str, Organisation | None] = {}
+        self._closest: dict[str, list[Organisation]] = {}
         for organisation in organisations:
             self.by_name[compact(organisation.name)] = organisation
             names = [organisation.name]
@@ -83,19 +86,21 @@ class OrganisationMatcher:
 
     def find(self, text: str) -> Organisation | None:
         """The organisation `text` names, or None when it cannot be told for sure."""
-        found = self.by_name.get(compact(text))
-        if found is not None:
-            return found
-        code = county_code_in(text)
-        return self.by_code.get(code) if code else None
+        if text not in self._found:
+            found = self.by_name.get(compact(text))
+            if found is None:
+                code = county_code_in(text)
+                found = self.by_code.get(code) if code else None
+            self._found[text] = found
+        return self._found[text]
 
     def closest(self, text: str, n: int = 3) -> list[Organisation]:
         """The organisations whose names are most like `text`, best first."""
-        wanted = _key(text)
-        matches = difflib.get_close_matches(wanted, list(self.candidates), n=n * 2, cutoff=0.6)
-        found: list[Organisation] = []
-        for match in matches:
-            organisation = self.candidates[match]
-            if organisation not in found:
-                found.append(organisation)
-        return found[:n]
+        if text not in self._closest:
+            matches = difflib.get_close_matches(_key(text), list(self.candidates), n * 2, 0.6)
+            found: list[Organisation] = []
+            for match in matches:
+                if self.candidates[match] not in found:
+                    found.append(self.candidates[match])
+            self._closest[text] = found[:n]
+        return self._closest[text]
