@@ -4,7 +4,7 @@ A submitted response keeps its submitted answers; changes saved afterwards are a
 marked `pending` until they are submitted again. A downgrade drops such drafts of changes.
 
 Revision ID: f06ee50f161b
-Revises: c91d8a9b4bb3
+Revises: 7c935d4204cb
 Create Date: 2026-11-27 17:09:47.501298
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f06ee50f161b'
-down_revision = 'c91d8a9b4bb3'
+down_revision = '7c935d4204cb'
 branch_labels = None
 depends_on = None
 
