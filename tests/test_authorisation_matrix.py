@@ -180,6 +180,7 @@ MATRIX: dict[str, str] = {
     "projects.search_view": "staff",
     "respond.show_form": "respondent",
     "respond.save": "respondent",
+    "respond.opened": "respondent",
     "respond.check": "respondent",
     "respond.submit": "respondent",
     "respond.done": "respondent",
@@ -238,6 +239,7 @@ def build_world() -> World:
     for endpoint in (
         "show_form",
         "save",
+        "opened",
         "check",
         "submit",
         "done",

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, request, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from coordinator.models import Question
 from coordinator.services.surveys.conditions import condition_text, not_applicable
 from coordinator.services.surveys.kinds import KINDS, kind_of
-from coordinator.services.surveys.kinds.answers import field_name
+from coordinator.services.surveys.kinds.answers import MAX_ANSWER_LENGTH, field_name
 from coordinator.services.surveys.kinds.file_upload import file_size
 from coordinator.services.surveys.kinds.summaries import figure_text
 
@@ -64,4 +65,6 @@ def init_labels(app: Flask) -> None:
         survey_state_label=lambda state: SURVEY_STATE_LABELS.get(state, state),
         response_status_label=lambda status: RESPONSE_STATUS_LABELS.get(status, status),
         response_status_tag=lambda status: RESPONSE_STATUS_TAGS.get(status, ""),
+        max_answer_length=MAX_ANSWER_LENGTH,
+        answer_limit=lambda: format_decimal(MAX_ANSWER_LENGTH),
     )

@@ -4,7 +4,7 @@ The kinds are classes in coordinator/services/surveys/kinds/; a new kind is a ne
 there, with no schema change.
 
 Revision ID: 5d1c0a7e2b41
-Revises: 7c935d4204cb
+Revises: f06ee50f161b
 Create Date: 2026-11-27 17:10:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d1c0a7e2b41'
-down_revision = '7c935d4204cb'
+down_revision = 'f06ee50f161b'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import AnswerFile, OutboxMessage, Response
-from coordinator.services.surveys.responses import stored_answers
+from coordinator.services.projects.storage import storage
+from coordinator.services.surveys.responses import stored_answers, working_answers
 from tests.factories import (
     PDF,
     every_kind_questions,
@@ -246,14 +247,35 @@ def test_two_tabs_every_kind_on_the_conflict_page(app, client_request):
     assert kept[f"q{q['6']}_text"] == "7" and kept[f"q{q['9']}_row0_choice"] == "1"
 
 
-def test_a_change_after_submitting_is_stored_and_the_answer_stays_submitted(app, client_request):
+def test_changes_after_submitting_are_a_draft_of_changes_files_included(app, client_request):
     survey, invitation, token, q = _arrange()
     _post(client_request, token, _answers(q), action="review")
     client_request.post(f"/r/{token}/submit")
-    version = client_request.get(f"/r/{token}").find("input", attrs={"name": "version"})["value"]
-    changed = _answers(q, version=version, **{f"q{q['6']}_text": "2", f"q{q['1a']}_files": None})
-    _post(client_request, token, changed)
     response = db.session.scalar(select(Response))
-    db.session.refresh(response)
-    assert response.submitted and stored_answers(response)[q["6"]].value == Decimal(2)
-    assert [f.filename for f in stored_answers(response)[q["1a"]].files] == ["strategi.pdf"]
+    [submitted_file] = stored_answers(response)[q["1a"]].files
+    version = client_request.get(f"/r/{token}").find("input", attrs={"name": "version"})["value"]
+    changed = _answers(
+        q,
+        version=version,
+        **{f"q{q['6']}_text": "2", f"q{q['1a']}_files": (io.BytesIO(PDF), "ny.pdf")},
+    )
+    _post(client_request, token, changed)
+    db.session.expire_all()
+    # The submitted answers stand; the draft of changes holds its own copy of the file.
+    assert stored_answers(response)[q["6"]].value == Decimal("1200.5")
+    assert working_answers(response)[q["6"]].value == Decimal(2)
+    copy, new = working_answers(response)[q["1a"]].files
+    assert (copy.filename, new.filename) == ("strategi.pdf", "ny.pdf")
+    assert copy.id != submitted_file.id
+    keys = {f.id: f.storage_key for f in db.session.scalars(select(AnswerFile))}
+    login(client_request.client, make_user("viewer"))
+    with client_request.client.get(f"/surveys/{survey.id}/attachments.zip") as archive:
+        names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
+    assert names == ["20 Länsstyrelsen Dalarna/1a strategi.pdf"]  # what was submitted
+    assert client_request.post(f"/r/{token}/submit") == f"/r/{token}/done"
+    db.session.expire_all()
+    assert stored_answers(response)[q["6"]].value == Decimal(2)
+    assert [f.id for f in stored_answers(response)[q["1a"]].files] == [copy.id, new.id]
+    assert not storage()._path(keys[submitted_file.id]).exists()  # the replaced file's bytes
+    assert storage()._path(keys[copy.id]).exists()
+    assert client_request.client.get(f"/r/{token}/files/{copy.id}").data == PDF

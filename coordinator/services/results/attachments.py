@@ -51,7 +51,7 @@ def write_attachments_zip(survey: Survey, target: IO[bytes], selection: Selectio
         )
         .join(Answer, AnswerFile.answer_id == Answer.id)
         .join(Question, Answer.question_id == Question.id)
-        .where(Question.survey_id == survey.id)
+        .where(Question.survey_id == survey.id, ~Answer.pending)  # what was submitted
     ).all()
     chosen = sorted(
         (

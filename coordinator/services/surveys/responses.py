@@ -8,29 +8,23 @@ is missing, and stores what it accepts (services/surveys/kinds/).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from coordinator.extensions import db
-from coordinator.models import (
-    Answer,
-    Invitation,
-    Organisation,
-    Question,
-    Response,
-    Survey,
-    User,
-)
+from coordinator.models import Answer, Invitation, Organisation, Question, Response, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
-from coordinator.services.mail.outbox import queue_email
+from coordinator.services.mail.outbox import absolute_url, queue_email
 from coordinator.services.surveys.answer_files import files_by_answer
 from coordinator.services.surveys.conditions import not_applicable
-from coordinator.services.surveys.invitations import pass_on
+from coordinator.services.surveys.invitations import invitation_token, pass_on, record_opened
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.kinds.answers import (
     MAX_ANSWER_LENGTH,
@@ -66,9 +60,7 @@ def parse_answers(
     return answers
 
 
-def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
-    if response is None:
-        return {}
+def _inputs(response: Response, rows: Sequence[Answer]) -> dict[int, AnswerInput]:
     files = stored_files(response)
     return {
         a.question_id: read_answer(
@@ -81,8 +73,24 @@ def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
             a.row_choices,
             files.get(a.id),
         )
-        for a in response.answers
+        for a in rows
     }
+
+
+def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
+    """The answers that count: a draft's answers, or the submitted ones (never a draft of
+    changes to them)."""
+    if response is None:
+        return {}
+    return _inputs(response, response.answers)
+
+
+def working_answers(response: Response | None) -> dict[int, AnswerInput]:
+    """What the respondent sees and edits: the draft of changes to a submitted response
+    when there is one, otherwise its answers."""
+    if response is None:
+        return {}
+    return _inputs(response, response.pending_answers if response.has_changes else response.answers)
 
 
 def stored_files(response: Response) -> dict[int, list[StoredFile]]:
@@ -146,8 +154,7 @@ def get_or_create_response(invitation: Invitation, now: datetime) -> Response:
         )
         db.session.add(response)
         db.session.flush()
-    if invitation.opened_at is None:
-        invitation.opened_at = now
+    record_opened(invitation, now)
     return response
 
 
@@ -161,42 +168,49 @@ def save_answers(
     """Store the answers as given (complete or not). A save based on an older version of the
     response is not stored: the result carries the stored answers so both can be shown.
 
+    The answers of a submitted response do not change here: what is saved becomes its
+    draft of changes, submitted only through `submit_response`.
+
     An answer to a question whose condition the answers do not meet is kept as typed (so
     nothing is lost when the respondent changes their mind) but ignored everywhere else:
-    never checked, never required, "Ej aktuell" in what is read and counted."""
+    never checked, never required, "Ej aktuell" in what is read and counted.
+    """
     survey = response.survey
     if check_open and not can_submit(survey, now):
         raise ClosedError
     questions = answerable_questions(survey)
-    stored = stored_answers(response)
-    if all(kind_of(q).same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
+    current = working_answers(response)
+    if all(kind_of(q).same(q, answers.get(q.id), current.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
-        # version, and a submitted response does not become late.
+        # version.
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
-        return SaveResult(saved=False, conflict=stored)
-    hidden = not_applicable(questions, {**stored, **answers})
-    errors = _store(response, [q for q in questions if q.id in answers], answers, hidden, now)
+        return SaveResult(saved=False, conflict=current)
+    hidden = not_applicable(questions, {**current, **answers})
+    asked = [q for q in questions if q.id in answers]
+    if response.submitted:
+        errors = _store(_changes_rows(response), asked, answers, hidden, now, pending=True)
+        _keep_or_drop_changes(response, now)
+    else:
+        errors = _store(response.answers, asked, answers, hidden, now, pending=False)
     response.updated_at = now
     flag_modified(response, "updated_at")  # every save is a new version, even at the same second
-    if response.submitted and not errors:
-        # A change to a submitted response counts as submitted again, late if after the deadline.
-        _mark_submitted(response, now)
     db.session.flush()
     return SaveResult(saved=True, errors=errors)
 
 
 def _store(
-    response: Response,
+    rows: list[Answer],
     questions: Sequence[Question],
     answers: Mapping[int, AnswerInput],
     hidden: set[int],
     now: datetime,
+    pending: bool,
 ) -> dict[str, str]:
-    """Each answer as its kind accepts it; the messages for what was refused (none for a
-    question whose condition is not met)."""
+    """Each answer into `rows` as its kind accepts it; the messages for what was refused
+    (none for a question whose condition is not met)."""
     errors: dict[str, str] = {}
-    existing = {a.question_id: a for a in response.answers}
+    existing = {a.question_id: a for a in rows}
     for question in questions:
         kind = kind_of(question)
         # What is refused stays in the form; the stored answer keeps what was not accepted.
@@ -209,10 +223,71 @@ def _store(
         if answer is None:
             if kind.is_empty(question, accepted):
                 continue
-            answer = Answer(question_id=question.id)
-            response.answers.append(answer)
+            answer = Answer(question_id=question.id, pending=pending)
+            rows.append(answer)
         kind.store(question, accepted, answer, now)
     return errors
+
+
+def _changes_rows(response: Response) -> list[Answer]:
+    """The rows of the draft of changes; the first change starts it as a copy of the
+    submitted answers, whatever their kind (every column but the keys is copied, and the
+    kind copies what it keeps beside the row, such as files)."""
+    if not response.has_changes:
+        response.pending_answers.clear()
+        columns = [
+            attr.key
+            for attr in sa_inspect(Answer).column_attrs
+            if attr.key not in ("id", "response_id", "pending")
+        ]
+        for answer in response.answers:
+            copy = Answer(pending=True, **{key: deepcopy(getattr(answer, key)) for key in columns})
+            kind_of(answer.question).copy_answer(answer, copy)
+            response.pending_answers.append(copy)
+    return response.pending_answers
+
+
+def _keep_or_drop_changes(response: Response, now: datetime) -> None:
+    """A draft of changes that came back to the submitted answers is no draft at all."""
+    if _contents(response.answers) == _contents(response.pending_answers):
+        response.pending_answers.clear()
+        response.changes_saved_at = None
+    else:
+        response.changes_saved_at = now
+
+
+_NOTHING: tuple[object, ...] = ("", "", [], "", None, None, {}, ())
+
+
+def _contents(rows: Sequence[Answer]) -> dict[int, tuple[object, ...]]:
+    """What each row holds, files by name and size (a copy's files are copies), leaving out
+    rows that hold nothing."""
+    contents: dict[int, tuple[object, ...]] = {}
+    for row in rows:
+        files = tuple((f.filename, f.size) for f in row.files)
+        content = (
+            row.choice or "",
+            row.text,
+            list(row.options or []),
+            row.other_text,
+            row.number_value,
+            row.date_value,
+            dict(row.row_choices or {}),
+            files,
+        )
+        if content != _NOTHING:
+            contents[row.question_id] = content
+    return contents
+
+
+def discard_changes(response: Response, now: datetime) -> None:
+    """Drop the draft of changes: the submitted answers stay as they are."""
+    if not response.has_changes:
+        return
+    response.pending_answers.clear()
+    response.changes_saved_at = None
+    response.updated_at = now
+    db.session.flush()
 
 
 def _mark_submitted(response: Response, now: datetime) -> None:
@@ -223,16 +298,40 @@ def _mark_submitted(response: Response, now: datetime) -> None:
         response.late = True
 
 
+def has_something_to_submit(response: Response) -> bool:
+    """A draft, or a submitted response with a draft of changes."""
+    return not response.submitted or response.has_changes
+
+
 def submit_response(response: Response, now: datetime) -> dict[str, str]:
-    """Submit if every required question is answered; returns what is missing otherwise."""
+    """Submit if every required question is answered; returns what is missing otherwise.
+
+    Submitting a draft of changes makes it the response's answers (late if after the
+    deadline); a submitted response without changes stays as it was submitted.
+    """
     if not can_submit(response.survey, now):
         raise ClosedError
-    missing = missing_required(answerable_questions(response.survey), stored_answers(response))
+    missing = missing_required(answerable_questions(response.survey), working_answers(response))
     if missing:
         return missing
+    if not has_something_to_submit(response):
+        return {}
+    if response.has_changes:
+        _apply_changes(response)
     _mark_submitted(response, now)
     db.session.flush()
     return {}
+
+
+def _apply_changes(response: Response) -> None:
+    """The draft of changes replaces the submitted answers."""
+    response.answers.clear()
+    db.session.flush()  # the old rows go before the new ones take their place
+    for answer in response.pending_answers:
+        answer.pending = False
+    db.session.flush()
+    db.session.expire(response, ["answers", "pending_answers"])
+    response.changes_saved_at = None
 
 
 def set_coordinated(response: Response, value: bool, actor: User | None, now: datetime) -> None:
@@ -270,9 +369,11 @@ def pass_on_to_colleague(
 def queue_receipt(response: Response, now: datetime) -> None:
     invitation = response.invitation
     contact = invitation.contact if invitation else None
-    if contact is None or not contact.email:
+    if invitation is None or contact is None or not contact.email:
         return
     survey = response.survey
+    # The same link as in the invitation, for changing the answers.
+    link = absolute_url("respond.show_form", token=invitation_token(invitation.token_nonce))
     queue_email(
         to_email=contact.email,
         to_name=contact.name,
@@ -284,6 +385,7 @@ def queue_receipt(response: Response, now: datetime) -> None:
             "response": response,
             "answers": stored_answers(response),
             "questions": answerable_questions(survey),
+            "url": link,
         },
         subject=f"Kvitto: {survey.title}",
         cause=("receipt", response.id),

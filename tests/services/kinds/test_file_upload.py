@@ -139,3 +139,26 @@ def test_a_removed_file_leaves_storage_only_when_the_removal_is_committed(app):
     db.session.commit()
     assert not path.exists() and db.session.scalar(db.select(AnswerFile)) is None
     assert key
+
+
+def test_a_dropped_draft_of_changes_takes_its_copies_of_the_files_with_it(app):
+    from coordinator.services.surveys.responses import (
+        discard_changes,
+        submit_response,
+        working_answers,
+    )
+
+    question, text, response = survey_with(_question())
+    save_answers(response, {question.id: AnswerInput(uploads=[Upload("a.pdf", PDF)])}, None, NOW)
+    assert submit_response(response, NOW) == {}
+    db.session.commit()
+    save_answers(response, {text.id: AnswerInput(text="Ändrat")}, None, NOW)
+    db.session.commit()
+    [copy] = working_answers(response)[question.id].files
+    path = storage()._path(db.session.get(AnswerFile, copy.id).storage_key)
+    assert path.exists() and len(list(db.session.scalars(db.select(AnswerFile)))) == 2
+    discard_changes(response, NOW)
+    db.session.commit()
+    assert not path.exists()
+    [kept] = db.session.scalars(db.select(AnswerFile))
+    assert storage()._path(kept.storage_key).exists()

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 if TYPE_CHECKING:
@@ -102,11 +103,11 @@ def too_long(question: Question, value: str) -> str | None:
     if len(value) <= MAX_ANSWER_LENGTH:
         return None
     return _(
-        "Svaret på fråga %(number)s är %(length)s tecken. Korta det till högst "
-        "%(limit)s tecken; texten finns kvar i fältet.",
+        "Texten i fråga %(number)s är för lång: %(length)s av högst %(limit)s "
+        "tecken. Den är inte sparad; korta den i fältet.",
         number=question.number,
-        length=len(value),
-        limit=MAX_ANSWER_LENGTH,
+        length=format_decimal(len(value)),
+        limit=format_decimal(MAX_ANSWER_LENGTH),
     )
 
 

@@ -169,6 +169,9 @@ class QuestionKind:
     def store(self, question: Question, answer: AnswerInput, row: Answer, now: datetime) -> None:
         write_answer(row, self.normalise(question, answer))
 
+    def copy_answer(self, source: Answer, target: Answer) -> None:
+        """What a copy of a stored answer (a draft of changes) needs beyond its columns."""
+
     # Reading
 
     def choice_label(self, question: Question, value: str) -> str:

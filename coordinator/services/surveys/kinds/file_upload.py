@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 
 from coordinator.models import AnswerFile
@@ -189,8 +190,7 @@ class FileUpload(QuestionKind):
     def store(self, question: Question, answer: AnswerInput, row: Answer, now: datetime) -> None:
         write_answer(row, AnswerInput())
         for stored in [f for f in row.files if f.id in answer.remove]:
-            delete_after_commit(stored.storage_key)
-            row.files.remove(stored)
+            row.files.remove(stored)  # its bytes go when the removal commits (below)
         for upload in answer.uploads:
             content_type = detect_type(upload.data, upload.filename)
             row.files.append(
@@ -200,6 +200,22 @@ class FileUpload(QuestionKind):
                     size=len(upload.data),
                     storage_key=storage().save(upload.data),
                     uploaded_at=now,
+                )
+            )
+
+    def copy_answer(self, source: Answer, target: Answer) -> None:
+        """Each file copied too: every answer row owns the bytes of its files."""
+        store = storage()
+        for file in source.files:
+            with store.open(file.storage_key) as stored:
+                key = store.save(stored.read())
+            target.files.append(
+                AnswerFile(
+                    filename=file.filename,
+                    content_type=file.content_type,
+                    size=file.size,
+                    storage_key=key,
+                    uploaded_at=file.uploaded_at,
                 )
             )
 
@@ -228,3 +244,10 @@ class FileUpload(QuestionKind):
             )
             for f in answer.files
         ]
+
+
+@event.listens_for(AnswerFile, "after_delete")
+def _forget_bytes(mapper: Any, connection: Any, file: AnswerFile) -> None:
+    """A file removed from an answer, or removed with its answer (a draft of changes
+    submitted or dropped): its bytes leave storage once that commits."""
+    delete_after_commit(file.storage_key)
