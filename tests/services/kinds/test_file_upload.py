@@ -162,3 +162,9 @@ def test_a_dropped_draft_of_changes_takes_its_copies_of_the_files_with_it(app):
     assert not path.exists()
     [kept] = db.session.scalars(db.select(AnswerFile))
     assert storage()._path(kept.storage_key).exists()
+
+
+def test_a_file_name_is_isolated_from_the_text_around_it(app):
+    question = _question()
+    answer = AnswerInput(files=[StoredFile(1, "\u202eabc.pdf", 2048), StoredFile(2, "b.pdf", 10)])
+    assert FILES.plain_text(question, answer) == "\u2068\u202eabc.pdf\u2069 (2 kB)\nb.pdf (1 kB)"

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 
+from coordinator.bidi import isolate_text
 from coordinator.models import AnswerFile
 from coordinator.services.errors import DocumentError, SurveyError
 from coordinator.services.mail.outbox import absolute_url
@@ -51,8 +52,9 @@ def file_size(size: int) -> str:
 
 
 def describe(file: StoredFile | Upload) -> str:
+    """ "strategi.pdf (1,2 MB)", the name isolated from the text around it."""
     size = file.size if isinstance(file, StoredFile) else len(file.data)
-    return f"{file.filename} ({file_size(size)})"
+    return f"{isolate_text(file.filename)} ({file_size(size)})"
 
 
 def _whole(values: Mapping[str, Any], name: str, least: int, most: int) -> int:
