@@ -17,10 +17,6 @@ What this file pins down for the design of the mailbox reader:
   the database), not one from IMAP alone.
 """
 
-# The fixtures are imported here, as conftest.py is being changed on another branch; once
-# they move there, the F811 exemption (a test's argument named like the fixture) goes too.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import email
@@ -38,12 +34,7 @@ import pytest
 from flufl.bounce import all_failures, scan_message
 from icalendar import Calendar
 
-from tests.imap_server import (  # noqa: F401  (fixtures)
-    ImapServer,
-    dovecot_server,
-    imap_server,
-    mailbox_names,
-)
+from tests.imap_server import ImapServer, mailbox_names
 from tests.inbound_messages import (
     DEFAULT_UID,
     SAMPLES,
