@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from flask.cli import with_appcontext
 
 from coordinator.extensions import db
 from coordinator.models.types import utcnow
+
+log = logging.getLogger(__name__)
 
 TickTask = Callable[[datetime], object]
 
@@ -42,11 +45,20 @@ def tick_command() -> None:
     from coordinator.services.mail.sender import send_due_messages
 
     now = utcnow()
+    failed_tasks = 0
     for task in current_app.extensions.get("tick_tasks", []):
-        task(now)
-        db.session.commit()
+        try:
+            task(now)
+            db.session.commit()
+        except Exception:
+            # One broken task must not keep the mail (a password reset, say) waiting.
+            db.session.rollback()
+            log.exception("tick task %s failed", getattr(task, "__name__", task))
+            failed_tasks += 1
     report = send_due_messages(now)
     click.echo(f"Tick: sent {report.sent}, retry later {report.retried}, failed {report.failed}.")
+    if failed_tasks:
+        raise click.exceptions.Exit(1)
 
 
 def register(app: Flask) -> None:

@@ -11,7 +11,7 @@ from coordinator.extensions import db
 from coordinator.models.organisations import Contact, Network
 from coordinator.models.projects import Project
 from coordinator.models.surveys import Survey
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 from coordinator.models.users import User
 
 meeting_networks = Table(
@@ -32,6 +32,7 @@ class Meeting(db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title", "place")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
@@ -94,6 +95,7 @@ class NewsItem(db.Model):
     __tablename__ = "news_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
@@ -115,6 +117,7 @@ class Document(db.Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )

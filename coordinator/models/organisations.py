@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import db
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 
 ORGANISATION_KINDS = ("county_board", "agency", "region", "municipality", "other")
 
@@ -29,6 +29,7 @@ class Organisation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name")
     name: Mapped[str] = mapped_column(String(200), unique=True)
     county_code: Mapped[str | None] = mapped_column(String(2), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="other")
@@ -54,6 +55,7 @@ class Contact(db.Model):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name", "title")
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
@@ -94,6 +96,7 @@ class Network(db.Model):
     __tablename__ = "networks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name")
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

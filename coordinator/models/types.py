@@ -7,7 +7,10 @@ from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import validates
 from sqlalchemy.types import TypeDecorator
+
+from coordinator.text import single_line
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -35,3 +38,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_line(*names: str) -> Any:
+    """A validator keeping these text columns on one line (see coordinator.text): set it
+    in the model's body, e.g. `_one_line = one_line("name", "title")`."""
+
+    def validate(_model: object, _key: str, value: str | None) -> str | None:
+        return single_line(value) if value else value
+
+    return validates(*names)(validate)

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordinator.extensions import db
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 
 ROLES = ("admin", "coordinator", "viewer")
 
@@ -19,6 +19,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator', 'viewer')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name")
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -38,6 +38,18 @@ def check_header(value: str, what: object) -> str:
     return value
 
 
+def header_problem(*values: tuple[str, object]) -> str | None:
+    """Why these (value, what) pairs cannot go into mail headers, or None. A message
+    with such a value fails alone, with this reason, and never stops the others."""
+    for value, what in values:
+        try:
+            check_header(value, what)
+        except MailError as exc:
+            with force_locale("sv"):  # stored, like the other reasons, in Swedish
+                return str(exc)
+    return None
+
+
 def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute URL built from BASE_URL, usable outside a request (CLI, sender)."""
     base = urlsplit(current_app.config["BASE_URL"])
@@ -96,13 +108,16 @@ def queue_email(
     """Render templates/emails/<template>.txt and .html and add the message to the outbox.
 
     A message to an opted-out or erased contact is stored as "skipped" with the reason,
-    and is never sent.
+    and is never sent; one with a line break in a header value is stored as "failed"
+    with the reason (names are kept on one line where they come in, see
+    coordinator.text, so this only meets text stored before that).
     """
-    check_header(subject, _l("Ämnet"))
-    check_header(to_name, _l("Namnet"))
-    check_header(to_email, _l("E-postadressen"))
-    if reply_to:
-        check_header(reply_to, _l("Svarsadressen"))
+    problem = header_problem(
+        (subject, _l("Ämnet")),
+        (to_name, _l("Namnet")),
+        (to_email, _l("E-postadressen")),
+        (reply_to or "", _l("Svarsadressen")),
+    )
     headers: dict[str, str] = {}
     layout: dict[str, Any] = {
         "product_name": current_app.config["PRODUCT_NAME"],
@@ -121,7 +136,7 @@ def queue_email(
     with force_locale(language):
         text_body = render_template(f"emails/{template}.txt", **values)
         html_body = render_template(f"emails/{template}.html", **values)
-    reason = skip_reason(contact)
+    reason = problem or skip_reason(contact)
     message = OutboxMessage(
         created_at=now,
         recipient_email=to_email,
@@ -135,7 +150,7 @@ def queue_email(
         headers=headers,
         cause_type=cause[0],
         cause_id=cause[1],
-        state="skipped" if reason else "queued",
+        state="failed" if problem else "skipped" if reason else "queued",
         last_error=reason,
         next_attempt_at=now,
     )
