@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import db
@@ -155,3 +155,37 @@ class DocumentVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+
+ATTENDANCE_ANSWERS = ("accepted", "declined", "tentative")
+
+
+class Attendance(db.Model):
+    """One invitee's answer to one meeting: from their calendar (an iTIP REPLY to the
+    inbound mailbox) or through the personal link in the invitation. The link's token is
+    derived from SECRET_KEY and the nonce, like a survey link; only its hash is kept."""
+
+    __tablename__ = "meeting_attendances"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "contact_id"),
+        CheckConstraint("answer IN ('accepted', 'declined', 'tentative')", name="answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    token_nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # None until answered, and again after the meeting has moved.
+    answer: Mapped[str | None] = mapped_column(String(10))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_via: Mapped[str] = mapped_column(String(10), default="")  # "calendar" | "link"
+    auto_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_reply_until: Mapped[str] = mapped_column(String(100), default="")
+    auto_reply_subject: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    contact: Mapped[Contact] = relationship()

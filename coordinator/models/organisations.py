@@ -67,6 +67,9 @@ class Contact(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="sv")
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A hard bounce came back for this address; cleared when the address changes.
+    bouncing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bounce_reason: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -83,6 +86,10 @@ class Contact(db.Model):
     @property
     def erased(self) -> bool:
         return self.erased_at is not None
+
+    @property
+    def bouncing(self) -> bool:
+        return self.bouncing_at is not None
 
     @property
     def can_receive_email(self) -> bool:

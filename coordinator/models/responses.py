@@ -42,6 +42,10 @@ class Invitation(db.Model):
     reminded_count: Mapped[int] = mapped_column(default=0)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last automatic reply (out of office) to mail about this invitation.
+    auto_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_reply_until: Mapped[str] = mapped_column(String(100), default="")
+    auto_reply_subject: Mapped[str] = mapped_column(String(300), default="")
 
     survey: Mapped[Survey] = relationship()
     contact: Mapped[Contact | None] = relationship()

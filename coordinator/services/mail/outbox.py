@@ -4,7 +4,9 @@ transaction as the change that caused it. The sender (services/mail/sender.py) d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +23,19 @@ from coordinator.services.audit import record_event
 from coordinator.services.errors import MailError
 
 UNSUBSCRIBE_SALT = "unsubscribe"
+# Stands in for the secret part of a link in a stored message (see OutboxMessage.secret_links).
+SECRET_MARKER = re.compile(r"secret-[0-9a-f]{24}")
+
+
+def secret_marker() -> str:
+    """A fresh stand-in for a token; random, so that no text typed by anyone can name
+    another message's secret."""
+    return f"secret-{secrets.token_hex(12)}"
+
+
+def redacted(text: str) -> str:
+    """Stored text as staff may read it: stand-ins shown as an ellipsis."""
+    return SECRET_MARKER.sub("…", text)
 
 
 @dataclass(frozen=True)
@@ -63,10 +78,11 @@ def _unsubscribe_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_token(contact: Contact) -> str:
+def unsubscribe_token(contact: Contact | int) -> str:
     """A token for the contact's opt-out link; it keeps working for as long as the
     contact exists, since the link sits in e-mail that may be read months later."""
-    return str(_unsubscribe_serializer().dumps(contact.id))
+    contact_id = contact if isinstance(contact, int) else contact.id
+    return str(_unsubscribe_serializer().dumps(contact_id))
 
 
 def contact_for_unsubscribe_token(token: str) -> Contact | None:
@@ -103,6 +119,7 @@ def queue_email(
     reply_to: str | None = None,
     attachments: Sequence[MailAttachment] = (),
     language: str = "sv",
+    secret_links: Mapping[str, Sequence[Any]] | None = None,
     now: datetime,
 ) -> OutboxMessage:
     """Render templates/emails/<template>.txt and .html and add the message to the outbox.
@@ -111,6 +128,10 @@ def queue_email(
     and is never sent; one with a line break in a header value is stored as "failed"
     with the reason (names are kept on one line where they come in, see
     coordinator.text, so this only meets text stored before that).
+
+    A secret link is passed as a URL built with `secret_marker()` in place of its token,
+    and `secret_links` says what each marker stands for, e.g. {marker: ["invitation", 12]};
+    the sender puts the token in as the message leaves (services/mail/secret_links.py).
     """
     problem = header_problem(
         (subject, _l("Ämnet")),
@@ -124,11 +145,12 @@ def queue_email(
         "base_url": current_app.config["BASE_URL"],
         "unsubscribe_url": None,
     }
+    links = {marker: list(spec) for marker, spec in (secret_links or {}).items()}
     if contact is not None:
-        layout["unsubscribe_url"] = absolute_url(
-            "mail.unsubscribe", token=unsubscribe_token(contact)
-        )
-        one_click = absolute_url("mail.unsubscribe_one_click", token=unsubscribe_token(contact))
+        marker = secret_marker()
+        links[marker] = ["unsubscribe", contact.id]
+        layout["unsubscribe_url"] = absolute_url("mail.unsubscribe", token=marker)
+        one_click = absolute_url("mail.unsubscribe_one_click", token=marker)
         headers["List-Unsubscribe"] = f"<{one_click}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         organisation_id = organisation_id or contact.organisation_id
@@ -148,6 +170,7 @@ def queue_email(
         text_body=text_body,
         html_body=html_body,
         headers=headers,
+        secret_links=links,
         cause_type=cause[0],
         cause_id=cause[1],
         state="failed" if problem else "skipped" if reason else "queued",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, ReminderDelivery, Response, Survey, User
 from coordinator.services.audit import record_event
-from coordinator.services.surveys.invitations import invitation_token, send_invitation_email
+from coordinator.services.surveys.invitations import send_invitation_email
 from coordinator.services.surveys.states import effective_deadline, is_closed
 
 
@@ -59,8 +59,7 @@ def pending_count(survey: Survey) -> int:
 
 
 def _remind(invitation: Invitation, now: datetime) -> None:
-    token = invitation_token(invitation.token_nonce)  # the same link as in the invitation
-    send_invitation_email(invitation, token, now, template="survey_reminder")
+    send_invitation_email(invitation, now, template="survey_reminder")  # the same link
     invitation.reminded_count += 1
     invitation.last_reminded_at = now
 
