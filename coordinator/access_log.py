@@ -12,7 +12,8 @@ from gunicorn.glogging import Logger
 # The first segment of every route whose next segment is a token (see the test in
 # tests/test_secret_links.py, which fails for a token route missing here).
 TOKEN_ROUTES = ("r", "password-reset", "unsubscribe", "m")
-_TOKEN = re.compile(r"(/(?:%s)/)[^/?#\s\"]+" % "|".join(re.escape(r) for r in TOKEN_ROUTES))
+_ROUTES = "|".join(re.escape(route) for route in TOKEN_ROUTES)
+_TOKEN = re.compile(rf"(/(?:{_ROUTES})/)[^/?#\s\"]+")
 
 
 def redact(text: str) -> str:

@@ -87,10 +87,20 @@ def send_scheduled_reminders(now: datetime) -> int:
 
     Each (invitation, day) is recorded, so no day is reminded twice; when several days
     have passed since the last tick, one reminder covers them all.
+
+    Work is claimed per survey as the sender claims mail: the survey's row is locked
+    until the caller commits (FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the
+    BEGIN IMMEDIATE transaction does it), so a second tick running at the same time
+    skips a survey the first is reminding instead of queueing the same reminders.
     """
     sent = 0
-    for survey in db.session.scalars(select(Survey).where(Survey.state == "open")):
-        if is_closed(survey, now) or not survey.reminder_days:
+    for survey_id in list(db.session.scalars(select(Survey.id).where(Survey.state == "open"))):
+        survey = db.session.scalar(
+            select(Survey)
+            .where(Survey.id == survey_id, Survey.state == "open")
+            .with_for_update(skip_locked=True)
+        )
+        if survey is None or is_closed(survey, now) or not survey.reminder_days:
             continue
         pending = pending_invitations(survey)
         delivered: dict[int, set[int]] = {}
