@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from coordinator.extensions import db
 from coordinator.models.types import UTCDateTime, one_line, utcnow
@@ -86,6 +86,13 @@ class Contact(db.Model):
     @property
     def erased(self) -> bool:
         return self.erased_at is not None
+
+    @validates("email")
+    def _new_address(self, _key: str, value: str | None) -> str | None:
+        """A new address has not bounced (yet): the mark goes with the old one."""
+        if value != self.email:
+            self.bouncing_at, self.bounce_reason = None, ""
+        return value
 
     @property
     def bouncing(self) -> bool:

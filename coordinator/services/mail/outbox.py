@@ -103,6 +103,8 @@ def skip_reason(contact: Contact | None) -> str | None:
         return "Kontaktens personuppgifter är raderade."
     if contact.opted_out:
         return "Kontakten har avregistrerat sig från e-post."
+    if contact.bouncing:
+        return "Adressen studsar – byt kontakt."
     return None
 
 

@@ -28,8 +28,8 @@ def _answered_organisations(survey: Survey) -> Select[Any]:
 
 
 def _pending(survey: Survey) -> Select[tuple[Invitation]]:
-    """Live invitations, to contacts who take e-mail, of organisations that have not
-    submitted any response."""
+    """Live invitations, to contacts who take e-mail (and whose address does not
+    bounce), of organisations that have not submitted any response."""
     return (
         select(Invitation)
         .join(Invitation.contact)
@@ -40,6 +40,7 @@ def _pending(survey: Survey) -> Select[tuple[Invitation]]:
             Contact.email.is_not(None),
             Contact.opted_out_at.is_(None),
             Contact.erased_at.is_(None),
+            Contact.bouncing_at.is_(None),  # "Adressen studsar – byt kontakt"
         )
     )
 
