@@ -1,11 +1,11 @@
-"""The form for passing a survey on to a colleague."""
+"""The forms of the personal-link pages: passing a survey on, answering a meeting."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class PassOnForm(FlaskForm):
@@ -17,4 +17,16 @@ class PassOnForm(FlaskForm):
         _l("Kollegans e-postadress"),
         description=_l("Kollegan måste arbeta på samma organisation och får en egen länk."),
         validators=[DataRequired(_l("Ange kollegans e-postadress")), Length(max=254)],
+    )
+
+
+class MeetingAnswerForm(FlaskForm):
+    answer = RadioField(
+        _l("Kommer du till mötet?"),
+        choices=[
+            ("accepted", _l("Jag kommer")),
+            ("declined", _l("Jag kommer inte")),
+            ("tentative", _l("Kanske")),
+        ],
+        validators=[InputRequired(_l("Välj om du kommer"))],
     )
