@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField
+from wtforms import EmailField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 
@@ -24,9 +24,9 @@ class MeetingAnswerForm(FlaskForm):
     answer = RadioField(
         _l("Kommer du till mötet?"),
         choices=[
-            ("accepted", _l("Jag kommer")),
-            ("declined", _l("Jag kommer inte")),
-            ("tentative", _l("Kanske")),
+            SelectChoice("accepted", _l("Jag kommer")),
+            SelectChoice("declined", _l("Jag kommer inte")),
+            SelectChoice("tentative", _l("Kanske")),
         ],
         validators=[InputRequired(_l("Välj om du kommer"))],
     )

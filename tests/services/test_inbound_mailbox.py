@@ -95,7 +95,9 @@ def test_outgoing_mail_carries_a_signed_return_path(app, inbound, smtp_server):
     assert sender.startswith("bounces+") and sender != forged(sender)
 
 
-def test_without_the_settings_nothing_is_read_and_mail_goes_as_before(app, imap_server, smtp_server):
+def test_without_the_settings_nothing_is_read_and_mail_goes_as_before(
+    app, imap_server, smtp_server
+):
     _invitation, message = _invited()
     assert smtp_server.handler.envelopes[-1][0] == app.config["MAIL_DEFAULT_SENDER"]
     imap_server.deliver(build("postfix_user_unknown"))
@@ -103,9 +105,7 @@ def test_without_the_settings_nothing_is_read_and_mail_goes_as_before(app, imap_
     assert len(imap_server.messages("INBOX")) == 1 and _kinds() == []
 
 
-@pytest.mark.parametrize(
-    "name", [s.name for s in SAMPLES if s.kind == "hard_bounce"]
-)
+@pytest.mark.parametrize("name", [s.name for s in SAMPLES if s.kind == "hard_bounce"])
 def test_a_hard_bounce_marks_the_message_and_the_address(app, inbound, smtp_server, name):
     invitation, message = _invited()
     _deliver(inbound, name, message)
@@ -199,9 +199,7 @@ def _meeting_with(contact, uid="4f2a9c0e1b7d3a5c6e8f0a1b@coordinator"):
     return meeting
 
 
-@pytest.mark.parametrize(
-    "name", [s.name for s in SAMPLES if s.kind == "itip_reply"]
-)
+@pytest.mark.parametrize("name", [s.name for s in SAMPLES if s.kind == "itip_reply"])
 def test_a_calendar_answer_is_matched_by_uid_and_address(app, inbound, smtp_server, name):
     contact = make_contact(make_organisation(), email="Karin.Lindqvist@lansstyrelsen.example")
     meeting = _meeting_with(contact)

@@ -28,6 +28,7 @@ class RecipientSelection:
     duplicates: int = 0
     opted_out: list[Contact] = field(default_factory=list)
     already_invited: list[Contact] = field(default_factory=list)
+    bouncing: list[Contact] = field(default_factory=list)  # left out until the address changes
 
 
 def select_recipients(
@@ -64,6 +65,8 @@ def select_recipients(
         seen.add(contact.id)
         if not contact.can_receive_email:
             selection.opted_out.append(contact)
+        elif contact.bouncing:
+            selection.bouncing.append(contact)
         elif contact.id in invited:
             selection.already_invited.append(contact)
         else:
