@@ -75,8 +75,9 @@ def test_a_password_reset_is_stored_without_its_link(app, client, smtp_server):
 
 
 def test_the_access_log_redacts_every_token_route(app):
-    from coordinator.access_log import RedactingLogger
     from gunicorn.config import Config
+
+    from coordinator.access_log import RedactingLogger
 
     logger = RedactingLogger(Config())
     rules = [r for r in app.url_map.iter_rules() if "token" in r.arguments]
