@@ -156,7 +156,11 @@ def build_dashboard(survey: Survey) -> Dashboard:
                 coordinated=bool(coordinated),
                 last_activity=_latest([last_opened, last_saved]),
                 mail_state=mail_states.get(organisation.id),
-                bouncing=[i.contact for i in notes.get(organisation.id, []) if i.contact.bouncing],
+                bouncing=[
+                    i.contact
+                    for i in notes.get(organisation.id, [])
+                    if i.contact and i.contact.bouncing
+                ],
                 away=[i for i in notes.get(organisation.id, []) if i.auto_reply_at],
             )
         )
