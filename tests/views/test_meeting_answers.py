@@ -93,7 +93,7 @@ def test_the_meeting_page_shows_who_is_coming_and_reminds_the_rest(
     assert "Kommer: 1" in text and "Kommer inte: 1" in text and "Har inte svarat: 1" in text
     per_org = {
         row.th.get_text(strip=True): [td.get_text() for td in row.find_all("td")]
-        for row in page.select("#svar ~ div table")[0].select("tbody tr")
+        for row in page.select("[aria-labelledby=svar-org] tbody tr")
     }
     assert per_org["09 Länsstyrelsen Gotland"] == ["1", "0", "0", "1"]
     assert per_org["12 Länsstyrelsen Skåne"] == ["0", "0", "1", "0"]
