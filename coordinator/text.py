@@ -17,3 +17,9 @@ _BREAKS = re.compile(r"\s*[\x00-\x1f\x7f-\x9f\u2028\u2029]+\s*")
 def single_line(value: str) -> str:
     """`value` with line breaks and control characters folded to a space, ends stripped."""
     return _BREAKS.sub(" ", value).strip()
+
+
+def single_line_filter(value: object) -> object:
+    """`single_line` as a WTForms filter: a name of control characters alone is then
+    empty, and a required field says so, instead of storing an empty name."""
+    return single_line(value) if isinstance(value, str) else value

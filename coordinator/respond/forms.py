@@ -7,10 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from coordinator.text import single_line_filter
+
 
 class PassOnForm(FlaskForm):
     name = StringField(
         _l("Kollegans namn"),
+        filters=[single_line_filter],
         validators=[DataRequired(_l("Ange kollegans namn")), Length(max=200)],
     )
     email = EmailField(
