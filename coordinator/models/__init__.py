@@ -24,7 +24,7 @@ from coordinator.models.surveys import (
     Question,
     Survey,
 )
-from coordinator.models.users import User
+from coordinator.models.users import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "ATTENDANCE_ANSWERS",
@@ -42,6 +42,7 @@ __all__ = [
     "Contact",
     "DeadlineExtension",
     "Invitation",
+    "LoginThrottle",
     "Network",
     "OptionList",
     "OptionListItem",
@@ -50,6 +51,7 @@ __all__ = [
     "OutboxMessage",
     "Project",
     "Question",
+    "RecoveryCode",
     "ReminderDelivery",
     "Response",
     "Survey",

@@ -26,11 +26,15 @@ class MissingSecret(LookupError):
     """What a link stood for is gone (e.g. the invitation was deleted)."""
 
 
-def _nonces(model: Any, ids: set[int]) -> dict[int, str]:
+def _nonces(model: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """{id: (nonce, token hash)}: with the hash, the token is made with the key that made
+    the link first, so a link repeated after a key rotation stays the same."""
     if not ids:
         return {}
-    rows = db.session.execute(select(model.id, model.token_nonce).where(model.id.in_(ids)))
-    return {row_id: nonce for row_id, nonce in rows}
+    rows = db.session.execute(
+        select(model.id, model.token_nonce, model.token_hash).where(model.id.in_(ids))
+    )
+    return {row_id: (nonce, token_hash) for row_id, nonce, token_hash in rows}
 
 
 def tokens_for(messages: Iterable[OutboxMessage]) -> dict[str, str]:
@@ -56,8 +60,8 @@ def tokens_for(messages: Iterable[OutboxMessage]) -> dict[str, str]:
     return tokens
 
 
-def _derive(derive: Callable[[str], str], nonce: str | None) -> str | None:
-    return derive(nonce) if nonce else None
+def _derive(derive: Callable[[str, str], str], stored: tuple[str, str] | None) -> str | None:
+    return derive(*stored) if stored and stored[0] else None
 
 
 def fill(text: str, tokens: dict[str, str]) -> str:

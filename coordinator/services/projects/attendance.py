@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,7 +14,7 @@ from coordinator.extensions import db
 from coordinator.models import ATTENDANCE_ANSWERS, Attendance, Contact, Meeting
 from coordinator.services.audit import record_event
 from coordinator.services.errors import MeetingError
-from coordinator.services.surveys.tokens import derived_token, hash_token, new_nonce
+from coordinator.services.surveys.tokens import derived_token_for, hash_token, new_nonce
 
 ANSWER_LABELS = {
     "accepted": _l("Kommer"),
@@ -31,8 +30,10 @@ ANSWER_CHOICES = {
 }
 
 
-def attendance_token(nonce: str) -> str:
-    return derived_token(current_app.config["SECRET_KEY"], "attendance", nonce)
+def attendance_token(nonce: str, token_hash: str | None = None) -> str:
+    """The token of the invitee's answer links; with the stored hash, made with the key
+    that made the first link (see services/surveys/tokens.py)."""
+    return derived_token_for("attendance", nonce, token_hash)
 
 
 def attendance_for(meeting: Meeting, contact: Contact) -> Attendance:

@@ -60,7 +60,8 @@ def pending_count(survey: Survey) -> int:
 
 
 def _remind(invitation: Invitation, now: datetime) -> None:
-    send_invitation_email(invitation, now, template="survey_reminder")  # the same link
+    # The same link as in the invitation: the sender makes it with the key of that day.
+    send_invitation_email(invitation, now, template="survey_reminder")
     invitation.reminded_count += 1
     invitation.last_reminded_at = now
 
