@@ -139,3 +139,12 @@ def test_a_new_time_resets_the_answers_and_says_so(app, client_request, smtp_ser
     )
     assert update.subject.startswith("Ändrat möte")
     assert "behöver vi ditt svar igen" in update.text_body
+
+
+def test_someone_taken_off_the_meeting_is_not_counted(app, client_request):
+    from coordinator.services.projects.attendance import attendance_overview
+
+    meeting, (karin, nils, eva), _member = _meeting()
+    meeting.networks[0].members.remove(nils)
+    db.session.flush()
+    assert {r.contact_id for r in attendance_overview(meeting).rows} == {karin.id, eva.id}

@@ -120,7 +120,9 @@ class AttendanceOverview:
 
 
 def attendance_overview(meeting: Meeting) -> AttendanceOverview:
-    """Every invitee's answer, grouped per board (organisation) and per invited network."""
+    """Every invitee's answer, grouped per board (organisation) and per invited network.
+    Someone no longer invited (taken off the meeting) is not counted."""
+    invited = {c.id for n in meeting.networks for c in n.members} | {c.id for c in meeting.contacts}
     rows = list(
         db.session.scalars(
             select(Attendance)
@@ -133,6 +135,7 @@ def attendance_overview(meeting: Meeting) -> AttendanceOverview:
             .order_by(Contact.name)
         )
     )
+    rows = [row for row in rows if row.contact_id in invited]
     organisations: dict[int, AnswerGroup] = {}
     for row in sorted(
         rows,
