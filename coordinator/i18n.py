@@ -10,9 +10,11 @@ from datetime import date, datetime
 
 from flask import Flask, has_request_context, session
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coordinator.extensions import babel
+from coordinator.localtime import STOCKHOLM, SUMMER_TIME, is_ambiguous
 
 
 def select_locale() -> str:
@@ -54,10 +56,24 @@ def short_datetime(value: datetime | None) -> str:
 
 
 def long_datetime(value: datetime | None) -> str:
-    """torsdag 23 augusti 2018 kl. 23:59 (Stockholm)"""
+    """torsdag 23 augusti 2018 23:59 (Stockholm), and which of a time that happens twice"""
     if value is None:
         return ""
-    return f"{format_datetime(value, 'EEEE d MMMM y')} {format_datetime(value, 'HH:mm')}"
+    return (
+        f"{format_datetime(value, 'EEEE d MMMM y')} {format_datetime(value, 'HH:mm')}"
+        f"{clock_change_note(value)}"
+    )
+
+
+def clock_change_note(value: datetime | None) -> str:
+    """ " (sommartid)" or " (normaltid)" for a time that happens twice in Stockholm, the
+    night the clocks go back; nothing for any other time."""
+    if value is None:
+        return ""
+    local = value.astimezone(STOCKHOLM)
+    if not is_ambiguous(local.replace(tzinfo=None)):
+        return ""
+    return " (%s)" % (_("sommartid") if local.fold == SUMMER_TIME else _("normaltid"))
 
 
 def init_i18n(app: Flask) -> None:
@@ -72,4 +88,5 @@ def init_i18n(app: Flask) -> None:
         iso_date=iso_date,
         short_datetime=short_datetime,
         long_datetime=long_datetime,
+        clock_change_note=clock_change_note,
     )

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
-from coordinator.fields import MultiCheckboxField
+from coordinator.fields import FoldField, MultiCheckboxField
 from coordinator.text import single_line_filter
 
 
@@ -80,7 +80,9 @@ class MeetingForm(FlaskForm):
     )
     date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
     start = TimeField(_l("Börjar"), validators=[DataRequired(_l("Ange starttid som TT:MM"))])
+    start_fold = FoldField(_l("Vilken av de två starttiderna menar du?"))
     end = TimeField(_l("Slutar"), validators=[DataRequired(_l("Ange sluttid som TT:MM"))])
+    end_fold = FoldField(_l("Vilken av de två sluttiderna menar du?"))
     place = StringField(
         _l("Plats"), filters=[single_line_filter], validators=[Optional(), Length(max=300)]
     )

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordinator.fields import MultiCheckboxField
+from coordinator.fields import FoldField, MultiCheckboxField
 from coordinator.surveys.labels import KIND_LABELS
 from coordinator.text import single_line_filter
 
@@ -55,6 +55,7 @@ class SurveyForm(FlaskForm):
         description=_l("Svensk tid. Svar efter detta tas emot men markeras som sena."),
         validators=[DataRequired(_l("Ange klockslag som TT:MM"))],
     )
+    deadline_fold = FoldField()
 
 
 class QuestionForm(FlaskForm):
@@ -102,6 +103,7 @@ class SettingsForm(FlaskForm):
         description=_l("Svensk tid. Svar efter detta tas emot men markeras som sena."),
         validators=[DataRequired(_l("Ange klockslag som TT:MM"))],
     )
+    deadline_fold = FoldField()
     deadline_note = TextAreaField(
         _l("Text om svarstiden"),
         description=_l("Visas under sista svarsdagen, till exempel att sena svar är välkomna."),
@@ -113,6 +115,7 @@ class SettingsForm(FlaskForm):
         validators=[Optional()],
     )
     closes_time = TimeField(_l("Stänger, klockan"), validators=[Optional()])
+    closes_fold = FoldField()
     reply_to_user_id = SelectField(_l("Svar på e-post går till"), coerce=int)
     reminder_days = StringField(
         _l("Påminnelsedagar"),
@@ -142,3 +145,4 @@ class ExtensionForm(FlaskForm):
     deadline_time = TimeField(
         _l("Klockan"), validators=[DataRequired(_l("Ange klockslag som TT:MM"))]
     )
+    deadline_fold = FoldField()

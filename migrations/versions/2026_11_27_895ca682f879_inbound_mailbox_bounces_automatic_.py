@@ -1,7 +1,7 @@
 """inbound mailbox: bounces, automatic replies, meeting answers; secret links out of the outbox
 
 Revision ID: 895ca682f879
-Revises: 7c935d4204cb
+Revises: f06ee50f161b
 Create Date: 2026-11-27 17:38:24.080526
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '895ca682f879'
-down_revision = '7c935d4204cb'
+down_revision = 'f06ee50f161b'
 branch_labels = None
 depends_on = None
 
