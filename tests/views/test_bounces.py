@@ -3,7 +3,7 @@ contact, the recipients page, the follow-up dashboard and the outbox."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
@@ -16,7 +16,7 @@ NOTICE = "Adressen studsar – byt kontakt"
 
 
 def test_a_bouncing_address_is_shown_wherever_it_matters(app, client_request):
-    survey = make_survey()
+    survey = make_survey(deadline_at=NOW + timedelta(days=30))
     org = make_organisation("Länsstyrelsen Gotland", "09")
     karin, nils = make_contact(org, name="Karin"), make_contact(org, name="Nils")
     invitations = invite(survey, [karin, nils], None, NOW)

@@ -276,12 +276,13 @@ def test_inviting_and_reminding_a_contact_with_a_line_break_in_the_name(app, cli
 
     from coordinator.models import Contact
 
-    survey = make_survey()
+    survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
     org = make_organisation("Länsstyrelsen Gotland", "09")
     broken, fine = make_contact(org, name="Anna"), make_contact(org, name="Bertil")
     db.session.execute(update(Contact).where(Contact.id == broken.id).values(name="Anna\r\nÖ"))
+    coordinator = make_user("coordinator")
     db.session.commit()
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, coordinator)
     url = f"/surveys/{survey.id}/recipients"
     data = {"contacts": [broken.id, fine.id], "action": "send"}
     assert client_request.post(url, data) == f"/surveys/{survey.id}/dashboard"
