@@ -12,7 +12,6 @@ from sqlalchemy import select
 from coordinator.data import rus2018
 from coordinator.extensions import db
 from coordinator.models import (
-    Attendance,
     InboundMessage,
     Invitation,
     Meeting,
@@ -21,7 +20,8 @@ from coordinator.models import (
     Survey,
     User,
 )
-from coordinator.services.projects.meetings import send_invitations
+from coordinator.services.projects.attendance import attendance_for
+from coordinator.services.projects.meetings import invitees
 
 BOUNCE_REASON = (
     "5.1.1 smtp; 550 5.1.1 <{email}>: Recipient address rejected: User unknown in local "
@@ -38,16 +38,15 @@ def load_inbound_examples(leader: User | None, now: datetime) -> None:
     meeting = db.session.scalar(
         select(Meeting).where(Meeting.title == rus2018.PROJECT["online_meeting"]["title"])
     )
-    if meeting is not None and leader is not None and meeting.invited_at is None:
-        send_invitations(meeting, leader, now - timedelta(days=3))
-        rows = db.session.scalars(
-            select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
-        )
+    if meeting is not None and meeting.invited_at is None:
+        # Invited back then: the answers are there, and no mail is queued today.
+        meeting.invited_at = meeting.created_at
+        rows = [attendance_for(meeting, contact) for contact in invitees(meeting)]
         for number, row in enumerate(rows):
             answer = ANSWERS[number % len(ANSWERS)]
             if answer is not None:
                 row.answer, row.answered_via = answer, "calendar" if number % 2 else "link"
-                row.answered_at = now - timedelta(hours=number + 1)
+                row.answered_at = meeting.starts_at - timedelta(days=3, hours=number)
     db.session.flush()
 
 
