@@ -16,5 +16,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# Paths with secret tokens (answer links, password reset, opt-out) are logged redacted.
+logger_class = "coordinator.access_log.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

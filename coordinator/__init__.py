@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.main.views import bp as main_bp
     from coordinator.projects.views import bp as projects_bp
     from coordinator.register.views import bp as register_bp
+    from coordinator.respond.meeting_views import bp as meeting_answer_bp
     from coordinator.respond.views import bp as respond_bp
     from coordinator.results.views import bp as results_bp
     from coordinator.surveys.labels import init_labels
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(meeting_answer_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(projects_bp)
     init_labels(app)

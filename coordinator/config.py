@@ -55,6 +55,29 @@ class Config:
     # (development convenience; production runs `flask tick` from cron).
     MAIL_SEND_AFTER_REQUEST = _bool("MAIL_SEND_AFTER_REQUEST")
 
+    # The inbound mailbox (IMAP) that `tick` reads: bounces, automatic replies and
+    # meeting answers. Nothing of it runs unless INBOUND_HOST and INBOUND_ADDRESS are set.
+    INBOUND_HOST = os.environ.get("INBOUND_HOST", "")
+    INBOUND_PORT = _int("INBOUND_PORT", 993)
+    # "ssl" (IMAPS, port 993), "starttls" (port 143, then STARTTLS) or "off" (loopback only).
+    INBOUND_TLS = os.environ.get("INBOUND_TLS", "ssl").strip().lower()
+    INBOUND_CA_FILE = os.environ.get("INBOUND_CA_FILE", "")  # trust a private CA
+    INBOUND_USER = os.environ.get("INBOUND_USER", "")
+    INBOUND_PASSWORD = os.environ.get("INBOUND_PASSWORD", "")
+    INBOUND_FOLDER = os.environ.get("INBOUND_FOLDER", "INBOX")
+    INBOUND_DONE_FOLDER = os.environ.get("INBOUND_DONE_FOLDER", "Done")
+    INBOUND_REJECTED_FOLDER = os.environ.get("INBOUND_REJECTED_FOLDER", "Rejected")
+    # The mailbox's address, e.g. bounces@coordinator.example.org. Outgoing mail gets
+    # the return path bounces+<id>.<hmac>@… (VERP), and meetings name it as organiser.
+    INBOUND_ADDRESS = os.environ.get("INBOUND_ADDRESS", "")
+    INBOUND_VERP_DELIMITER = os.environ.get("INBOUND_VERP_DELIMITER", "+")
+    # Signs the return path; by default derived from SECRET_KEY.
+    INBOUND_VERP_SECRET = os.environ.get("INBOUND_VERP_SECRET", "")
+    INBOUND_TIMEOUT = _int("INBOUND_TIMEOUT", 30)
+    # Larger messages are judged by their headers alone (a bounce is never this big).
+    INBOUND_MAX_BYTES = _int("INBOUND_MAX_BYTES", 2 * 1024 * 1024)
+    INBOUND_BATCH = _int("INBOUND_BATCH", 200)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from tests.imap_server import dovecot_server, imap_server  # noqa: F401  (fixtures)
 from tests.mail_server import smtp_server  # noqa: F401  (a fixture)
 from tests.support import (
     TEST_DATABASE_URL,

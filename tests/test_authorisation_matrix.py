@@ -169,6 +169,9 @@ MATRIX: dict[str, str] = {
     "projects.show_meeting": "staff",
     "projects.meeting_action": "member",
     "projects.meeting_ics_file": "staff",
+    "projects.remind_meeting": "member",
+    "projects.meeting_participants": "staff",
+    "meeting_answer.show": "respondent",
     "projects.edit_notes": "member",
     "projects.notes_history": "staff",
     "projects.restore_notes": "member",
@@ -247,6 +250,11 @@ def build_world() -> World:
         "download_file",
     ):
         world.tokens[f"respond.{endpoint}"] = token
+    from coordinator.services.projects.attendance import attendance_for, attendance_token
+
+    world.tokens["meeting_answer.show"] = attendance_token(
+        attendance_for(meeting, contact).token_nonce
+    )
     reset_user = make_user("viewer")
     world.tokens["auth.reset_password"] = URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"], salt="password-reset"

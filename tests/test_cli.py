@@ -165,7 +165,11 @@ def test_the_first_tick_after_demo_data_sends_nothing_from_2018(runner, smtp_ser
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     tick = runner.invoke(args=["tick"])
     assert tick.exit_code == 0, tick.output
-    assert count(OutboxMessage) == 0 and smtp_server.messages == []
+    # The demo's only outbox row is the invitation that bounced in 2018 (issue 16).
+    sent_or_due = (
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state != "bounced")
+    )
+    assert db.session.scalar(sent_or_due) == 0 and smtp_server.messages == []
     # The 2018 reminders (7 and 2 days before 23 August) are history: recorded as sent
     # then to the boards that had not answered by that day.
     assert count(ReminderDelivery) > 0

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from coordinator.services.accounts.users import MIN_PASSWORD_LENGTH
+from coordinator.text import single_line_filter
 
 ROLE_CHOICES = [
     SelectChoice("coordinator", _l("Samordnare – bygger enkäter, skickar, följer upp")),
@@ -28,6 +29,7 @@ ROLE_CHOICES = [
 class UserForm(FlaskForm):
     name = StringField(
         _l("Namn"),
+        filters=[single_line_filter],
         validators=[
             DataRequired(_l("Ange ett namn")),
             Length(max=200, message=_l("Högst 200 tecken")),

@@ -54,6 +54,7 @@ def load_demo_register(now: datetime) -> int:
 
 
 def load_demo_data(password: str, now: datetime) -> dict[str, object]:
+    from coordinator.demo.mail import load_inbound_examples
     from coordinator.demo.projects import load_project_page
     from coordinator.demo.surveys import load_rus2025_survey, load_rus_survey
 
@@ -64,6 +65,7 @@ def load_demo_data(password: str, now: datetime) -> dict[str, object]:
     round_2025, token_2025 = load_rus2025_survey(now)
     leader = next((u for u in staff if u.role == "coordinator"), None)
     load_project_page(leader, now)
+    load_inbound_examples(leader, now)
     return {
         "seeded": created,
         "staff": staff,

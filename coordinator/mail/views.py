@@ -22,23 +22,36 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from coordinator.extensions import csrf, db, limiter
-from coordinator.models import OutboxMessage
+from coordinator.models import InboundMessage, OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
 from coordinator.services.audit import record_event
-from coordinator.services.mail.outbox import contact_for_unsubscribe_token, set_opt_out
+from coordinator.services.mail.outbox import (
+    contact_for_unsubscribe_token,
+    redacted,
+    set_opt_out,
+)
 from coordinator.services.mail.sender import send_due_messages
 
 bp = Blueprint("mail", __name__)
 
 PAGE_SIZE = 100
-STATES = ("queued", "sending", "sent", "failed", "skipped")
+STATES = ("queued", "sending", "sent", "failed", "skipped", "bounced")
 STATE_LABELS = {
     "queued": _l("I kö"),
     "sending": _l("Skickas"),
     "sent": _l("Skickat"),
     "failed": _l("Misslyckades"),
     "skipped": _l("Skickas inte"),
+    "bounced": _l("Studsade"),
+}
+INBOUND_LABELS = {
+    "hard_bounce": _l("Studsade: adressen tar inte emot e-post"),
+    "soft_bounce": _l("Tillfälligt leveransfel (försöker igen)"),
+    "auto_reply": _l("Automatiskt svar"),
+    "meeting_answer": _l("Svar på mötesinbjudan"),
+    "forged": _l("Förfalskad studs (ignorerad)"),
+    "unrecognised": _l("Okänt meddelande"),
 }
 CAUSE_LABELS = {
     "invitation": _l("Inbjudan till enkät"),
@@ -50,6 +63,7 @@ CAUSE_LABELS = {
 STATE_TAGS = {
     "sent": "tag-green",
     "failed": "tag-red",
+    "bounced": "tag-red",
     "skipped": "tag-grey",
     "queued": "tag-yellow",
 }
@@ -61,7 +75,13 @@ def outbox_labels() -> dict[str, object]:
         "state_label": lambda state: STATE_LABELS.get(state, state),
         "state_tag": lambda state: STATE_TAGS.get(state, ""),
         "cause_label": lambda cause: CAUSE_LABELS.get(cause, cause),
+        "inbound_label": lambda kind: INBOUND_LABELS.get(kind, kind),
     }
+
+
+@bp.app_template_filter("redacted")
+def redacted_filter(text: str) -> str:
+    return redacted(text)
 
 
 @bp.after_app_request
@@ -152,7 +172,17 @@ def outbox() -> str:
 @editor_required
 def show_message(message_id: int) -> str:
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("mail/message.html", message=message, show_body=current_staff().is_admin)
+    replies = db.session.scalars(
+        select(InboundMessage)
+        .where(InboundMessage.outbox_message_id == message.id)
+        .order_by(InboundMessage.id)
+    ).all()
+    return render_template(
+        "mail/message.html",
+        message=message,
+        replies=replies,
+        show_body=current_staff().is_admin,
+    )
 
 
 @bp.post("/outbox/<int:message_id>/retry")

@@ -1,7 +1,10 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from coordinator.models.audit import AuditEvent
+from coordinator.models.inbound import InboundMessage
 from coordinator.models.meetings import (
+    ATTENDANCE_ANSWERS,
+    Attendance,
     Document,
     DocumentVersion,
     Meeting,
@@ -30,7 +33,10 @@ from coordinator.models.surveys import (
 from coordinator.models.users import LoginThrottle, RecoveryCode, User
 
 __all__ = [
+    "ATTENDANCE_ANSWERS",
+    "Attendance",
     "Document",
+    "InboundMessage",
     "DocumentVersion",
     "Meeting",
     "NewsItem",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import db
 from coordinator.models.organisations import Contact, Network
 from coordinator.models.projects import Project
 from coordinator.models.surveys import Survey
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 from coordinator.models.users import User
 
 meeting_networks = Table(
@@ -32,6 +32,7 @@ class Meeting(db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title", "place")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
@@ -94,6 +95,7 @@ class NewsItem(db.Model):
     __tablename__ = "news_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
@@ -115,6 +117,7 @@ class Document(db.Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
@@ -152,3 +155,37 @@ class DocumentVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+
+ATTENDANCE_ANSWERS = ("accepted", "declined", "tentative")
+
+
+class Attendance(db.Model):
+    """One invitee's answer to one meeting: from their calendar (an iTIP REPLY to the
+    inbound mailbox) or through the personal link in the invitation. The link's token is
+    derived from SECRET_KEY and the nonce, like a survey link; only its hash is kept."""
+
+    __tablename__ = "meeting_attendances"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "contact_id"),
+        CheckConstraint("answer IN ('accepted', 'declined', 'tentative')", name="answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    token_nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # None until answered, and again after the meeting has moved.
+    answer: Mapped[str | None] = mapped_column(String(10))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_via: Mapped[str] = mapped_column(String(10), default="")  # "calendar" | "link"
+    auto_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_reply_until: Mapped[str] = mapped_column(String(100), default="")
+    auto_reply_subject: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    contact: Mapped[Contact] = relationship()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from coordinator.extensions import db
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 
 ORGANISATION_KINDS = ("county_board", "agency", "region", "municipality", "other")
 
@@ -29,6 +29,7 @@ class Organisation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name")
     name: Mapped[str] = mapped_column(String(200), unique=True)
     county_code: Mapped[str | None] = mapped_column(String(2), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="other")
@@ -54,6 +55,7 @@ class Contact(db.Model):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name", "title")
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
@@ -65,6 +67,9 @@ class Contact(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="sv")
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A hard bounce came back for this address; cleared when the address changes.
+    bouncing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bounce_reason: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -82,6 +87,17 @@ class Contact(db.Model):
     def erased(self) -> bool:
         return self.erased_at is not None
 
+    @validates("email")
+    def _new_address(self, _key: str, value: str | None) -> str | None:
+        """A new address has not bounced (yet): the mark goes with the old one."""
+        if value != self.email:
+            self.bouncing_at, self.bounce_reason = None, ""
+        return value
+
+    @property
+    def bouncing(self) -> bool:
+        return self.bouncing_at is not None
+
     @property
     def can_receive_email(self) -> bool:
         return self.email is not None and not self.opted_out and not self.erased
@@ -94,6 +110,7 @@ class Network(db.Model):
     __tablename__ = "networks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name")
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

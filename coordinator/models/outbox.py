@@ -12,14 +12,15 @@ from coordinator.extensions import db
 from coordinator.models.organisations import Contact
 from coordinator.models.types import UTCDateTime, utcnow
 
-OUTBOX_STATES = ("queued", "sending", "sent", "failed", "skipped")
+OUTBOX_STATES = ("queued", "sending", "sent", "failed", "skipped", "bounced")
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         CheckConstraint(
-            "state IN ('queued', 'sending', 'sent', 'failed', 'skipped')", name="state"
+            "state IN ('queued', 'sending', 'sent', 'failed', 'skipped', 'bounced')",
+            name="state",
         ),
         Index("ix_outbox_messages_due", "state", "next_attempt_at"),
         Index("ix_outbox_messages_cause", "cause_type", "cause_id"),
@@ -40,6 +41,10 @@ class OutboxMessage(db.Model):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text, default="")
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The secret links of the message are not stored: the bodies and headers hold a
+    # random stand-in for each token, which the sender replaces as the message leaves,
+    # from what it re-derives: {stand-in: [kind, id, ...]} (services/mail/secret_links.py).
+    secret_links: Mapped[dict[str, list[Any]]] = mapped_column(JSON, default=dict)
     # What caused the message, e.g. ("invitation", 12) or ("password_reset", 3).
     cause_type: Mapped[str] = mapped_column(String(40), default="")
     cause_id: Mapped[int | None] = mapped_column()
@@ -50,6 +55,8 @@ class OutboxMessage(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # When a bounce came back for it ("bounced": the reason is in last_error).
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     contact: Mapped[Contact | None] = relationship()
     attachments: Mapped[list[OutboxAttachment]] = relationship(

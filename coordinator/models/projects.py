@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import db
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 from coordinator.models.users import User
 
 project_members = Table(
@@ -27,6 +27,7 @@ class Project(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title")
     title: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     summary: Mapped[str] = mapped_column(Text, default="")

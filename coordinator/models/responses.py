@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from coordinator.extensions import db
 from coordinator.models.organisations import Contact, Organisation
 from coordinator.models.surveys import Question, Survey
-from coordinator.models.types import ExactDecimal, UTCDateTime, utcnow
+from coordinator.models.types import ExactDecimal, UTCDateTime, one_line, utcnow
 from coordinator.models.users import User
 
 
@@ -53,6 +53,10 @@ class Invitation(db.Model):
     reminded_count: Mapped[int] = mapped_column(default=0)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last automatic reply (out of office) to mail about this invitation.
+    auto_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_reply_until: Mapped[str] = mapped_column(String(100), default="")
+    auto_reply_subject: Mapped[str] = mapped_column(String(300), default="")
 
     survey: Mapped[Survey] = relationship()
     contact: Mapped[Contact | None] = relationship()
@@ -80,6 +84,7 @@ class Response(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("respondent_name")
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coordinator.extensions import db
 from coordinator.models.organisations import Organisation
 from coordinator.models.projects import Project
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 from coordinator.models.users import User
 
 SURVEY_STATES = ("draft", "open", "closed")
@@ -50,6 +50,7 @@ class Survey(db.Model):
     __table_args__ = (CheckConstraint("state IN ('draft', 'open', 'closed')", name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("title")
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )

@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import validates
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from coordinator.text import single_line
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -57,3 +60,13 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_line(*names: str) -> Any:
+    """A validator keeping these text columns on one line (see coordinator.text): set it
+    in the model's body, e.g. `_one_line = one_line("name", "title")`."""
+
+    def validate(_model: object, _key: str, value: str | None) -> str | None:
+        return single_line(value) if value else value
+
+    return validates(*names)(validate)

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import db
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import UTCDateTime, one_line, utcnow
 
 ROLES = ("admin", "coordinator", "viewer")
 
@@ -22,6 +22,7 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    _one_line = one_line("name")
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -17,11 +17,14 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 from coordinator.fields import FoldField, MultiCheckboxField
+from coordinator.text import single_line_filter
 
 
 class ProjectForm(FlaskForm):
     title = StringField(
-        _l("Namn"), validators=[DataRequired(_l("Ange projektets namn")), Length(max=200)]
+        _l("Namn"),
+        filters=[single_line_filter],
+        validators=[DataRequired(_l("Ange projektets namn")), Length(max=200)],
     )
     slug = StringField(
         _l("Kortnamn i adressen"),
@@ -71,14 +74,18 @@ class ProjectForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     title = StringField(
-        _l("Rubrik"), validators=[DataRequired(_l("Ange mötets rubrik")), Length(max=300)]
+        _l("Rubrik"),
+        filters=[single_line_filter],
+        validators=[DataRequired(_l("Ange mötets rubrik")), Length(max=300)],
     )
     date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
     start = TimeField(_l("Börjar"), validators=[DataRequired(_l("Ange starttid som TT:MM"))])
     start_fold = FoldField(_l("Vilken av de två starttiderna menar du?"))
     end = TimeField(_l("Slutar"), validators=[DataRequired(_l("Ange sluttid som TT:MM"))])
     end_fold = FoldField(_l("Vilken av de två sluttiderna menar du?"))
-    place = StringField(_l("Plats"), validators=[Optional(), Length(max=300)])
+    place = StringField(
+        _l("Plats"), filters=[single_line_filter], validators=[Optional(), Length(max=300)]
+    )
     online_url = StringField(
         _l("Länk till onlinemötet"),
         validators=[
@@ -116,7 +123,9 @@ class NotesForm(FlaskForm):
 
 class NewsForm(FlaskForm):
     title = StringField(
-        _l("Rubrik"), validators=[DataRequired(_l("Ange en rubrik")), Length(max=300)]
+        _l("Rubrik"),
+        filters=[single_line_filter],
+        validators=[DataRequired(_l("Ange en rubrik")), Length(max=300)],
     )
     date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
     body = TextAreaField(
@@ -127,7 +136,9 @@ class NewsForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    title = StringField(_l("Rubrik"), validators=[Optional(), Length(max=300)])
+    title = StringField(
+        _l("Rubrik"), filters=[single_line_filter], validators=[Optional(), Length(max=300)]
+    )
     file = FileField(
         _l("Fil"),
         description=_l("PDF, Word, Excel, PowerPoint eller bild (PNG, JPEG, GIF)."),

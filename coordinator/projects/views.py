@@ -43,12 +43,15 @@ from coordinator.permissions import current_staff, editor_required, staff_requir
 from coordinator.projects.forms import DocumentForm, MeetingForm, NewsForm, NotesForm, ProjectForm
 from coordinator.services.errors import DocumentError, MeetingError, NewsError, ProjectError
 from coordinator.services.markdown import render_markdown
+from coordinator.services.projects.attendance import ANSWER_LABELS, attendance_overview
+from coordinator.services.projects.attendance_export import participants_workbook
 from coordinator.services.projects.calendar import meeting_ics
 from coordinator.services.projects.documents import add_version
 from coordinator.services.projects.meetings import (
     contacts_by_email,
     invitees,
     notify_change,
+    remind_unanswered,
     save_meeting,
     send_invitations,
 )
@@ -358,7 +361,39 @@ def show_meeting(meeting_id: int) -> str:
         documents=documents,
         document_form=form,
         can_edit=meeting.project.is_member(current_staff()),
+        overview=attendance_overview(meeting),
+        answer_labels=ANSWER_LABELS,
     )
+
+
+@bp.post("/meetings/<int:meeting_id>/remind")
+@editor_required
+def remind_meeting(meeting_id: int) -> WerkzeugResponse:
+    """A reminder with the answer links to the invitees who have not answered."""
+    meeting = _meeting(meeting_id)
+    _require_member(meeting.project)
+    try:
+        sent = remind_unanswered(meeting, current_staff(), utcnow())
+    except MeetingError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)s påminnelser ligger i utkorgen.", n=sent), "success")
+    return redirect(url_for("projects.show_meeting", meeting_id=meeting.id, _anchor="svar"))
+
+
+@bp.get("/meetings/<int:meeting_id>/participants.xlsx")
+@staff_required
+def meeting_participants(meeting_id: int) -> WerkzeugResponse:
+    meeting = _meeting(meeting_id)
+    response = make_response(participants_workbook(meeting))
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="deltagare-mote-{meeting.id}.xlsx"'
+    )
+    return response
 
 
 @bp.post("/meetings/<int:meeting_id>/<any(invite, cancel):action>")

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from coordinator.fields import MultiCheckboxField
+from coordinator.text import single_line_filter
 
 KIND_CHOICES = [
     SelectChoice("county_board", _l("Länsstyrelse")),
@@ -37,6 +38,7 @@ def optional_int(value: object) -> int | None:
 class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Namn"),
+        filters=[single_line_filter],
         validators=[
             DataRequired(_l("Ange organisationens namn")),
             Length(max=200, message=_l("Namnet får vara högst 200 tecken")),
@@ -56,6 +58,7 @@ class OrganisationForm(FlaskForm):
 class ContactForm(FlaskForm):
     name = StringField(
         _l("Namn"),
+        filters=[single_line_filter],
         validators=[
             DataRequired(_l("Ange kontaktpersonens namn")),
             Length(max=200, message=_l("Namnet får vara högst 200 tecken")),
@@ -71,6 +74,7 @@ class ContactForm(FlaskForm):
     )
     title = StringField(
         _l("Titel eller funktion (valfritt)"),
+        filters=[single_line_filter],
         description=_l("Till exempel Miljömålssamordnare"),
         validators=[Length(max=200, message=_l("Titeln får vara högst 200 tecken"))],
     )
@@ -94,6 +98,7 @@ class ContactForm(FlaskForm):
 class NetworkForm(FlaskForm):
     name = StringField(
         _l("Namn"),
+        filters=[single_line_filter],
         validators=[
             DataRequired(_l("Ange nätverkets namn")),
             Length(max=200, message=_l("Namnet får vara högst 200 tecken")),

@@ -17,11 +17,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from coordinator.fields import FoldField, MultiCheckboxField
 from coordinator.services.surveys.kinds import all_kinds
+from coordinator.text import single_line_filter
 
 
 class SurveyForm(FlaskForm):
     project_title = StringField(
         _l("Projekt"),
+        filters=[single_line_filter],
         description=_l("Ett befintligt projekts namn, eller ett nytt."),
         validators=[DataRequired(_l("Ange projektets namn")), Length(max=200)],
     )
@@ -34,6 +36,7 @@ class SurveyForm(FlaskForm):
     )
     title = StringField(
         _l("Enkätens namn"),
+        filters=[single_line_filter],
         description=_l("Lämna tomt för att använda mallens namn."),
         validators=[Optional(), Length(max=300)],
     )
@@ -131,7 +134,9 @@ class QuestionForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     title = StringField(
-        _l("Enkätens namn"), validators=[DataRequired(_l("Ange enkätens namn")), Length(max=300)]
+        _l("Enkätens namn"),
+        filters=[single_line_filter],
+        validators=[DataRequired(_l("Ange enkätens namn")), Length(max=300)],
     )
     introduction = TextAreaField(
         _l("Inledning"),

@@ -62,3 +62,24 @@ def test_synthetic_survey_for_benchmarks(app):
         .where(Response.survey_id == survey.id)
     )
     assert answers == 300 * 7
+
+
+def test_demo_shows_a_bounced_contact_and_a_meeting_with_answers(app):
+    from coordinator.models import Attendance, Contact
+    from coordinator.services.projects.attendance import attendance_overview
+
+    result = load_demo_data("demo password 1", now=NOW)
+    bouncing = db.session.scalars(select(Contact).where(Contact.bouncing_at.is_not(None))).all()
+    assert len(bouncing) == 1 and "5.1.1" in bouncing[0].bounce_reason
+    board = build_dashboard(result["survey"])
+    assert board.bouncing == 1 and any(row.away for row in board.rows)
+    meeting = db.session.scalar(select(Attendance)).meeting
+    overview = attendance_overview(meeting)
+    assert overview.count("accepted") and overview.count("declined") and overview.count(None)
+    load_demo_data("demo password 1", now=NOW)  # again: nothing more
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Contact).where(Contact.bouncing_at.is_not(None))
+        )
+        == 1
+    )

@@ -98,3 +98,31 @@ def test_retention_clears_respondents_of_long_closed_surveys_only(app):
     assert recent_response.respondent_email == "b@example.org"
     assert open_response.respondent_email == "c@example.org"
     assert apply_retention(12, now=NOW) == 0
+
+
+def test_erasing_a_person_clears_what_came_back_for_their_mail(app):
+    from coordinator.models import InboundMessage
+
+    contact = make_contact(make_organisation(), email="karin@lst.example")
+    reason = "5.1.1 smtp; 550 5.1.1 <karin@lst.example>: User unknown"
+    message = OutboxMessage(
+        recipient_email=contact.email,
+        contact_id=contact.id,
+        subject="Inbjudan",
+        text_body="Hej",
+        state="bounced",
+        bounced_at=NOW,
+        last_error=reason,
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.add(
+        InboundMessage(key="k", kind="hard_bounce", outbox_message_id=message.id, detail=reason)
+    )
+    contact.bouncing_at, contact.bounce_reason = NOW, reason
+    db.session.flush()
+    erase_personal_data(find_personal_data("karin@lst.example"), make_user("admin"), now=NOW)
+    db.session.expire_all()
+    assert not contact.bouncing and contact.bounce_reason == ""
+    assert message.last_error == ""
+    assert db.session.scalar(db.select(InboundMessage.detail)) == ""

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage, ReminderDelivery, Response
+from coordinator.services.mail.secret_links import fill, tokens_for
 from coordinator.services.surveys.invitations import find_invitation_by_token
 from coordinator.services.surveys.reminders import (
     pending_count,
@@ -64,7 +65,9 @@ def test_scheduled_reminders_each_day_once_never_after_submit(app):
     assert sorted(m.recipient_email for m in reminders).count(skane.contact.email) == 1
     assert dalarna.reminded_count == 3
     assert find_invitation_by_token(token) is skane  # the link in the reminder is the same
-    assert token in next(m for m in reminders if m.recipient_email == skane.contact.email).text_body
+    reminder = next(m for m in reminders if m.recipient_email == skane.contact.email)
+    assert token not in reminder.text_body  # stored without it; the sender puts it in
+    assert token in fill(reminder.text_body, tokens_for([reminder]))
 
 
 def test_no_reminders_once_the_survey_is_closed(app):

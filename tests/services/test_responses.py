@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response
 from coordinator.services.errors import ClosedError, RegisterError
+from coordinator.services.mail.secret_links import fill, tokens_for
 from coordinator.services.surveys.invitations import find_invitation_by_token, resend_link, revoke
 from coordinator.services.surveys.responses import (
     AnswerInput,
@@ -320,6 +321,9 @@ def test_the_receipt_carries_the_link_for_changing_the_answers(app):
     queue_receipt(response, BEFORE)
     receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.cause_type == "receipt"))
     link = f"http://localhost/r/{token}"
-    assert "ändra svaren genom samma länk" in receipt.text_body and link in receipt.text_body
-    assert f'href="{link}"' in receipt.html_body
+    assert token not in receipt.text_body + receipt.html_body  # the sender puts it in
+    tokens = tokens_for([receipt])
+    text, html = fill(receipt.text_body, tokens), fill(receipt.html_body, tokens)
+    assert "ändra svaren genom samma länk" in text and link in text
+    assert f'href="{link}"' in html
     assert find_invitation_by_token(link.rsplit("/", 1)[1]) is invitation

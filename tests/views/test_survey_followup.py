@@ -269,6 +269,38 @@ def test_editing_an_open_sni_question_keeps_its_codes(app, client_request):
     assert [a["href"] for a in page.select(".error-summary a")] == ["#options"]
 
 
+def test_inviting_and_reminding_a_contact_with_a_line_break_in_the_name(app, client_request):
+    """Issue 11 point 1: a name stored with a line break (before names were normalised)
+    fails that one message with its reason; the batch is invited, nothing answers 500."""
+    from sqlalchemy import update
+
+    from coordinator.models import Contact
+
+    survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    broken, fine = make_contact(org, name="Anna"), make_contact(org, name="Bertil")
+    db.session.execute(update(Contact).where(Contact.id == broken.id).values(name="Anna\r\nÖ"))
+    coordinator = make_user("coordinator")
+    db.session.commit()
+    login(client_request.client, coordinator)
+    url = f"/surveys/{survey.id}/recipients"
+    data = {"contacts": [broken.id, fine.id], "action": "send"}
+    assert client_request.post(url, data) == f"/surveys/{survey.id}/dashboard"
+    mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.recipient_email, m.state) for m in mails] == [
+        (broken.email, "failed"),
+        (fine.email, "queued"),
+    ]
+    assert "radbrytningar" in mails[0].last_error
+    remind = f"/surveys/{survey.id}/reminders"
+    invitations = db.session.scalars(select(Invitation.id)).all()
+    assert client_request.post(remind, {"invitations": invitations}) == (
+        f"/surveys/{survey.id}/dashboard"
+    )
+    outbox = client_request.get("/outbox?state=failed").get_text()
+    assert "radbrytningar" in outbox
+
+
 HOSTILE_NAME = "Göran \u202enäl sdnaltoG"  # a right-to-left override in the middle
 
 

@@ -15,7 +15,7 @@ from coordinator.extensions import db
 from coordinator.models import User
 from coordinator.services.accounts.users import find_user_by_email, set_password
 from coordinator.services.keys import secret_keys
-from coordinator.services.mail.outbox import absolute_url, queue_email
+from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
 
 SALT = "password-reset"
 MAX_AGE_SECONDS = 60 * 60
@@ -30,17 +30,27 @@ def request_password_reset(email: str, now: datetime) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = _serializer().dumps({"id": user.id, "nonce": user.session_nonce})
+    marker = secret_marker()  # the sender signs the link as the message leaves
     queue_email(
         to_email=user.email,
         to_name=user.name,
         template="password_reset",
-        context={"user": user, "url": absolute_url("auth.reset_password", token=token), "hours": 1},
+        context={
+            "user": user,
+            "url": absolute_url("auth.reset_password", token=marker),
+            "hours": 1,
+        },
+        secret_links={marker: ["password_reset", user.id, user.session_nonce]},
         subject=f"Återställ ditt lösenord i {current_app.config['PRODUCT_NAME']}",
         cause=("password_reset", user.id),
         language=user.language,
         now=now,
     )
+
+
+def reset_token(user_id: int, nonce: str) -> str:
+    """The token of a reset link; it works for an hour from when it is made."""
+    return str(_serializer().dumps({"id": user_id, "nonce": nonce}))
 
 
 def user_for_reset_token(token: str) -> User | None:

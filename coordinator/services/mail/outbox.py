@@ -4,7 +4,9 @@ transaction as the change that caused it. The sender (services/mail/sender.py) d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +24,19 @@ from coordinator.services.errors import MailError
 from coordinator.services.keys import secret_keys
 
 UNSUBSCRIBE_SALT = "unsubscribe"
+# Stands in for the secret part of a link in a stored message (see OutboxMessage.secret_links).
+SECRET_MARKER = re.compile(r"secret-[0-9a-f]{24}")
+
+
+def secret_marker() -> str:
+    """A fresh stand-in for a token; random, so that no text typed by anyone can name
+    another message's secret."""
+    return f"secret-{secrets.token_hex(12)}"
+
+
+def redacted(text: str) -> str:
+    """Stored text as staff may read it: stand-ins shown as an ellipsis."""
+    return SECRET_MARKER.sub("…", text)
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,18 @@ def check_header(value: str, what: object) -> str:
     return value
 
 
+def header_problem(*values: tuple[str, object]) -> str | None:
+    """Why these (value, what) pairs cannot go into mail headers, or None. A message
+    with such a value fails alone, with this reason, and never stops the others."""
+    for value, what in values:
+        try:
+            check_header(value, what)
+        except MailError as exc:
+            with force_locale("sv"):  # stored, like the other reasons, in Swedish
+                return str(exc)
+    return None
+
+
 def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute URL built from BASE_URL, usable outside a request (CLI, sender)."""
     base = urlsplit(current_app.config["BASE_URL"])
@@ -52,10 +79,11 @@ def _unsubscribe_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(secret_keys(), salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_token(contact: Contact) -> str:
+def unsubscribe_token(contact: Contact | int) -> str:
     """A token for the contact's opt-out link; it keeps working for as long as the
     contact exists, since the link sits in e-mail that may be read months later."""
-    return str(_unsubscribe_serializer().dumps(contact.id))
+    contact_id = contact if isinstance(contact, int) else contact.id
+    return str(_unsubscribe_serializer().dumps(contact_id))
 
 
 def contact_for_unsubscribe_token(token: str) -> Contact | None:
@@ -76,6 +104,8 @@ def skip_reason(contact: Contact | None) -> str | None:
         return "Kontaktens personuppgifter är raderade."
     if contact.opted_out:
         return "Kontakten har avregistrerat sig från e-post."
+    if contact.bouncing:
+        return "Adressen studsar – byt kontakt."
     return None
 
 
@@ -92,29 +122,38 @@ def queue_email(
     reply_to: str | None = None,
     attachments: Sequence[MailAttachment] = (),
     language: str = "sv",
+    secret_links: Mapping[str, Sequence[Any]] | None = None,
     now: datetime,
 ) -> OutboxMessage:
     """Render templates/emails/<template>.txt and .html and add the message to the outbox.
 
     A message to an opted-out or erased contact is stored as "skipped" with the reason,
-    and is never sent.
+    and is never sent; one with a line break in a header value is stored as "failed"
+    with the reason (names are kept on one line where they come in, see
+    coordinator.text, so this only meets text stored before that).
+
+    A secret link is passed as a URL built with `secret_marker()` in place of its token,
+    and `secret_links` says what each marker stands for, e.g. {marker: ["invitation", 12]};
+    the sender puts the token in as the message leaves (services/mail/secret_links.py).
     """
-    check_header(subject, _l("Ämnet"))
-    check_header(to_name, _l("Namnet"))
-    check_header(to_email, _l("E-postadressen"))
-    if reply_to:
-        check_header(reply_to, _l("Svarsadressen"))
+    problem = header_problem(
+        (subject, _l("Ämnet")),
+        (to_name, _l("Namnet")),
+        (to_email, _l("E-postadressen")),
+        (reply_to or "", _l("Svarsadressen")),
+    )
     headers: dict[str, str] = {}
     layout: dict[str, Any] = {
         "product_name": current_app.config["PRODUCT_NAME"],
         "base_url": current_app.config["BASE_URL"],
         "unsubscribe_url": None,
     }
+    links = {marker: list(spec) for marker, spec in (secret_links or {}).items()}
     if contact is not None:
-        layout["unsubscribe_url"] = absolute_url(
-            "mail.unsubscribe", token=unsubscribe_token(contact)
-        )
-        one_click = absolute_url("mail.unsubscribe_one_click", token=unsubscribe_token(contact))
+        marker = secret_marker()
+        links[marker] = ["unsubscribe", contact.id]
+        layout["unsubscribe_url"] = absolute_url("mail.unsubscribe", token=marker)
+        one_click = absolute_url("mail.unsubscribe_one_click", token=marker)
         headers["List-Unsubscribe"] = f"<{one_click}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         organisation_id = organisation_id or contact.organisation_id
@@ -122,7 +161,7 @@ def queue_email(
     with force_locale(language):
         text_body = render_template(f"emails/{template}.txt", **values)
         html_body = render_template(f"emails/{template}.html", **values)
-    reason = skip_reason(contact)
+    reason = problem or skip_reason(contact)
     message = OutboxMessage(
         created_at=now,
         recipient_email=to_email,
@@ -134,9 +173,10 @@ def queue_email(
         text_body=text_body,
         html_body=html_body,
         headers=headers,
+        secret_links=links,
         cause_type=cause[0],
         cause_id=cause[1],
-        state="skipped" if reason else "queued",
+        state="failed" if problem else "skipped" if reason else "queued",
         last_error=reason,
         next_attempt_at=now,
     )

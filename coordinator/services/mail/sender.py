@@ -4,7 +4,8 @@ and record for each whether it was sent, will be retried, or failed for good.
 Claiming is atomic, so several senders (processes, hosts) can run at once without
 sending a message twice: on PostgreSQL the due rows are locked with
 SELECT … FOR UPDATE SKIP LOCKED; on SQLite the claim runs in a BEGIN IMMEDIATE
-transaction, which no other writer can interleave.
+transaction, which no other writer can interleave. The claim commits before the sender
+connects: no transaction is open during network I/O.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from coordinator.extensions import db
 from coordinator.models import OutboxAttachment, OutboxMessage
 from coordinator.services.errors import MailError
 from coordinator.services.mail.outbox import check_header, skip_reason
+from coordinator.services.mail.secret_links import MissingSecret, fill, tokens_for
+from coordinator.services.mail.verp import return_path, verp_enabled
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +114,7 @@ def requeue_stale(now: datetime) -> int:
 
 
 def claim_due(now: datetime, worker_id: str, limit: int) -> list[int]:
+    """Mark up to `limit` due messages as ours, in one short transaction."""
     ids = list(
         db.session.scalars(
             select(OutboxMessage.id)
@@ -127,28 +131,28 @@ def claim_due(now: datetime, worker_id: str, limit: int) -> list[int]:
             .values(state="sending", claimed_by=worker_id, claimed_at=now)
             .execution_options(synchronize_session=False)
         )
-    db.session.commit()
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(OutboxMessage.id).where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.claimed_by == worker_id,
-                OutboxMessage.state == "sending",
+        ids = list(
+            db.session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.id.in_(ids),
+                    OutboxMessage.claimed_by == worker_id,
+                    OutboxMessage.state == "sending",
+                )
             )
         )
-    )
+    db.session.commit()
+    return ids
 
 
-def build_mime(message: OutboxMessage) -> Message:
+def build_mime(message: OutboxMessage, tokens: dict[str, str] | None = None) -> Message:
     """The message as MIME: multipart/alternative (text, HTML), inside multipart/mixed
     when there are attachments.
 
     Built with the email package's compat32 classes, which do the same job as
     EmailMessage about five times faster (the header registry parses every header).
     Header values are checked again here, since rows can be written by other means
-    than queue_email.
+    than queue_email. `tokens` fills in the secret links (services/mail/secret_links.py);
+    without them the stand-ins stay, as in the stored message.
     """
     config = current_app.config
     sender = config["MAIL_DEFAULT_SENDER"]
@@ -166,9 +170,13 @@ def build_mime(message: OutboxMessage) -> Message:
     # no scan of the content (which the generator would otherwise do per message), and
     # are short enough for the Content-Type header to need no folding.
     body = MIMEMultipart("alternative", boundary=f"=_a{uuid4().hex[:16]}")
-    body.attach(_text_part(message.text_body, "plain"))
+
+    def filled(text: str) -> str:
+        return fill(text, tokens) if tokens is not None else text
+
+    body.attach(_text_part(filled(message.text_body), "plain"))
     if message.html_body:
-        body.attach(_text_part(message.html_body, "html"))
+        body.attach(_text_part(filled(message.html_body), "html"))
     mime = body
     if message.attachments:
         mime = MIMEMultipart("mixed", boundary=f"=_m{uuid4().hex[:16]}")
@@ -185,13 +193,21 @@ def build_mime(message: OutboxMessage) -> Message:
     if message.reply_to:
         mime["Reply-To"] = message.reply_to
     for name, value in (message.headers or {}).items():
-        mime[name] = value
+        mime[name] = filled(value)
     return mime
 
 
-def mime_bytes(message: OutboxMessage) -> bytes:
+def mime_bytes(message: OutboxMessage, tokens: dict[str, str] | None = None) -> bytes:
     """The message as it goes over SMTP (CRLF line ends)."""
-    return build_mime(message).as_bytes(policy=WIRE_POLICY)
+    return build_mime(message, tokens).as_bytes(policy=WIRE_POLICY)
+
+
+def envelope_sender(message: OutboxMessage) -> str:
+    """The return path: the message's own VERP address when the inbound mailbox is set
+    up (so a bounce names the message), else the sender."""
+    if verp_enabled():
+        return return_path(message.id)
+    return str(current_app.config["MAIL_DEFAULT_SENDER"])
 
 
 def _header(value: str) -> str | Header:
@@ -238,14 +254,14 @@ def open_smtp() -> smtplib.SMTP:
     return connection
 
 
-def _deliver(connection: smtplib.SMTP, message: OutboxMessage) -> None:
+def _deliver(connection: smtplib.SMTP, outgoing: Outgoing) -> None:
+    message = outgoing.message
     try:
-        data = mime_bytes(message)
-    except MailError as exc:
-        raise PermanentFailure(str(exc)) from exc
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    try:
-        connection.sendmail(sender, [message.recipient_email], data)
+        connection.sendmail(
+            envelope_sender(message),
+            [message.recipient_email],
+            mime_bytes(message, outgoing.tokens),
+        )
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()))
         error = f"{code} {_reply_text(reply)}"
@@ -272,38 +288,65 @@ def _schedule_retry(message: OutboxMessage, error: str, now: datetime, report: S
         report.retried += 1
 
 
-def _print_to_console(message: OutboxMessage) -> None:
+def _print_to_console(outgoing: Outgoing) -> None:
     """Development without MAIL_SERVER: the headers and the text part, readable (the
     MIME itself is base64)."""
-    mime = build_mime(message)
+    message = outgoing.message
+    mime = build_mime(message, outgoing.tokens)
     lines = [f"----- e-mail {message.id} (not sent: MAIL_SERVER is empty) -----"]
     for name in ("From", "To", "Reply-To", "Subject", "List-Unsubscribe"):
         if mime[name] is not None:
             lines.append(f"{name}: {str(make_header(decode_header(str(mime[name]))))}")
     lines += [f"Attachment: {a.filename} ({a.content_type})" for a in message.attachments]
-    lines += ["", message.text_body, "-----"]
+    lines += ["", fill(message.text_body, outgoing.tokens), "-----"]
     print("\n".join(lines), file=sys.stdout, flush=True)
+
+
+@dataclass
+class Outgoing:
+    """A claimed message, checked and with the tokens of its links, ready to go."""
+
+    message: OutboxMessage
+    tokens: dict[str, str]
+    data: bytes = b""  # the message as it goes over SMTP
 
 
 def send_due_messages(
     now: datetime, batch_size: int = 200, worker_id: str | None = None
 ) -> SendReport:
-    """Send what is due, one SMTP connection per batch, until nothing due is left."""
+    """Send what is due, one SMTP connection per batch, until nothing due is left.
+
+    No transaction is open while the sender talks to the mail server: a batch is
+    claimed in one short transaction, read and checked in another, and the results are
+    recorded in short ones (on SQLite a transaction that writes holds the database's
+    only write lock, and a mail server that never answers must not stop every save).
+    """
     worker_id = worker_id or f"{socket.gethostname()}:{uuid4().hex[:12]}"
     report = SendReport(requeued_stale=requeue_stale(now))
-    while True:
-        ids = claim_due(now, worker_id, batch_size)
-        if not ids:
-            return report
-        _send_batch(ids, now, report)
-
-
-def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:  # noqa: C901 - every SMTP outcome, in order
-    console = not current_app.config.get("MAIL_SERVER")
     session = db.session()
     # Keeping the loaded rows across the commits below saves reloading every message,
     # its attachments and contact after each one.
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        while True:
+            ids = claim_due(now, worker_id, batch_size)
+            if not ids:
+                return report
+            outgoing = _prepare(ids, report)
+            if current_app.config.get("MAIL_SERVER"):
+                _send_over_smtp(outgoing, now, report)
+            else:
+                for item in outgoing:
+                    _print_to_console(item)
+                    _mark_sent(item.message, now, report)
+                db.session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+def _prepare(ids: list[int], report: SendReport) -> list[Outgoing]:
+    """Load the claimed messages, settle those that must not or cannot be sent, and make
+    the tokens of the others' links; the transaction ends before any network I/O."""
     messages = list(
         db.session.scalars(
             select(OutboxMessage)
@@ -312,29 +355,34 @@ def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:  # n
             .order_by(OutboxMessage.id)
         )
     )
+    tokens = tokens_for(messages)
+    ready = []
+    for message in messages:
+        reason = skip_reason(message.contact)
+        if reason:
+            _settle(message, "skipped", reason)
+            report.skipped += 1
+            continue
+        try:
+            data = mime_bytes(message, tokens)  # every header checked, every link found
+        except MailError as exc:
+            _fail(message, str(exc), report)
+        except MissingSecret:
+            _fail(message, "Länken i meddelandet gäller inte längre.", report)
+        else:
+            ready.append(Outgoing(message, tokens, data))
+    db.session.commit()
+    return ready
+
+
+def _send_over_smtp(outgoing: list[Outgoing], now: datetime, report: SendReport) -> None:
+    if not outgoing:
+        return
     connection = None
     try:
-        if not console:
-            connection = open_smtp()
-        for done, message in enumerate(messages, start=1):
-            reason = skip_reason(message.contact)
-            if reason:
-                message.state, message.last_error, message.claimed_by = "skipped", reason, None
-                report.skipped += 1
-            elif console:
-                _print_to_console(message)
-                _mark_sent(message, now, report)
-            else:
-                try:
-                    _deliver(connection, message)  # type: ignore[arg-type]
-                except PermanentFailure as exc:
-                    message.attempts += 1
-                    message.state, message.last_error, message.claimed_by = "failed", str(exc), None
-                    report.failed += 1
-                except TemporaryFailure as exc:
-                    _schedule_retry(message, str(exc), now, report)
-                else:
-                    _mark_sent(message, now, report)
+        connection = open_smtp()
+        for done, item in enumerate(outgoing, start=1):
+            _send_one(connection, item, now, report)
             if done % COMMIT_EVERY == 0:
                 db.session.commit()
         db.session.commit()
@@ -342,17 +390,37 @@ def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:  # n
         # The connection itself failed. The results so far stand (those delivered since
         # the last commit must not be sent again); the rest goes back for a retry.
         log.warning("SMTP connection failed: %s", exc)
-        for message in messages:
-            if message.state == "sending":
-                _schedule_retry(message, f"{type(exc).__name__}: {exc}", now, report)
+        for item in outgoing:
+            if item.message.state == "sending":
+                _schedule_retry(item.message, f"{type(exc).__name__}: {exc}", now, report)
         db.session.commit()
     finally:
-        session.expire_on_commit = expire_on_commit
         if connection is not None:
             try:
                 connection.quit()
             except (OSError, smtplib.SMTPException):
                 connection.close()
+
+
+def _send_one(connection: smtplib.SMTP, item: Outgoing, now: datetime, report: SendReport) -> None:
+    try:
+        _deliver(connection, item)
+    except PermanentFailure as exc:
+        item.message.attempts += 1
+        _fail(item.message, str(exc), report)
+    except TemporaryFailure as exc:
+        _schedule_retry(item.message, str(exc), now, report)
+    else:
+        _mark_sent(item.message, now, report)
+
+
+def _settle(message: OutboxMessage, state: str, reason: str) -> None:
+    message.state, message.last_error, message.claimed_by = state, reason[:2000], None
+
+
+def _fail(message: OutboxMessage, reason: str, report: SendReport) -> None:
+    _settle(message, "failed", reason)
+    report.failed += 1
 
 
 def _mark_sent(message: OutboxMessage, now: datetime, report: SendReport) -> None:

@@ -32,15 +32,20 @@ def meeting_ics(meeting: Meeting, method: str, attendee: Contact | None, now: da
         event.add("description", meeting.agenda)
     if meeting.online_url:
         event.add("url", meeting.online_url)
-    organizer = vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_DEFAULT_SENDER'])[1]}")
+    # Answers go to the organiser: the inbound mailbox when there is one (and then the
+    # invitation asks for an answer), else the sender, with no answer asked for.
+    inbound = current_app.config.get("INBOUND_ADDRESS") or ""
+    address = inbound or parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(current_app.config["PRODUCT_NAME"])
     event.add("organizer", organizer)
     if attendee is not None and attendee.email:
-        address = vCalAddress(f"mailto:{attendee.email}")
-        address.params["cn"] = vText(attendee.name)
-        address.params["role"] = vText("REQ-PARTICIPANT")
-        address.params["rsvp"] = vText("FALSE")
-        event.add("attendee", address)
+        attendee_address = vCalAddress(f"mailto:{attendee.email}")
+        attendee_address.params["cn"] = vText(attendee.name)
+        attendee_address.params["role"] = vText("REQ-PARTICIPANT")
+        attendee_address.params["partstat"] = vText("NEEDS-ACTION")
+        attendee_address.params["rsvp"] = vText("TRUE" if inbound else "FALSE")
+        event.add("attendee", attendee_address)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,7 +18,18 @@ from coordinator.extensions import db
 from coordinator.models import Contact, Meeting, Network, Project, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import MeetingError
-from coordinator.services.mail.outbox import MailAttachment, queue_email
+from coordinator.services.mail.outbox import (
+    MailAttachment,
+    absolute_url,
+    queue_email,
+    secret_marker,
+)
+from coordinator.services.projects.attendance import (
+    ANSWER_CHOICES,
+    attendance_for,
+    attendance_overview,
+    reset_answers,
+)
 from coordinator.services.projects.calendar import meeting_ics
 
 
@@ -100,6 +112,8 @@ def notify_change(change: MeetingChange, actor: User, now: datetime) -> tuple[in
         return 0, 0
     meeting = change.meeting
     meeting.sequence += 1
+    if change.moved:
+        reset_answers(meeting)  # the update asks everyone again, and says so
     updated = _queue(meeting, invitees(meeting), "update", now) if change.moved else 0
     cancelled = _queue(meeting, change.dropped, "dropped", now)
     record_event(
@@ -169,18 +183,43 @@ def _subject(kind: str, title: str, language: str) -> str:
             return str(_("Inställt: %(title)s", title=title))
         if kind in ("update", "dropped"):
             return str(_("Ändrat möte: %(title)s", title=title))
+        if kind == "answer_reminder":
+            return str(_("Kommer du? %(title)s", title=title))
         return str(_("Inbjudan: %(title)s", title=title))
+
+
+def answer_links(meeting: Meeting, contact: Contact) -> tuple[dict[str, str], dict[str, list[Any]]]:
+    """The personal links "Jag kommer / Jag kommer inte / Kanske" for one invitee, with
+    a stand-in for the token (the sender puts it in), and what the stand-in is."""
+    attendance = attendance_for(meeting, contact)
+    marker = secret_marker()
+    urls = {
+        answer: absolute_url("meeting_answer.show", token=marker, answer=answer)
+        for answer in ANSWER_CHOICES
+    }
+    return urls, {marker: ["attendance", attendance.id]}
 
 
 def _queue(meeting: Meeting, contacts: list[Contact], kind: str, now: datetime) -> int:
     method = "CANCEL" if kind in ("cancel", "dropped") else "REQUEST"
     for contact in contacts:
+        urls: dict[str, str] = {}
+        links: dict[str, list[Any]] = {}
+        if method == "REQUEST":
+            urls, links = answer_links(meeting, contact)
         queue_email(
             to_email=contact.email or "",
             to_name=contact.name,
             contact=contact,
             template="meeting_invitation",
-            context={"meeting": meeting, "kind": kind, "contact": contact},
+            context={
+                "meeting": meeting,
+                "kind": kind,
+                "contact": contact,
+                "answer_urls": urls,
+                "answer_labels": ANSWER_CHOICES,
+            },
+            secret_links=links,
             subject=_subject(kind, meeting.title, contact.language),
             cause=("meeting", meeting.id),
             attachments=[
@@ -195,3 +234,17 @@ def _queue(meeting: Meeting, contacts: list[Contact], kind: str, now: datetime) 
             now=now,
         )
     return len(contacts)
+
+
+def remind_unanswered(meeting: Meeting, actor: User, now: datetime) -> int:
+    """A reminder with the answer links to every invitee who has not answered."""
+    if meeting.cancelled_at is not None:
+        raise MeetingError(_l("Mötet är inställt."))
+    overview = attendance_overview(meeting)
+    contacts = [row.contact for row in overview.unanswered if row.contact.can_receive_email]
+    contacts = [c for c in contacts if not c.bouncing]
+    sent = _queue(meeting, contacts, "answer_reminder", now)
+    record_event(
+        actor, "meeting.remind", "meeting", meeting.id, meeting.title, {"recipients": sent}, now=now
+    )
+    return sent

@@ -18,6 +18,7 @@ from sqlalchemy.engine import CursorResult
 from coordinator.extensions import db
 from coordinator.models import (
     Contact,
+    InboundMessage,
     Invitation,
     OutboxMessage,
     Response,
@@ -176,6 +177,15 @@ def _anonymise_message(message: OutboxMessage) -> None:
     message.text_body = ""
     message.html_body = ""
     message.contact_id = None
+    if message.bounced_at is not None:
+        message.last_error = ""  # a bounce's reason names the address
+    # What came back for it (a bounce, an automatic reply) may name the person too.
+    db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.outbox_message_id == message.id)
+        .values(detail="")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def apply_retention(months: int, now: datetime, actor: User | None = None) -> int:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager
 
 from coordinator.extensions import db
-from coordinator.models import Invitation, Organisation, OutboxMessage, Response, Survey
+from coordinator.models import Contact, Invitation, Organisation, OutboxMessage, Response, Survey
 
 STATUS_ON_TIME = "on_time"
 STATUS_LATE = "late"
@@ -31,6 +32,9 @@ class OrganisationRow:
     coordinated: bool = False
     last_activity: datetime | None = None
     mail_state: str | None = None
+    # Invited contacts whose address bounces, and invitations with an automatic reply.
+    bouncing: list[Contact] = field(default_factory=list)
+    away: list[Invitation] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -65,6 +69,10 @@ class Dashboard:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def bouncing(self) -> int:
+        return sum(len(r.bouncing) for r in self.rows)
 
 
 def _latest(values: list[datetime | None]) -> datetime | None:
@@ -130,6 +138,7 @@ def build_dashboard(survey: Survey) -> Dashboard:
         .where(Organisation.county_code.is_not(None) | Organisation.id.in_(involved))
         .order_by(Organisation.county_code.is_(None), Organisation.county_code, Organisation.name)
     )
+    notes = _mail_notes(survey)
     dashboard = Dashboard()
     for organisation in organisations:
         invited, opened, last_opened = invitations.get(organisation.id, (0, 0, None))
@@ -147,6 +156,31 @@ def build_dashboard(survey: Survey) -> Dashboard:
                 coordinated=bool(coordinated),
                 last_activity=_latest([last_opened, last_saved]),
                 mail_state=mail_states.get(organisation.id),
+                bouncing=[
+                    i.contact
+                    for i in notes.get(organisation.id, [])
+                    if i.contact and i.contact.bouncing
+                ],
+                away=[i for i in notes.get(organisation.id, []) if i.auto_reply_at],
             )
         )
     return dashboard
+
+
+def _mail_notes(survey: Survey) -> dict[int, list[Invitation]]:
+    """Live invitations whose contact's address bounces or that got an automatic reply,
+    per organisation ("Adressen studsar – byt kontakt", "Frånvarande till …")."""
+    found: dict[int, list[Invitation]] = {}
+    for invitation in db.session.scalars(
+        select(Invitation)
+        .join(Invitation.contact)
+        .where(
+            Invitation.survey_id == survey.id,
+            Invitation.revoked_at.is_(None),
+            Contact.bouncing_at.is_not(None) | Invitation.auto_reply_at.is_not(None),
+        )
+        .options(contains_eager(Invitation.contact))
+        .order_by(Contact.name)
+    ):
+        found.setdefault(invitation.organisation_id, []).append(invitation)
+    return found

@@ -14,7 +14,7 @@ from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import PastDeadlineError, SurveyError
-from coordinator.services.mail.outbox import absolute_url, queue_email
+from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
 from coordinator.services.surveys.states import effective_deadline
 from coordinator.services.surveys.tokens import derived_token_for, hash_token, new_nonce
 
@@ -27,6 +27,7 @@ class RecipientSelection:
     duplicates: int = 0
     opted_out: list[Contact] = field(default_factory=list)
     already_invited: list[Contact] = field(default_factory=list)
+    bouncing: list[Contact] = field(default_factory=list)  # left out until the address changes
 
 
 def select_recipients(
@@ -63,6 +64,8 @@ def select_recipients(
         seen.add(contact.id)
         if not contact.can_receive_email:
             selection.opted_out.append(contact)
+        elif contact.bouncing:
+            selection.bouncing.append(contact)
         elif contact.id in invited:
             selection.already_invited.append(contact)
         else:
@@ -115,15 +118,6 @@ def invitation_token(nonce: str, token_hash: str | None = None) -> str:
     return derived_token_for("invitation", nonce, token_hash)
 
 
-def invitation_context(invitation: Invitation, token: str) -> dict[str, object]:
-    return mail_context(
-        invitation.survey,
-        invitation.contact,
-        invitation.organisation,
-        absolute_url("respond.show_form", token=token),
-    )
-
-
 def mail_context(
     survey: Survey, contact: Contact | None, organisation: Organisation, url: str
 ) -> dict[str, object]:
@@ -139,9 +133,12 @@ def mail_context(
 
 
 def send_invitation_email(
-    invitation: Invitation, token: str, now: datetime, template: str = "survey_invitation"
+    invitation: Invitation, now: datetime, template: str = "survey_invitation"
 ) -> None:
+    """The invitation or a reminder, with the invitation's link. The link's token is put
+    in by the sender (derived from the invitation's nonce), so it is never stored."""
     survey = invitation.survey
+    marker = secret_marker()
     contact = invitation.contact
     assert contact is not None and contact.email
     subjects = {
@@ -154,7 +151,13 @@ def send_invitation_email(
         contact=contact,
         organisation_id=invitation.organisation_id,
         template=template,
-        context=invitation_context(invitation, token),
+        context=mail_context(
+            survey,
+            contact,
+            invitation.organisation,
+            absolute_url("respond.show_form", token=marker),
+        ),
+        secret_links={marker: ["invitation", invitation.id]},
         subject=subjects[template],
         cause=("invitation" if template == "survey_invitation" else "reminder", invitation.id),
         reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
@@ -186,8 +189,8 @@ def invite(
         raise PastDeadlineError(max(passed))
     invitations = []
     for contact in contacts:
-        invitation, token = create_invitation(survey, contact, actor, now)
-        send_invitation_email(invitation, token, now)
+        invitation, _token = create_invitation(survey, contact, actor, now)
+        send_invitation_email(invitation, now)
         invitations.append(invitation)
     record_event(
         actor,
@@ -203,9 +206,9 @@ def invite(
 
 def resend_link(invitation: Invitation, actor: User, now: datetime) -> None:
     """A new link for a lost one: the old token stops working."""
-    token = _new_link(invitation)
+    _new_link(invitation)
     invitation.revoked_at = None
-    send_invitation_email(invitation, token, now)
+    send_invitation_email(invitation, now)
     record_event(
         actor, "invitation.resend", "invitation", invitation.id, survey_label(invitation), now=now
     )
@@ -298,10 +301,10 @@ def pass_on(invitation: Invitation, name: str, email: str, now: datetime) -> Inv
     )
     if existing is not None and not existing.revoked:
         raise RegisterError(_l("Kollegan har redan en inbjudan till enkäten."), field="email")
-    colleague, token = create_invitation(
+    colleague, _token = create_invitation(
         invitation.survey, contact, None, now, forwarded_from=invitation
     )
-    send_invitation_email(colleague, token, now)
+    send_invitation_email(colleague, now)
     record_event(
         None,
         "invitation.pass_on",

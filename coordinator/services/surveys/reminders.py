@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, ReminderDelivery, Response, Survey, User
 from coordinator.services.audit import record_event
-from coordinator.services.surveys.invitations import invitation_token, send_invitation_email
+from coordinator.services.surveys.invitations import send_invitation_email
 from coordinator.services.surveys.states import effective_deadline, is_closed
 
 
@@ -28,8 +28,8 @@ def _answered_organisations(survey: Survey) -> Select[Any]:
 
 
 def _pending(survey: Survey) -> Select[tuple[Invitation]]:
-    """Live invitations, to contacts who take e-mail, of organisations that have not
-    submitted any response."""
+    """Live invitations, to contacts who take e-mail (and whose address does not
+    bounce), of organisations that have not submitted any response."""
     return (
         select(Invitation)
         .join(Invitation.contact)
@@ -40,6 +40,7 @@ def _pending(survey: Survey) -> Select[tuple[Invitation]]:
             Contact.email.is_not(None),
             Contact.opted_out_at.is_(None),
             Contact.erased_at.is_(None),
+            Contact.bouncing_at.is_(None),  # "Adressen studsar – byt kontakt"
         )
     )
 
@@ -59,9 +60,8 @@ def pending_count(survey: Survey) -> int:
 
 
 def _remind(invitation: Invitation, now: datetime) -> None:
-    # the same link as in the invitation, made with the key of that day
-    token = invitation_token(invitation.token_nonce, invitation.token_hash)
-    send_invitation_email(invitation, token, now, template="survey_reminder")
+    # The same link as in the invitation: the sender makes it with the key of that day.
+    send_invitation_email(invitation, now, template="survey_reminder")
     invitation.reminded_count += 1
     invitation.last_reminded_at = now
 
@@ -89,10 +89,20 @@ def send_scheduled_reminders(now: datetime) -> int:
 
     Each (invitation, day) is recorded, so no day is reminded twice; when several days
     have passed since the last tick, one reminder covers them all.
+
+    Work is claimed per survey as the sender claims mail: the survey's row is locked
+    until the caller commits (FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the
+    BEGIN IMMEDIATE transaction does it), so a second tick running at the same time
+    skips a survey the first is reminding instead of queueing the same reminders.
     """
     sent = 0
-    for survey in db.session.scalars(select(Survey).where(Survey.state == "open")):
-        if is_closed(survey, now) or not survey.reminder_days:
+    for survey_id in list(db.session.scalars(select(Survey.id).where(Survey.state == "open"))):
+        survey = db.session.scalar(
+            select(Survey)
+            .where(Survey.id == survey_id, Survey.state == "open")
+            .with_for_update(skip_locked=True)
+        )
+        if survey is None or is_closed(survey, now) or not survey.reminder_days:
             continue
         pending = pending_invitations(survey)
         delivered: dict[int, set[int]] = {}

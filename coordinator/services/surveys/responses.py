@@ -21,10 +21,10 @@ from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Organisation, Question, Response, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
-from coordinator.services.mail.outbox import absolute_url, queue_email
+from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
 from coordinator.services.surveys.answer_files import files_by_answer
 from coordinator.services.surveys.conditions import not_applicable
-from coordinator.services.surveys.invitations import invitation_token, pass_on, record_opened
+from coordinator.services.surveys.invitations import pass_on, record_opened
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.kinds.answers import (
     MAX_ANSWER_LENGTH,
@@ -372,8 +372,10 @@ def queue_receipt(response: Response, now: datetime) -> None:
     if invitation is None or contact is None or not contact.email:
         return
     survey = response.survey
-    # The same link as in the invitation, for changing the answers.
-    link = absolute_url("respond.show_form", token=invitation_token(invitation.token_nonce))
+    # The same link as in the invitation, for changing the answers; the sender puts the
+    # token in (services/mail/secret_links.py), so it is not stored with the receipt.
+    marker = secret_marker()
+    link = absolute_url("respond.show_form", token=marker)
     queue_email(
         to_email=contact.email,
         to_name=contact.name,
@@ -391,6 +393,7 @@ def queue_receipt(response: Response, now: datetime) -> None:
         cause=("receipt", response.id),
         reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
         language=contact.language,
+        secret_links={marker: ["invitation", invitation.id]},
         now=now,
     )
 
