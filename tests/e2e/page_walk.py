@@ -1,0 +1,245 @@
+"""One pass over every HTML page: the pages come from the authorisation matrix, the data
+from the demo (real texts, 21 boards, answers) plus the matrix's own world.
+
+For each page the walk keeps the server's HTML (for the Nu HTML checker, run once over the
+folder afterwards), measures horizontal overflow at 320 CSS px and at 1280 px with 200 %
+zoom (a 640 CSS px layout viewport), and runs axe at 1280 px.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from tests.e2e.axe import axe_violations
+from tests.factories import PASSWORD
+from tests.test_authorisation_matrix import MATRIX, World, build_world, route_url
+
+VNU_JAR = (
+    Path(__file__).parents[1] / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+)
+
+# Who opens a page of each access level: the administrator may open every staff page.
+ROLE_FOR_LEVEL = {
+    "public": "nobody",
+    "respondent": "respondent",
+    "staff": "admin",
+    "editor": "admin",
+    "member": "admin",
+    "admin": "admin",
+}
+
+# Reflow: the document must not be wider than the viewport. An element that scrolls
+# sideways on its own is allowed only as a labelled, focusable region (a wide table).
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    const s = getComputedStyle(el);
+    return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el !== document.body
+      && el !== document.documentElement;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+  const problems = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
+      const labelled = el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby');
+      if (el.getAttribute('role') !== 'region' || el.tabIndex < 0 || !labelled) {
+        problems.push(name(el) + ' scrolls but is not a labelled, focusable region');
+      }
+    }
+  }
+  let widest = null;
+  for (const el of document.querySelectorAll('body *')) {
+    let inside = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (scrolls(p)) { inside = true; break; }
+    }
+    if (inside) continue;
+    const right = el.getBoundingClientRect().right + window.scrollX;
+    if (right > width + 1 && (!widest || right > widest.right)) {
+      widest = {right: Math.round(right), name: name(el)};
+    }
+  }
+  const hidden = ['hidden', 'clip'].includes(getComputedStyle(document.body).overflowX)
+    || ['hidden', 'clip'].includes(getComputedStyle(document.documentElement).overflowX);
+  if (hidden) problems.push('the page hides what does not fit (overflow-x: hidden)');
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    width: width,
+    widest: widest,
+    problems: problems,
+  };
+}
+"""
+
+
+@dataclass
+class PageResult:
+    name: str
+    url: str
+    reflow: dict[str, str] = field(default_factory=dict)  # viewport -> "ok" or the problem
+    axe: list[str] = field(default_factory=list)
+    vnu: list[str] = field(default_factory=list)
+    html_file: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(v == "ok" for v in self.reflow.values()) and not self.axe and not self.vnu
+
+
+@dataclass
+class Page:
+    name: str  # endpoint, or endpoint plus what is special about this view
+    url: str
+    role: str
+
+
+def demo_world(app: Flask) -> World:
+    """The demo data, then the matrix's world; the ids that the demo has real content for
+    (the RUS project, its survey with answers, meetings, news) point at the demo."""
+    from coordinator.demo.loading import load_demo_data
+    from coordinator.models import Invitation, Meeting, NewsItem, NoteRevision, Project
+
+    now = datetime.now(UTC)
+    demo = load_demo_data(PASSWORD, now=now)
+    survey = demo["survey"]
+    world = build_world()
+    project = db.session.scalar(select(Project).where(Project.id == survey.project_id))
+    meeting = db.session.scalars(
+        select(Meeting).where(Meeting.project_id == project.id).order_by(Meeting.id)
+    ).first()
+    meeting.revisions.append(
+        NoteRevision(
+            text=meeting.revisions[-1].text.replace("Beslut", "Beslut och åtgärder", 1)
+            + "\n\nUppföljningsmöte i oktober med miljömålssamordnarna.",
+            published=True,
+            created_at=now,
+        )
+    )
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.survey_id == survey.id).order_by(Invitation.id)
+    )
+    world.ids.update(
+        survey_id=survey.id,
+        question_id=survey.questions[0].id,
+        invitation_id=invitation.id,
+        organisation_id=invitation.contact.organisation_id,
+        slug=project.slug,
+        meeting_id=meeting.id,
+        news_id=db.session.scalars(
+            select(NewsItem.id).where(NewsItem.project_id == project.id)
+        ).first(),
+    )
+    db.session.flush()
+    world.ids["revision_id"] = meeting.revisions[0].id
+    if demo["example_token"]:
+        for endpoint in list(world.tokens):
+            if endpoint.startswith("respond."):
+                world.tokens[endpoint] = str(demo["example_token"])
+    db.session.commit()
+    return world
+
+
+def pages(app: Flask, world: World) -> list[Page]:
+    """Every GET route of the matrix, opened by someone allowed to see it."""
+    found = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        role = ROLE_FOR_LEVEL[MATRIX[rule.endpoint]]
+        found.append(Page(rule.endpoint, route_url(app, rule.endpoint, world, role), role))
+    found.append(Page("errors.not_found", "/no-such-page", "nobody"))
+    return found
+
+
+def check_reflow(page: Any, width: int) -> str:
+    page.set_viewport_size({"width": width, "height": 800})
+    found = page.evaluate(OVERFLOW_JS)
+    problems = list(found["problems"])
+    if found["scrollWidth"] > found["width"]:
+        widest = found["widest"] or {"name": "?", "right": found["scrollWidth"]}
+        problems.insert(
+            0, f"{found['scrollWidth']} px wide (widest: {widest['name']}, {widest['right']} px)"
+        )
+    return "; ".join(problems) or "ok"
+
+
+def walk(
+    contexts: dict[str, Any], base_url: str, todo: list[Page], folder: Path
+) -> list[PageResult]:
+    results = []
+    for number, item in enumerate(todo):
+        context = contexts[item.role]
+        answer = context.request.get(base_url + item.url, max_redirects=0)
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue  # a download, a feed, a calendar file
+        if 300 <= answer.status < 400:
+            continue  # the page it leads to is checked on its own
+        result = PageResult(item.name, item.url)
+        html_file = folder / f"{number:03d}-{re.sub(r'[^a-z_]', '-', item.name)}.html"
+        html_file.write_text(answer.text(), encoding="utf-8")
+        result.html_file = html_file.name
+        page = context.pages[0]
+        page.goto(base_url + item.url)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        result.axe = [f"{v['id']}: {v['help']}" for v in axe_violations(page)]
+        result.reflow["320 px"] = check_reflow(page, 320)
+        result.reflow["200 %"] = check_reflow(page, 640)
+        results.append(result)
+    return results
+
+
+def run_vnu(folder: Path) -> dict[str, list[str]]:
+    """The Nu HTML checker once over every saved page: file name -> error messages."""
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        raise FileNotFoundError("java or vnu.jar")
+    done = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    errors: dict[str, list[str]] = {}
+    for message in messages:
+        name = os.path.basename(message.get("url", ""))
+        where = f"line {message.get('lastLine', '?')}"
+        errors.setdefault(name, []).append(f"{where}: {message['message']}")
+    return errors
+
+
+def report(results: list[PageResult]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = [
+        "| page | reflow 320 px | reflow 200 % | vnu errors | axe |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {cell(r.reflow['320 px'])} | {cell(r.reflow['200 %'])} | "
+            f"{len(r.vnu)} | {len(r.axe) or 'ok'} |"
+        )
+    failing = [r for r in results if not r.passed]
+    lines.append("")
+    lines.append(f"{len(results)} pages, {len(failing)} with a problem.")
+    for r in failing:
+        for message in r.vnu + r.axe:
+            lines.append(f"- {r.name}: {message}")
+    return "\n".join(lines)
