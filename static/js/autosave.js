@@ -7,6 +7,7 @@
     return;
   }
   var status = form.querySelector(".autosave-status");
+  var offline = status ? status.getAttribute("data-offline") : "";
   var version = form.querySelector("input[name=version]");
   var timer = null;
   var saving = false;
@@ -41,21 +42,16 @@
         });
       })
       .then(function (result) {
+        // The server words every message in the page's language.
         if (result.ok && result.body.saved) {
           version.value = result.body.version;
-          say("Sparat " + result.body.saved_at);
-        } else if (result.body.reason === "conflict") {
+        } else if (result.body.reason === "conflict" || result.body.reason === "closed") {
           stopped = true;
-          say("Svaren har ändrats i ett annat fönster. Tryck på Spara utkast för att välja vilken version som ska gälla.");
-        } else if (result.body.reason === "closed") {
-          stopped = true;
-          say("Enkäten är stängd; svaren kan inte längre sparas.");
-        } else {
-          say("Kunde inte spara automatiskt. Tryck på Spara utkast.");
         }
+        say(result.body.message || offline);
       })
       .catch(function () {
-        say("Kunde inte spara automatiskt just nu. Dina svar finns kvar på sidan.");
+        say(offline);
       })
       .then(function () {
         saving = false;
