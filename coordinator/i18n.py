@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, has_request_context, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from coordinator.extensions import babel
 
@@ -60,6 +61,14 @@ def long_datetime(value: datetime | None) -> str:
     return f"{format_datetime(value, 'EEEE d MMMM y')} {format_datetime(value, 'HH:mm')}"
 
 
+def lang_attr(language: str | None) -> Markup:
+    """` lang="sv"` for content written in another language than the page's (WCAG 3.1.2,
+    language of parts), nothing when they are the same."""
+    if not language or language == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
@@ -73,3 +82,4 @@ def init_i18n(app: Flask) -> None:
         short_datetime=short_datetime,
         long_datetime=long_datetime,
     )
+    app.jinja_env.globals["lang_attr"] = lang_attr

@@ -80,6 +80,8 @@ MATRIX: dict[str, str] = {
     "static": "public",
     "main.index": "staff",
     "main.set_language": "public",
+    "main.accessibility_statement": "public",
+    "main.logo": "public",
     "auth.login": "public",
     "auth.logout": "public",
     "auth.change_password": "staff",

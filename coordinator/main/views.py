@@ -1,8 +1,24 @@
-"""The staff start page and the language switch."""
+"""The staff start page, the language switch, and what every page links to: the
+accessibility statement and the sender's logo."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+import os
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -11,6 +27,10 @@ from coordinator.models import Contact, Network, Organisation
 from coordinator.permissions import staff_required
 
 bp = Blueprint("main", __name__)
+
+# When the default accessibility statement was last checked against the product (by hand
+# and with the checks in tests/e2e/test_every_page.py); change it with the next review.
+STATEMENT_REVIEWED = date(2026, 11, 27)
 
 
 @bp.get("/")
@@ -35,3 +55,36 @@ def set_language() -> Response:
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("main.index")
     return redirect(target)
+
+
+def _operator_statement() -> tuple[str, str] | None:
+    """The operator's own statement (Markdown) and its language, if one is configured:
+    the English file for the English interface when there is one, else the Swedish one."""
+    config = current_app.config
+    english = config["ACCESSIBILITY_STATEMENT_FILE_EN"]
+    if str(get_locale()) == "en" and english:
+        return Path(english).read_text(encoding="utf-8"), "en"
+    if config["ACCESSIBILITY_STATEMENT_FILE"]:
+        return Path(config["ACCESSIBILITY_STATEMENT_FILE"]).read_text(encoding="utf-8"), "sv"
+    return None
+
+
+@bp.get("/accessibility")
+def accessibility_statement() -> str:
+    """The tillgänglighetsredogörelse, linked from the footer of every page."""
+    config = current_app.config
+    return render_template(
+        "main/accessibility.html",
+        operator_statement=_operator_statement(),
+        contact=config["ACCESSIBILITY_CONTACT"] or config["MAIL_DEFAULT_SENDER"],
+        reviewed=STATEMENT_REVIEWED,
+    )
+
+
+@bp.get("/logo")
+def logo() -> Response:
+    """The sender's logo (SENDER_LOGO), shown in the header beside the sender's name."""
+    path = current_app.config["SENDER_LOGO"]
+    if not path or not os.path.isfile(path):
+        abort(404)
+    return send_file(os.path.abspath(path), max_age=3600)

@@ -93,7 +93,9 @@ class PageResult:
     reflow: dict[str, str] = field(default_factory=dict)  # viewport -> "ok" or the problem
     axe: list[str] = field(default_factory=list)
     vnu: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # failed resources, a shared title
     html_file: str = ""
+    title: str = ""
 
     @property
     def passed(self) -> bool:
@@ -180,6 +182,16 @@ def check_reflow(page: Any, width: int) -> str:
 def walk(
     contexts: dict[str, Any], base_url: str, todo: list[Page], folder: Path
 ) -> list[PageResult]:
+    failed: list[str] = []  # resources (styles, icons, images) that did not load
+    for context in contexts.values():
+        context.pages[0].on(
+            "response",
+            lambda r: (
+                failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
     results = []
     for number, item in enumerate(todo):
         context = contexts[item.role]
@@ -193,12 +205,23 @@ def walk(
         html_file.write_text(answer.text(), encoding="utf-8")
         result.html_file = html_file.name
         page = context.pages[0]
+        failed.clear()
         page.goto(base_url + item.url)
+        page.wait_for_load_state("load")
+        result.other.extend(f"did not load: {f}" for f in failed)
+        result.title = page.title()
         page.set_viewport_size({"width": 1280, "height": 800})
         result.axe = [f"{v['id']}: {v['help']}" for v in axe_violations(page)]
         result.reflow["320 px"] = check_reflow(page, 320)
         result.reflow["200 %"] = check_reflow(page, 640)
         results.append(result)
+    by_title: dict[str, list[str]] = {}
+    for result in results:
+        by_title.setdefault(result.title, []).append(result.name)
+    for result in results:
+        others = [n for n in by_title[result.title] if n != result.name]
+        if others:
+            result.other.append(f"same title as {', '.join(others)}: {result.title}")
     return results
 
 
@@ -240,6 +263,6 @@ def report(results: list[PageResult]) -> str:
     lines.append("")
     lines.append(f"{len(results)} pages, {len(failing)} with a problem.")
     for r in failing:
-        for message in r.vnu + r.axe:
+        for message in r.vnu + r.axe + r.other:
             lines.append(f"- {r.name}: {message}")
     return "\n".join(lines)

@@ -78,7 +78,9 @@ def test_a_batch_of_500_arrives_complete_each_once(app, smtp_server, notice):
     recipients = [str(m["To"]) for m in smtp_server.messages]
     assert len(recipients) == 500 and len(set(recipients)) == 500
     message = smtp_server.to("person7@example.org")[0]
-    assert message["From"] == "Coordinator <coordinator@example.org>"
+    assert str(message["From"]) == (
+        "RUS – Länsstyrelsernas samverkan i miljömålssystemet <coordinator@example.org>"
+    )
     assert message["Reply-To"] == "projektledare@example.org"
     assert message["Message-ID"] and message["Date"]
     unsubscribe = str(message["List-Unsubscribe"]).strip()
