@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordinator.fields import MultiCheckboxField
+from coordinator.fields import FORMATTING_HINT, MultiCheckboxField, content_language_field
 from coordinator.surveys.labels import KIND_LABELS
 
 
@@ -39,7 +39,10 @@ class SurveyForm(FlaskForm):
     )
     introduction = TextAreaField(
         _l("Inledning"),
-        description=_l("Markdown. Lämna tomt för att använda mallens text."),
+        description=_l(
+            "Fet stil med **två stjärnor**, punktlistor med - först på raden. "
+            "Lämna tomt för att använda mallens text."
+        ),
         validators=[Optional(), Length(max=20_000)],
     )
     deadline_date = DateField(
@@ -79,12 +82,13 @@ class QuestionForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
+    language = content_language_field(_l("Gäller rubrik, inledning, frågor och svarsalternativ."))
     title = StringField(
         _l("Enkätens namn"), validators=[DataRequired(_l("Ange enkätens namn")), Length(max=300)]
     )
     introduction = TextAreaField(
         _l("Inledning"),
-        description=_l("Markdown: **fetstil**, listor med -, tomrad mellan stycken."),
+        description=FORMATTING_HINT,
         validators=[Optional(), Length(max=20_000)],
     )
     deadline_date = DateField(
