@@ -224,6 +224,10 @@ def test_mixed_rows_report_each_reason_and_import_only_the_good_ones(register):
     )
 
 
+# The time limits below are on this process's CPU time, not the wall clock: other work on
+# the machine (a parallel test run, a build) must not make a correct import look slow.
+
+
 def test_five_thousand_rows_in_a_few_seconds(register):
     rows = [["E-post", "Namn", "Titel", "Organisation", "Nätverk"]]
     rows += [
@@ -238,13 +242,13 @@ def test_five_thousand_rows_in_a_few_seconds(register):
     ]
     data = xlsx(rows)
     before = contact_count()
-    started = time.perf_counter()
+    started = time.process_time()
     result = preview("stor.xlsx", data)
     token = sign_preview(result, SECRET)
     confirmed, shown = load_signed_preview(token, SECRET)
     apply_import(confirmed, register["admin"], now=NOW)
     db.session.commit()
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     print(
         f"5,000 rows: preview, sign, check again and import in {elapsed:.2f} s; "
         f"signed rows {len(token)} bytes"
@@ -290,22 +294,22 @@ def test_too_large_and_too_many_rows(register):
 
 def test_a_huge_declared_dimension_is_refused_at_once(register):
     data = with_sheet(sheet(inline_row("E-post") + inline_row("a@example.org"), "A1:F1048576"))
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ContactImportError, match="för många rader"):
         preview("dimension.xlsx", data)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_a_zip_bomb_like_sheet_is_refused_quickly(register):
     rows = inline_row("E-post") + inline_row("a@example.org") * 1_000_000
     data = with_sheet(sheet(rows))
     assert len(data) < 200_000  # ~60 MB of XML packed small
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ContactImportError, match="för många rader"):
         preview("bomb.xlsx", data)  # stops reading after MAX_ROWS rows
     with pytest.raises(ContactImportError, match="för stort"):
         preview("bomb.xlsx", data, max_bytes=len(data) + 1)  # refused before unpacking
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     print(f"zip bomb refused in {elapsed:.2f} s")
     assert elapsed < 2
     assert contact_count() == 1
