@@ -107,6 +107,13 @@ class Page:
     name: str  # endpoint, or endpoint plus what is special about this view
     url: str
     role: str
+    submit: bool = False  # also send its form as it is, to see the errors
+
+
+# Pages whose form, sent empty, comes back with errors and changes nothing: every "new …"
+# form, and the answer form (asking to submit with required answers missing).
+def _submit_empty_form(endpoint: str) -> bool:
+    return endpoint.split(".")[1].startswith("new_") or endpoint == "respond.show_form"
 
 
 def demo_world(app: Flask) -> World:
@@ -162,7 +169,8 @@ def pages(app: Flask, world: World) -> list[Page]:
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
             continue
         role = ROLE_FOR_LEVEL[MATRIX[rule.endpoint]]
-        found.append(Page(rule.endpoint, route_url(app, rule.endpoint, world, role), role))
+        url = route_url(app, rule.endpoint, world, role)
+        found.append(Page(rule.endpoint, url, role, _submit_empty_form(rule.endpoint)))
     found.append(Page("errors.not_found", "/no-such-page", "nobody"))
     return found
 
@@ -177,6 +185,40 @@ def check_reflow(page: Any, width: int) -> str:
             0, f"{found['scrollWidth']} px wide (widest: {widest['name']}, {widest['right']} px)"
         )
     return "; ".join(problems) or "ok"
+
+
+def _check_page(page: Any, result: PageResult) -> None:
+    """Title, axe at 1280 px, reflow at 320 px and at 200 % (640 CSS px)."""
+    result.title = page.title()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    result.axe = [f"{v['id']}: {v['help']}" for v in axe_violations(page)]
+    result.reflow["320 px"] = check_reflow(page, 320)
+    result.reflow["200 %"] = check_reflow(page, 640)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def _submit_empty(page: Any, item: Page, html_file: Path) -> PageResult | None:
+    """Send the page's form as it is; when the answer shows the form again with an error
+    summary, that page is checked too (and must have focus on the summary's heading)."""
+    button = page.locator("main form[method=post] button[type=submit]").first
+    if button.count() == 0:
+        return None
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.request.resource_type == "document"
+    ) as answer:
+        button.click()
+    if not 200 <= answer.value.status < 500 or 300 <= answer.value.status < 400:
+        return None
+    page.wait_for_load_state("load")
+    if page.locator(".error-summary").count() == 0:
+        return None
+    result = PageResult(f"{item.name}, invalid submit", item.url)
+    html_file.write_text(answer.value.text(), encoding="utf-8")
+    result.html_file = html_file.name
+    if page.evaluate("document.activeElement.id") != "error-summary-title":
+        result.other.append("focus is not on the error summary")
+    _check_page(page, result)
+    return result
 
 
 def walk(
@@ -209,12 +251,17 @@ def walk(
         page.goto(base_url + item.url)
         page.wait_for_load_state("load")
         result.other.extend(f"did not load: {f}" for f in failed)
-        result.title = page.title()
-        page.set_viewport_size({"width": 1280, "height": 800})
-        result.axe = [f"{v['id']}: {v['help']}" for v in axe_violations(page)]
-        result.reflow["320 px"] = check_reflow(page, 320)
-        result.reflow["200 %"] = check_reflow(page, 640)
+        _check_page(page, result)
         results.append(result)
+        if item.submit:
+            invalid = _submit_empty(page, item, html_file.with_suffix(".invalid.html"))
+            if invalid is not None:
+                results.append(invalid)
+    _shared_titles(results)
+    return results
+
+
+def _shared_titles(results: list[PageResult]) -> None:
     by_title: dict[str, list[str]] = {}
     for result in results:
         by_title.setdefault(result.title, []).append(result.name)
@@ -222,7 +269,6 @@ def walk(
         others = [n for n in by_title[result.title] if n != result.name]
         if others:
             result.other.append(f"same title as {', '.join(others)}: {result.title}")
-    return results
 
 
 def run_vnu(folder: Path) -> dict[str, list[str]]:

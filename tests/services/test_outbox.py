@@ -90,6 +90,8 @@ def test_a_batch_of_500_arrives_complete_each_once(app, smtp_server, notice):
     html = message.get_body(("html",)).get_content()
     assert "Välkommen" in text and "http://localhost/r/abc" in text
     assert 'href="http://localhost/r/abc"' in html
+    sender = "RUS – Länsstyrelsernas samverkan i miljömålssystemet"
+    assert sender in html and f"Skickat av {sender} med Coordinator." in text
     assert unsubscribe.endswith("/one-click>")
     assert unsubscribe.strip("<>").removesuffix("/one-click") in text
     for subtype in ("plain", "html"):
