@@ -243,7 +243,7 @@ def test_every_route_has_an_entry(session_app: Flask) -> None:
     assert sorted(MATRIX.keys() - endpoints) == [], "MATRIX entries for routes that are gone"
 
 
-def route_url(app: Flask, endpoint: str, world: World, role: str) -> str:
+def _url(app: Flask, endpoint: str, world: World, role: str) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {}
     for name in rule.arguments:
@@ -290,7 +290,7 @@ def _check_route(session_app: Flask, endpoint: str, rule: str, method: str, leve
                 client = session_app.test_client()
                 if role in world.users:
                     login(client, world.users[role])
-                url = route_url(session_app, endpoint, world, role)
+                url = _url(session_app, endpoint, world, role)
                 response = _request(session_app, client, method, url)
                 results[role] = _outcome(response)
                 response.close()

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from tests.e2e.axe import axe_violations
 from tests.factories import PASSWORD
-from tests.test_authorisation_matrix import MATRIX, World, build_world, route_url
+from tests.test_authorisation_matrix import MATRIX, World, build_world
+from tests.test_authorisation_matrix import _url as route_url
 
 VNU_JAR = (
     Path(__file__).parents[1] / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -120,7 +121,8 @@ def demo_world(app: Flask) -> World:
     """The demo data, then the matrix's world; the ids that the demo has real content for
     (the RUS project, its survey with answers, meetings, news) point at the demo."""
     from coordinator.demo.loading import load_demo_data
-    from coordinator.models import Invitation, Meeting, NewsItem, NoteRevision, Project
+    from coordinator.models import Invitation, Meeting, NewsItem, NoteRevision, Project, Response
+    from coordinator.services.surveys.invitations import invitation_token
 
     now = datetime.now(UTC)
     demo = load_demo_data(PASSWORD, now=now)
@@ -158,6 +160,15 @@ def demo_world(app: Flask) -> World:
         for endpoint in list(world.tokens):
             if endpoint.startswith("respond."):
                 world.tokens[endpoint] = str(demo["example_token"])
+    # "Check your answers" and the receipt page need a board that has answered.
+    answered = db.session.scalar(
+        select(Invitation)
+        .join(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.survey_id == survey.id, Response.state == "submitted")
+        .order_by(Invitation.id)
+    )
+    for endpoint in ("respond.check", "respond.done"):
+        world.tokens[endpoint] = invitation_token(answered.token_nonce)
     db.session.commit()
     return world
 
