@@ -27,7 +27,7 @@ def content_language_field(description: object = None) -> SelectField:
     """The language a survey, project or news item is written in: a page in the other
     interface language marks the text with it (WCAG 3.1.2, language of parts)."""
     return SelectField(
-        _l("Textens språk"),
+        _l("Språk"),
         description=description,
         choices=[SelectChoice("sv", _l("Svenska")), SelectChoice("en", _l("Engelska"))],
         default="sv",
