@@ -82,6 +82,7 @@ MATRIX: dict[str, str] = {
     "main.set_language": "public",
     "main.accessibility_statement": "public",
     "main.logo": "public",
+    "main.favicon": "public",
     "auth.login": "public",
     "auth.logout": "public",
     "auth.change_password": "staff",

@@ -15,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    send_from_directory,
     session,
     url_for,
 )
@@ -88,3 +89,9 @@ def logo() -> Response:
     if not path or not os.path.isfile(path):
         abort(404)
     return send_file(os.path.abspath(path), max_age=3600)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """For clients that ask the site root for its icon instead of reading the page's link."""
+    return send_from_directory(str(current_app.static_folder), "favicon.ico", max_age=86400)

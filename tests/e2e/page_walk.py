@@ -260,7 +260,6 @@ def walk(
         page = context.pages[0]
         failed.clear()
         page.goto(base_url + item.url)
-        page.wait_for_load_state("load")
         result.other.extend(f"did not load: {f}" for f in failed)
         _check_page(page, result)
         results.append(result)

@@ -109,3 +109,12 @@ def test_the_logo_is_served_when_configured_and_absent_otherwise(client, client_
     assert not page.select("header img")
     assert page.select_one("header .brand-name").get_text() == "Länsstyrelsen i Exempellän"
     assert page.title.get_text().endswith(" – Länsstyrelsen i Exempellän")
+
+
+def test_the_site_has_an_icon(client):
+    page = BeautifulSoup(client.get("/login").get_data(as_text=True), "html.parser")
+    for link in page.select('link[rel="icon"]'):
+        with client.get(link["href"]) as response:
+            assert response.status_code == 200 and response.mimetype.startswith("image/")
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
