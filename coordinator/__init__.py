@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coordinator.config import CONFIGS, check_production_secret, default_sqlite_uri
 
@@ -30,11 +31,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_sqlite_uri(app.instance_path)
-    if env == "production":
-        check_production_secret(app.config)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if env == "production":
+        check_production_secret(app.config)
+        check_sign_in_settings(app)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # The client address and scheme come from the last `proxies` hops of
+        # X-Forwarded-For/-Proto, which those proxies set; anything earlier is the
+        # client's own say and ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from coordinator import models  # noqa: F401  (registers the tables)
     from coordinator.database import init_database
@@ -58,8 +66,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def check_sign_in_settings(app: Flask) -> None:
+    """Refuse settings that would leave nobody able to sign in; warn about limits that each
+    process counts on its own."""
+    if not app.config["PASSWORD_LOGIN"] and not app.config["OIDC_ISSUER"]:
+        raise RuntimeError("PASSWORD_LOGIN=false needs single sign-on: set OIDC_ISSUER")
+    if app.config["OIDC_ISSUER"] and not app.config["OIDC_CLIENT_ID"]:
+        raise RuntimeError("OIDC_ISSUER is set but OIDC_CLIENT_ID is not")
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        logging.getLogger("coordinator").warning(
+            "RATELIMIT_STORAGE_URI is memory://: every worker process counts the per-address "
+            "rate limits on its own, so with N workers a client gets N times the limit. Set "
+            "RATELIMIT_STORAGE_URI=redis://... to share them (the per-account login delay is "
+            "kept in the database and shared either way)."
+        )
+
+
 def register_blueprints(app: Flask) -> None:
     from coordinator.admin.views import bp as admin_bp
+    from coordinator.auth.sso import bp as sso_bp
+    from coordinator.auth.two_factor import bp as two_factor_bp
     from coordinator.auth.views import bp as auth_bp
     from coordinator.mail.views import bp as mail_bp
     from coordinator.main.views import bp as main_bp
@@ -72,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sso_bp)
+    app.register_blueprint(two_factor_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(mail_bp)

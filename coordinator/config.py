@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,16 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _list(name: str, default: str = "") -> list[str]:
+    """A list from a variable whose items are separated by commas or white space."""
+    return os.environ.get(name, default).replace(",", " ").split()
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev")
+    # Earlier keys, still accepted for sessions and signed links after a rotation (Flask
+    # 3.1); invitation links keep working with them until the surveys close.
+    SECRET_KEY_FALLBACKS = _list("SECRET_KEY_FALLBACKS")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -72,10 +82,18 @@ class Config:
     IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
     IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000)
 
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts
+    # none of these headers (werkzeug's ProxyFix).
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+    # Per account (shared by all processes through the database): this many failed
+    # logins, then each further failure doubles the wait, up to the maximum.
+    LOGIN_FREE_ATTEMPTS = _int("LOGIN_FREE_ATTEMPTS", 5)
+    LOGIN_MAX_DELAY_SECONDS = _int("LOGIN_MAX_DELAY_SECONDS", 60)
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
     # Look-ups of secret tokens in links (opt-out, password reset, survey answers).
     TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "60 per minute")
@@ -85,6 +103,22 @@ class Config:
     RETENTION_MONTHS = _int("RETENTION_MONTHS", 0)
 
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+    # false: staff sign in only through the identity provider; the password pages are gone.
+    PASSWORD_LOGIN = _bool("PASSWORD_LOGIN", True)
+    # Roles that must use a second factor with a password (comma-separated; "" for none).
+    REQUIRE_2FA_FOR = _list("REQUIRE_2FA_FOR")
+
+    # Single sign-on with OpenID Connect; off while OIDC_ISSUER is empty.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    # Domains whose addresses the provider vouches for even without email_verified.
+    OIDC_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in _list("OIDC_ALLOWED_DOMAINS")]
+    # true: a person from an allowed domain without an account gets one, as a viewer.
+    OIDC_CREATE_VIEWERS = _bool("OIDC_CREATE_VIEWERS")
+    OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "")
+    OIDC_CLOCK_SKEW_SECONDS = _int("OIDC_CLOCK_SKEW_SECONDS", 60)
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15_000)
 
 
@@ -106,6 +140,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    REQUIRE_2FA_FOR = _list("REQUIRE_2FA_FOR", "admin")
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -119,10 +154,34 @@ def default_sqlite_uri(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "coordinator.sqlite3")
 
 
+MIN_KEY_LENGTH = 32
+MIN_KEY_DISTINCT = 8
+MIN_KEY_BITS = 80
+
+
+def estimated_bits(key: str) -> float:
+    """The key's length times the Shannon entropy of its characters: what the key would
+    hold if its characters were drawn at random with the frequencies they have."""
+    counts = Counter(key)
+    return -sum(n * math.log2(n / len(key)) for n in counts.values())
+
+
+def is_repetition(key: str) -> bool:
+    """True for a key made of one shorter string repeated ("abcabcabc…")."""
+    return len(key) > 1 and (key + key).find(key, 1) < len(key)
+
+
 def check_production_secret(config: dict[str, Any]) -> None:
     key = config.get("SECRET_KEY") or ""
-    if key in INSECURE_KEYS or len(key) < 32:
+    if (
+        key.strip().lower() in INSECURE_KEYS
+        or len(key) < MIN_KEY_LENGTH
+        or len(set(key)) < MIN_KEY_DISTINCT
+        or estimated_bits(key) < MIN_KEY_BITS
+        or is_repetition(key)
+    ):
         raise RuntimeError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            f"SECRET_KEY must be a random value of at least {MIN_KEY_LENGTH} characters with "
+            f"at least {MIN_KEY_DISTINCT} different ones in production "
             '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, g, render_template, request
 from flask_babel import get_locale
@@ -75,11 +76,14 @@ class CoordinatorRequest(Request):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    raw_id, _, nonce = user_id.partition(":")
+    """The user a session cookie names, if the cookie is still current: its id carries the
+    password nonce and the session version, which a password change, logout and "log out
+    everywhere" change."""
+    raw_id = user_id.partition(":")[0]
     if not raw_id.isdigit():
         return None
     user = db.session.get(User, int(raw_id))
-    if user is None or user.session_nonce != nonce or not user.active:
+    if user is None or user.get_id() != user_id or not user.active:
         return None
     return user
 
@@ -87,6 +91,18 @@ def load_user(user_id: str) -> User | None:
 def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def content_security_policy(app: Flask) -> str:
+    """CSP, with the identity provider's origin as a form target when single sign-on is on:
+    the logout form ends at its end_session_endpoint, a redirect after a form submission,
+    which form-action governs."""
+    issuer = urlsplit(app.config.get("OIDC_ISSUER") or "")
+    if not (issuer.scheme and issuer.netloc):
+        return CSP
+    return CSP.replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
 
 
 def init_web(app: Flask) -> None:
@@ -100,7 +116,7 @@ def init_web(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", content_security_policy(app))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

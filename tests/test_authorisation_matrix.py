@@ -66,6 +66,9 @@ LEVELS: dict[str, dict[str, str]] = {
         "member": "forbid",
         "admin": "allow",
     },
+    # Single sign-on while OIDC_ISSUER is unset, as here: no such page (tests/views/test_sso.py
+    # covers it switched on).
+    "sso-off": dict.fromkeys(ROLES, "hidden"),
     "respondent": {
         "nobody": "hidden",
         "respondent": "allow",
@@ -86,9 +89,20 @@ MATRIX: dict[str, str] = {
     "auth.login": "public",
     "auth.logout": "public",
     "auth.change_password": "staff",
+    "sso.start": "sso-off",
+    "sso.callback": "sso-off",
+    # Without a right password a moment ago, the code page sends everyone to the login page.
+    "two_factor.verify": "public",
+    "two_factor.setup": "staff",
+    "two_factor.manage": "staff",
+    "two_factor.renew_recovery_codes": "staff",
+    "two_factor.turn_off": "staff",
     "admin.list_users": "admin",
     "admin.new_user": "admin",
     "admin.edit_user": "admin",
+    "admin.end_user_sessions": "admin",
+    "admin.reset_two_factor": "admin",
+    "admin.forget_sso": "admin",
     "admin.audit_log": "admin",
     "admin.personal_data": "admin",
     "admin.export_personal_data_file": "admin",

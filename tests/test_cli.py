@@ -1,11 +1,14 @@
 """The flask commands, run through Click's test runner."""
 
+import pyotp
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Contact, Network, Organisation, User
-from tests.factories import make_organisation
+from coordinator.models.types import utcnow
+from coordinator.services.accounts.two_factor import enable_two_factor, start_two_factor
+from tests.factories import make_organisation, make_user
 
 
 def count(model) -> int:
@@ -36,6 +39,25 @@ def test_create_user_with_password_from_stdin(runner):
         args=["create-user", "pia@example.org", "--password-stdin"], input="another password\n"
     )
     assert again.exit_code != 0 and "finns redan" in again.output
+
+
+def test_an_operator_recovers_an_admin_from_the_command_line(runner):
+    """With single sign-on away and the phone lost: a password and no second factor."""
+    user = make_user("admin", email="ada@example.org")
+    enable_two_factor(user, pyotp.TOTP(start_two_factor(user)).now(), now=utcnow())
+    version = user.session_version
+    db.session.commit()
+    result = runner.invoke(
+        args=["set-password", "ada@example.org", "--password-stdin"],
+        input="a fresh long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["reset-second-factor", "ada@example.org"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert check_password_hash(user.password_hash, "a fresh long password")
+    assert not user.has_second_factor and user.session_version > version
+    assert runner.invoke(args=["reset-second-factor", "nobody@example.org"]).exit_code != 0
 
 
 def test_import_contacts_dry_run_then_for_real(runner, tmp_path):

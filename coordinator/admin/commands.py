@@ -37,6 +37,52 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+def _user_or_fail(email: str):  # type: ignore[no-untyped-def]
+    from coordinator.services.accounts.users import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email}.")
+    return user
+
+
+@click.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set the password of the account with EMAIL and end its sessions (recovery, e.g. when
+    single sign-on is away: set PASSWORD_LOGIN=true for the time being)."""
+    from coordinator.services.accounts.users import set_password
+
+    user = _user_or_fail(email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(user, password, actor=None)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Password set for {user.email}.")
+
+
+@click.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor_command(email: str) -> None:
+    """Turn off the second factor of the account with EMAIL (a lost phone and no recovery
+    codes left, and no other admin to do it on the account's page). Audited."""
+    from coordinator.models.types import utcnow
+    from coordinator.services.accounts.two_factor import disable_two_factor
+
+    user = _user_or_fail(email)
+    disable_two_factor(user, actor=None, now=utcnow(), by_operator=True)
+    db.session.commit()
+    click.echo(f"Second factor of {user.email} reset; it is set up again at the next login.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -70,5 +116,11 @@ def restore_command(path: Path, yes: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_user_command, backup_command, restore_command):
+    for command in (
+        create_user_command,
+        set_password_command,
+        reset_second_factor_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)

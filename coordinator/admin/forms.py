@@ -48,10 +48,12 @@ class NewUserForm(UserForm):
     password = PasswordField(
         _l("Lösenord"),
         description=_l(
-            "Minst %(n)s tecken. Lämna det till personen på ett säkert sätt.", n=MIN_PASSWORD_LENGTH
+            "Minst %(n)s tecken. Lämna det till personen på ett säkert sätt. Lämna tomt om "
+            "personen bara ska logga in med organisationens konto.",
+            n=MIN_PASSWORD_LENGTH,
         ),
         validators=[
-            DataRequired(_l("Ange ett lösenord")),
+            Optional(),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
@@ -94,3 +96,7 @@ class EraseConfirmForm(FlaskForm):
         _l("Jag förstår att personuppgifterna raderas och inte kan återställas"),
         validators=[DataRequired(_l("Bekräfta att personuppgifterna ska raderas"))],
     )
+
+
+class AccountActionForm(FlaskForm):
+    """A button on a staff account (log out everywhere, reset the second factor)."""

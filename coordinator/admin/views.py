@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from coordinator.admin.forms import (
+    AccountActionForm,
     AuditFilterForm,
     EraseConfirmForm,
     NewUserForm,
@@ -31,7 +32,9 @@ from coordinator.localtime import STOCKHOLM
 from coordinator.models import AuditEvent, User
 from coordinator.models.types import utcnow
 from coordinator.permissions import admin_required, current_staff
-from coordinator.services.accounts.users import create_user, update_user
+from coordinator.services.accounts.sso import forget_sso_identity
+from coordinator.services.accounts.two_factor import disable_two_factor
+from coordinator.services.accounts.users import create_user, end_sessions, update_user
 from coordinator.services.audit import audit_query, record_event
 from coordinator.services.errors import UserError
 from coordinator.services.register.personal_data import (
@@ -62,7 +65,7 @@ def new_user() -> str | Response:
                 form.email.data or "",
                 form.name.data or "",
                 form.role.data or "viewer",
-                form.password.data or "",
+                form.password.data or None,
                 actor=current_staff(),
             )
         except UserError as exc:
@@ -95,7 +98,55 @@ def edit_user(user_id: int) -> str | Response:
             db.session.commit()
             flash(_("Kontot är sparat."), "success")
             return redirect(url_for("admin.list_users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template(
+        "admin/user_form.html", form=form, user=user, action_form=AccountActionForm()
+    )
+
+
+@bp.post("/users/<int:user_id>/end-sessions")
+@admin_required
+def end_user_sessions(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    if AccountActionForm().validate_on_submit():
+        end_sessions(user, actor=current_staff())
+        db.session.commit()
+        flash(_("%(name)s är utloggad överallt.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@admin_required
+def reset_two_factor(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    if AccountActionForm().validate_on_submit() and user.has_second_factor:
+        disable_two_factor(user, actor=current_staff(), now=utcnow())
+        db.session.commit()
+        flash(
+            _(
+                "Tvåstegsverifieringen för %(name)s är nollställd. Personen slår på den igen "
+                "nästa gång hen loggar in.",
+                name=user.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sso/forget")
+@admin_required
+def forget_sso(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    if AccountActionForm().validate_on_submit() and user.sso_subject:
+        forget_sso_identity(user, actor=current_staff(), now=utcnow())
+        db.session.commit()
+        flash(
+            _(
+                "Kopplingen till identitetsleverantören är borttagen. Nästa inloggning via "
+                "organisationens konto kopplar kontot på nytt."
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 def _local_midnight(day: date | None, plus_days: int = 0) -> datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from coordinator.services.accounts.users import MIN_PASSWORD_LENGTH
@@ -54,3 +54,25 @@ class PasswordResetRequestForm(FlaskForm):
         description=_l("Adressen du loggar in med."),
         validators=[DataRequired(_l("Ange din e-postadress"))],
     )
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Kod"),
+        description=_l(
+            "Sex siffror från appen för tvåstegsverifiering, eller en av dina reservkoder."
+        ),
+        validators=[DataRequired(_l("Skriv in koden")), Length(max=40)],
+    )
+
+
+class ConfirmAppForm(FlaskForm):
+    code = StringField(
+        _l("Kod från appen"),
+        description=_l("Sex siffror. Koden byts var 30:e sekund."),
+        validators=[DataRequired(_l("Skriv in koden som appen visar")), Length(max=12)],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 from coordinator.extensions import db
 from coordinator.models import Contact, Network, Organisation
 from coordinator.permissions import staff_required
+from coordinator.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -52,10 +53,7 @@ def set_language() -> Response:
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 def _operator_statement() -> tuple[str, str] | None:

@@ -21,7 +21,7 @@ from coordinator.models.surveys import (
     Question,
     Survey,
 )
-from coordinator.models.users import User
+from coordinator.models.users import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "Document",
@@ -36,6 +36,7 @@ __all__ = [
     "Contact",
     "DeadlineExtension",
     "Invitation",
+    "LoginThrottle",
     "Network",
     "OptionList",
     "OptionListItem",
@@ -44,6 +45,7 @@ __all__ = [
     "OutboxMessage",
     "Project",
     "Question",
+    "RecoveryCode",
     "ReminderDelivery",
     "Response",
     "Survey",

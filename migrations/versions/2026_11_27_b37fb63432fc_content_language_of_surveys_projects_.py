@@ -5,7 +5,7 @@ page in the other interface language marks them (WCAG 3.1.2). Everything written
 is Swedish.
 
 Revision ID: b37fb63432fc
-Revises: c91d8a9b4bb3
+Revises: 7c935d4204cb
 Create Date: 2026-11-27 17:30:18.001122
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b37fb63432fc'
-down_revision = 'c91d8a9b4bb3'
+down_revision = '7c935d4204cb'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ from coordinator.services.accounts.users import (
     authenticate,
     change_own_password,
     create_user,
+    record_sign_in,
     update_user,
 )
 from coordinator.services.errors import UserError
@@ -25,8 +26,23 @@ def test_password_is_stored_only_as_a_hash(app):
 
 def test_authenticate_accepts_right_password_any_case_email(app):
     user = make_user(email="pia@example.org")
-    assert authenticate("PIA@example.org ", PASSWORD, now=NOW) is user
+    assert authenticate("PIA@example.org ", PASSWORD) is user
+
+
+def test_a_sign_in_is_noted_on_the_account_and_in_the_audit_trail(app):
+    user = make_user(email="pia@example.org")
+    record_sign_in(user, "password+totp", now=NOW)
     assert user.last_login_at == NOW
+    event = (
+        app.extensions["sqlalchemy"]
+        .session.scalars(select(AuditEvent).where(AuditEvent.action == "user.login"))
+        .one()
+    )
+    assert (event.actor_id, event.object_id, event.details) == (
+        user.id,
+        user.id,
+        {"method": "password+totp"},
+    )
 
 
 @pytest.mark.parametrize(
@@ -34,12 +50,12 @@ def test_authenticate_accepts_right_password_any_case_email(app):
 )
 def test_authenticate_refuses_wrong_password_and_unknown_email(app, email, password):
     make_user(email="pia@example.org")
-    assert authenticate(email, password, now=NOW) is None
+    assert authenticate(email, password) is None
 
 
 def test_inactive_user_cannot_log_in(app):
     user = make_user(active=False)
-    assert authenticate(user.email, PASSWORD, now=NOW) is None
+    assert authenticate(user.email, PASSWORD) is None
 
 
 def test_short_password_and_duplicate_email_are_refused(app):
@@ -59,7 +75,7 @@ def test_changing_password_ends_other_sessions(app):
         change_own_password(user, "not the password", "new password 123")
     change_own_password(user, PASSWORD, "new password 123")
     assert user.get_id() != old_id
-    assert authenticate(user.email, "new password 123", now=NOW) is user
+    assert authenticate(user.email, "new password 123") is user
 
 
 def test_admin_cannot_demote_themselves_and_changes_are_audited(app):

@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from coordinator.extensions import db
 from coordinator.models import User
 from coordinator.services.accounts.users import find_user_by_email, set_password
+from coordinator.services.keys import secret_keys
 from coordinator.services.mail.outbox import absolute_url, queue_email
 
 SALT = "password-reset"
@@ -21,7 +22,7 @@ MAX_AGE_SECONDS = 60 * 60
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return URLSafeTimedSerializer(secret_keys(), salt=SALT)
 
 
 def request_password_reset(email: str, now: datetime) -> None:

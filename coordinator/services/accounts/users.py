@@ -37,10 +37,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(email: str, name: str, role: str, password: str, actor: User | None = None) -> User:
+def create_user(
+    email: str, name: str, role: str, password: str | None, actor: User | None = None
+) -> User:
+    """A staff account; without a password (None) it signs in only through single sign-on."""
     if role not in ROLES:
         raise UserError(_l("Okänd roll: %(role)s", role=role))
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(_l("Lösenordet måste ha minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH))
     if find_user_by_email(email) is not None:
         raise UserError(_l("Det finns redan ett konto med den e-postadressen."))
@@ -48,8 +51,9 @@ def create_user(email: str, name: str, role: str, password: str, actor: User | N
         email=normalise_email(email),
         name=name.strip() or normalise_email(email),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else "",
         session_nonce=secrets.token_hex(8),
+        session_version=1,
     )
     db.session.add(user)
     db.session.flush()
@@ -57,7 +61,7 @@ def create_user(email: str, name: str, role: str, password: str, actor: User | N
     return user
 
 
-def authenticate(email: str, password: str, now: datetime) -> User | None:
+def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Failures are logged."""
     user = find_user_by_email(email)
     if user is None:
@@ -70,8 +74,23 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.active:
         log.warning("Failed login for user %s", user.id)
         return None
-    user.last_login_at = now
     return user
+
+
+def record_sign_in(user: User, method: str, now: datetime) -> None:
+    """Note a completed sign-in (password, password and second factor, or single sign-on)."""
+    user.last_login_at = now
+    record_event(user, "user.login", "user", user.id, user.email, {"method": method}, now=now)
+
+
+def end_sessions(user: User, actor: User | None = None) -> None:
+    """End every session of `user`: each browser that was signed in must sign in again.
+
+    `actor` is the admin who did it ("log out everywhere"), which the audit trail keeps;
+    None when the person logs out."""
+    user.session_version = (user.session_version or 0) + 1
+    if actor is not None:
+        record_event(actor, "user.end_sessions", "user", user.id, user.email)
 
 
 def set_password(user: User, password: str, actor: User | None) -> None:
@@ -79,6 +98,7 @@ def set_password(user: User, password: str, actor: User | None) -> None:
         raise UserError(_l("Lösenordet måste ha minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(password)
     user.session_nonce = secrets.token_hex(8)
+    end_sessions(user)
     record_event(actor, "user.password", "user", user.id, user.email)
 
 

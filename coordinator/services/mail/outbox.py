@@ -19,6 +19,7 @@ from coordinator.extensions import db
 from coordinator.models import Contact, OutboxAttachment, OutboxMessage, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import MailError
+from coordinator.services.keys import secret_keys
 
 UNSUBSCRIBE_SALT = "unsubscribe"
 
@@ -48,7 +49,7 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 
 def _unsubscribe_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+    return URLSafeSerializer(secret_keys(), salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_token(contact: Contact) -> str:

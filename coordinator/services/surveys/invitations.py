@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -17,7 +16,7 @@ from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
 from coordinator.services.mail.outbox import absolute_url, queue_email
 from coordinator.services.surveys.states import effective_deadline
-from coordinator.services.surveys.tokens import derived_token, hash_token, new_nonce
+from coordinator.services.surveys.tokens import derived_token_for, hash_token, new_nonce
 
 
 @dataclass
@@ -110,8 +109,10 @@ def _new_link(invitation: Invitation) -> str:
     return token
 
 
-def invitation_token(nonce: str) -> str:
-    return derived_token(current_app.config["SECRET_KEY"], "invitation", nonce)
+def invitation_token(nonce: str, token_hash: str | None = None) -> str:
+    """The token in an invitation's link; with the stored hash, the one the link was made
+    with even if SECRET_KEY has been rotated since (see SECRET_KEY_FALLBACKS)."""
+    return derived_token_for("invitation", nonce, token_hash)
 
 
 def invitation_context(invitation: Invitation, token: str) -> dict[str, object]:

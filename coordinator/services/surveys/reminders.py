@@ -59,7 +59,8 @@ def pending_count(survey: Survey) -> int:
 
 
 def _remind(invitation: Invitation, now: datetime) -> None:
-    token = invitation_token(invitation.token_nonce)  # the same link as in the invitation
+    # the same link as in the invitation, made with the key of that day
+    token = invitation_token(invitation.token_nonce, invitation.token_hash)
     send_invitation_email(invitation, token, now, template="survey_reminder")
     invitation.reminded_count += 1
     invitation.last_reminded_at = now

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import secrets
 
+from coordinator.services.keys import secret_keys
+
 TOKEN_BYTES = 32  # 256 bits
 
 
@@ -32,3 +34,16 @@ def derived_token(secret_key: str, purpose: str, nonce: str) -> str:
 
 def new_nonce() -> str:
     return secrets.token_hex(16)
+
+
+def derived_token_for(purpose: str, nonce: str, token_hash: str | None = None) -> str:
+    """`derived_token` with the current key, or, when `token_hash` is given, with whichever
+    key (current or fallback) made the token that hash belongs to: a link sent before a
+    key rotation is repeated as it was, so reminders carry the link the invitation had."""
+    keys = secret_keys()
+    if token_hash:
+        for key in reversed(keys):
+            token = derived_token(key, purpose, nonce)
+            if hmac.compare_digest(hash_token(token), token_hash):
+                return token
+    return derived_token(keys[-1], purpose, nonce)
