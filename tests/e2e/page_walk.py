@@ -31,9 +31,10 @@ VNU_JAR = (
     Path(__file__).parents[1] / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 )
 
-# Who opens a page: the first of these whom the matrix's access level allows (the
-# administrator opens every staff page); a level that allows no one is not walked.
-ROLE_PREFERENCE = ("admin", "respondent", "nobody")
+# Who opens a page: the first of these whom the matrix's access level allows (so public
+# pages are seen signed out, and the administrator opens every staff page); a level that
+# allows no one is not walked.
+ROLE_PREFERENCE = ("nobody", "respondent", "admin")
 
 
 def role_for(level: str) -> str | None:
