@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The address the demo serves on, for the links it prints and mails.
+DEMO_URL := $(or $(BASE_URL),http://127.0.0.1:$(PORT))
 export FLASK_APP := coordinator
 
 .PHONY: demo test lint clean translations
@@ -24,8 +26,8 @@ translations: $(VENV)/.installed
 
 demo: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo-data
-	MAIL_SEND_AFTER_REQUEST=1 $(BIN)/flask run --port $(PORT) --debug
+	BASE_URL=$(DEMO_URL) $(BIN)/flask demo-data
+	BASE_URL=$(DEMO_URL) MAIL_SEND_AFTER_REQUEST=1 $(BIN)/flask run --port $(PORT) --debug
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -34,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic notes each plugin it sets up, on every command: nothing a reader needs.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if env == "production":
         check_production_secret(app.config)
         check_sign_in_settings(app)

@@ -81,6 +81,8 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")
     IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
     IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000)
+    # Reading one contact file (parsing and checking) stops after this many seconds.
+    IMPORT_MAX_SECONDS = _int("IMPORT_MAX_SECONDS", 30)
 
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts
     # none of these headers (werkzeug's ProxyFix).

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, SelectMultipleField
+from wtforms import Form, RadioField, SelectChoice, SelectField, SelectMultipleField
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from coordinator.i18n import long_date
+from coordinator.localtime import (
+    STANDARD_TIME,
+    SUMMER_TIME,
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    is_ambiguous,
+    local_to_utc,
+    to_local,
+)
 
 # What a person can do in a text field that is shown formatted (Markdown), in their words.
 FORMATTING_HINT = _l(
@@ -21,6 +37,80 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class FoldField(RadioField):
+    """Which of a time that happens twice (the night the clocks go back) is meant. Forms
+    show it only when `shown` is set, by `local_moment` or `fill_local_moment`."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(
+            label or _l("Vilken av de två tiderna menar du?"),
+            choices=[
+                SelectChoice(str(SUMMER_TIME), _l("Den första, sommartid (UTC+2)")),
+                SelectChoice(str(STANDARD_TIME), _l("Den andra, normaltid (UTC+1)")),
+            ],
+            validators=[Optional()],
+            validate_choice=False,
+            **kwargs,
+        )
+        self.shown = False
+
+    @property
+    def fold(self) -> int | None:
+        return {str(SUMMER_TIME): SUMMER_TIME, str(STANDARD_TIME): STANDARD_TIME}.get(
+            self.data or ""
+        )
+
+
+def local_moment(form: Form, date_name: str, time_name: str, fold_name: str) -> datetime | None:
+    """The UTC moment a form's Stockholm date and time name, or None with the reason on the
+    time field: a time skipped when the clocks go forward (the nearest times offered), or
+    one that happens twice when they go back and the form does not say which."""
+    day, clock = form[date_name].data, form[time_name].data
+    fold_field = form[fold_name]
+    assert isinstance(fold_field, FoldField)
+    if day is None or clock is None:
+        return None
+    fold_field.shown = _happens_twice(day, clock)
+    try:
+        return local_to_utc(day, clock, fold_field.fold)
+    except NonexistentLocalTime as exc:
+        message = _(
+            "Klockan %(time)s finns inte den %(date)s: då ställs klockan fram en timme. "
+            "Välj %(before)s eller %(after)s.",
+            time=f"{clock:%H:%M}",
+            date=long_date(day),
+            before=f"{exc.before:%H:%M}",
+            after=f"{exc.after:%H:%M}",
+        )
+    except AmbiguousLocalTime:
+        message = _(
+            "Klockan %(time)s finns två gånger den %(date)s, eftersom klockan ställs "
+            "tillbaka en timme. Välj nedan vilken av dem du menar.",
+            time=f"{clock:%H:%M}",
+            date=long_date(day),
+        )
+    form[time_name].errors = [*form[time_name].errors, message]
+    return None
+
+
+def _happens_twice(day: date, clock: time) -> bool:
+    return is_ambiguous(datetime.combine(day, clock.replace(tzinfo=None)))
+
+
+def fill_local_moment(
+    form: Form, date_name: str, time_name: str, fold_name: str, moment: datetime
+) -> None:
+    """Show a stored moment in a form's date and time fields, saying which of a time that
+    happens twice it is."""
+    day, clock, fold = to_local(moment)
+    form[date_name].data, form[time_name].data = day, clock
+    if fold is not None:
+        fold_field = form[fold_name]
+        assert isinstance(fold_field, FoldField)
+        fold_field.data = str(fold)
+        fold_field.shown = True
 
 
 def content_language_field(description: object = None) -> SelectField:

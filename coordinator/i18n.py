@@ -10,10 +10,12 @@ from datetime import date, datetime
 
 from flask import Flask, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from coordinator.extensions import babel
+from coordinator.localtime import STOCKHOLM, SUMMER_TIME, is_ambiguous
 
 
 def select_locale() -> str:
@@ -55,10 +57,24 @@ def short_datetime(value: datetime | None) -> str:
 
 
 def long_datetime(value: datetime | None) -> str:
-    """torsdag 23 augusti 2018 kl. 23:59 (Stockholm)"""
+    """torsdag 23 augusti 2018 23:59 (Stockholm), and which of a time that happens twice"""
     if value is None:
         return ""
-    return f"{format_datetime(value, 'EEEE d MMMM y')} {format_datetime(value, 'HH:mm')}"
+    return (
+        f"{format_datetime(value, 'EEEE d MMMM y')} {format_datetime(value, 'HH:mm')}"
+        f"{clock_change_note(value)}"
+    )
+
+
+def clock_change_note(value: datetime | None) -> str:
+    """ " (sommartid)" or " (normaltid)" for a time that happens twice in Stockholm, the
+    night the clocks go back; nothing for any other time."""
+    if value is None:
+        return ""
+    local = value.astimezone(STOCKHOLM)
+    if not is_ambiguous(local.replace(tzinfo=None)):
+        return ""
+    return " (%s)" % (_("sommartid") if local.fold == SUMMER_TIME else _("normaltid"))
 
 
 def lang_attr(language: str | None) -> Markup:
@@ -81,5 +97,6 @@ def init_i18n(app: Flask) -> None:
         iso_date=iso_date,
         short_datetime=short_datetime,
         long_datetime=long_datetime,
+        clock_change_note=clock_change_note,
     )
     app.jinja_env.globals["lang_attr"] = lang_attr

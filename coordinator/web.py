@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
+from coordinator.bidi import isolate_filter
 from coordinator.extensions import db, login_manager
 from coordinator.models import User
 from coordinator.navigation import NAV_ITEMS, ROLE_LABELS
@@ -108,6 +109,7 @@ def content_security_policy(app: Flask) -> str:
 def init_web(app: Flask) -> None:
     app.request_class = CoordinatorRequest
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["isolate"] = isolate_filter
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"

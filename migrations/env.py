@@ -14,6 +14,16 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
+class _OnlyWhatHappened(logging.Filter):
+    """Alembic names the database dialect on every command; say only what changed."""
+
+    def filter(self, record):
+        return not record.getMessage().startswith(("Context impl", "Will assume"))
+
+
+logging.getLogger("alembic.runtime.migration").addFilter(_OnlyWhatHappened())
+
+
 def get_engine():
     return current_app.extensions["migrate"].db.engine
 

@@ -181,6 +181,7 @@ MATRIX: dict[str, str] = {
     "projects.search_view": "staff",
     "respond.show_form": "respondent",
     "respond.save": "respondent",
+    "respond.opened": "respondent",
     "respond.check": "respondent",
     "respond.submit": "respondent",
     "respond.done": "respondent",
@@ -234,7 +235,7 @@ def build_world() -> World:
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
-    for endpoint in ("show_form", "save", "check", "submit", "done", "pass_on_view"):
+    for endpoint in ("show_form", "save", "opened", "check", "submit", "done", "pass_on_view"):
         world.tokens[f"respond.{endpoint}"] = token
     reset_user = make_user("viewer")
     world.tokens["auth.reset_password"] = URLSafeTimedSerializer(

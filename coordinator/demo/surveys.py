@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordinator.data import rus2018
 from coordinator.data.networks import MILJOMALSSAMORDNARE
@@ -16,9 +16,11 @@ from coordinator.localtime import local_datetime
 from coordinator.models import (
     Answer,
     Contact,
+    Invitation,
     Network,
     Organisation,
     Project,
+    ReminderDelivery,
     Response,
     Survey,
 )
@@ -45,7 +47,7 @@ def load_rus_survey(now: datetime) -> tuple[Survey, str | None]:
     existing = db.session.scalar(select(Survey).where(Survey.title == rus2018.TITLE))
     if existing is not None:
         return existing, None
-    survey = create_survey_from_rus2018(rus_project(), None, now)
+    survey = create_survey_from_rus2018(rus_project(), None, now, note=rus2018.DEADLINE_NOTE)
     survey.state = "open"
     survey.opened_at = local_datetime(2018, 7, 2, 9, 0)
     network = db.session.scalar(select(Network).where(Network.name == MILJOMALSSAMORDNARE))
@@ -92,8 +94,37 @@ def load_rus_survey(now: datetime) -> tuple[Survey, str | None]:
             answering.opened_at = at
         answered.add(code)
     db.session.flush()
+    _remind_as_it_was(survey, list(invitations.values()), now)
     unanswered = sorted(set(tokens) - answered)
     return survey, tokens[unanswered[0]] if unanswered else None
+
+
+def _remind_as_it_was(survey: Survey, invitations: list[Invitation], now: datetime) -> None:
+    """The scheduled reminders of days gone by, recorded as sent then to the boards that
+    had not submitted by that day: the demo's history is history, so a first `tick` after
+    `demo-data` has no reminders for 2018 to send."""
+    submitted = {
+        organisation_id: at
+        for organisation_id, at in db.session.execute(
+            select(Response.organisation_id, func.min(Response.submitted_at))
+            .where(Response.survey_id == survey.id, Response.state == "submitted")
+            .group_by(Response.organisation_id)
+        )
+    }
+    for day in sorted(survey.reminder_days or []):
+        moment = survey.deadline_at + timedelta(days=day)
+        if moment > now:
+            continue
+        for invitation in invitations:
+            answered_at = submitted.get(invitation.organisation_id)
+            if moment < invitation.created_at or (answered_at and answered_at <= moment):
+                continue
+            db.session.add(
+                ReminderDelivery(invitation_id=invitation.id, reminder_day=day, sent_at=moment)
+            )
+            invitation.reminded_count += 1
+            invitation.last_reminded_at = moment
+    db.session.flush()
 
 
 def _parse(text: str) -> tuple[int, int, int, int, int]:

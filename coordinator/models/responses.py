@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from coordinator.extensions import db
 from coordinator.models.organisations import Contact, Organisation
@@ -54,7 +63,13 @@ class Invitation(db.Model):
 
 
 class Response(db.Model):
-    """The answers of one respondent on behalf of one organisation to one survey."""
+    """The answers of one respondent on behalf of one organisation to one survey.
+
+    A submitted response keeps its submitted answers (`answers`): they are what the
+    dashboard, results and workbook show. Changes the respondent saves after submitting
+    are a draft of changes (`pending_answers`, saved at `changes_saved_at`) until they are
+    submitted again; see services/surveys/responses.py.
+    """
 
     __tablename__ = "responses"
     __table_args__ = (
@@ -82,6 +97,9 @@ class Response(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the respondent last saved changes to the submitted answers that are not yet
+    # submitted again; None when there is no such draft of changes.
+    changes_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: an UPDATE that finds another version raises StaleDataError.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -91,20 +109,37 @@ class Response(db.Model):
     organisation: Mapped[Organisation] = relationship()
     invitation: Mapped[Invitation | None] = relationship(back_populates="response")
     registered_by: Mapped[User | None] = relationship()
+    # The answers that count (a draft's own answers, or the submitted ones).
     answers: Mapped[list[Answer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+        primaryjoin=lambda: and_(Response.id == foreign(Answer.response_id), ~Answer.pending),
+        back_populates="response",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    # The draft of changes to a submitted response: a whole set of answers, one row per
+    # question answered, that replaces `answers` when it is submitted.
+    pending_answers: Mapped[list[Answer]] = relationship(
+        primaryjoin=lambda: and_(Response.id == foreign(Answer.response_id), Answer.pending),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        overlaps="answers,response",
     )
 
     @property
     def submitted(self) -> bool:
         return self.state == "submitted"
 
+    @property
+    def has_changes(self) -> bool:
+        """Submitted, with changes saved since that are not submitted yet."""
+        return self.changes_saved_at is not None
+
 
 class Answer(db.Model):
     """One question's answer within a response."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("response_id", "question_id", "pending"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
@@ -118,6 +153,8 @@ class Answer(db.Model):
     # Chosen values of a multiple-choice question.
     options: Mapped[list[Any]] = mapped_column(JSON, default=list)
     other_text: Mapped[str] = mapped_column(Text, default="")
+    # Part of the response's draft of changes (not submitted yet) rather than its answers.
+    pending: Mapped[bool] = mapped_column(default=False)
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()

@@ -19,6 +19,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 from coordinator.fields import (
     FORMATTING_HINT,
     FORMATTING_WITH_HEADINGS_HINT,
+    FoldField,
     MultiCheckboxField,
     content_language_field,
 )
@@ -87,7 +88,9 @@ class MeetingForm(FlaskForm):
     )
     date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
     start = TimeField(_l("Börjar"), validators=[DataRequired(_l("Ange starttid som TT:MM"))])
+    start_fold = FoldField(_l("Vilken av de två starttiderna menar du?"))
     end = TimeField(_l("Slutar"), validators=[DataRequired(_l("Ange sluttid som TT:MM"))])
+    end_fold = FoldField(_l("Vilken av de två sluttiderna menar du?"))
     place = StringField(_l("Plats"), validators=[Optional(), Length(max=300)])
     online_url = StringField(
         _l("Länk till onlinemötet"),

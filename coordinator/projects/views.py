@@ -4,7 +4,7 @@ documents, and search."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, time
+from datetime import time
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -26,7 +26,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from coordinator.extensions import db
+from coordinator.fields import fill_local_moment, local_moment
 from coordinator.form_errors import show_error
+from coordinator.localtime import STOCKHOLM, local_to_utc
 from coordinator.models import (
     Document,
     DocumentVersion,
@@ -42,7 +44,7 @@ from coordinator.permissions import current_staff, editor_required, staff_requir
 from coordinator.projects.forms import DocumentForm, MeetingForm, NewsForm, NotesForm, ProjectForm
 from coordinator.services.errors import DocumentError, MeetingError, NewsError, ProjectError
 from coordinator.services.markdown import render_markdown
-from coordinator.services.projects.calendar import STOCKHOLM, meeting_ics
+from coordinator.services.projects.calendar import meeting_ics
 from coordinator.services.projects.documents import add_version
 from coordinator.services.projects.meetings import (
     contacts_by_email,
@@ -78,10 +80,6 @@ def _require_member(project: Project) -> None:
 
 def _meeting(meeting_id: int) -> Meeting:
     return db.get_or_404(Meeting, meeting_id)
-
-
-def _local(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=STOCKHOLM)
 
 
 # Projects
@@ -279,10 +277,8 @@ def _meeting_form(meeting: Meeting | None) -> MeetingForm:
         for n in db.session.scalars(select(Network).order_by(Network.name))
     ]
     if meeting is not None and request.method == "GET":
-        local_start = meeting.starts_at.astimezone(STOCKHOLM)
-        local_end = meeting.ends_at.astimezone(STOCKHOLM)
-        form.date.data, form.start.data = local_start.date(), local_start.time()
-        form.end.data = local_end.time()
+        fill_local_moment(form, "date", "start", "start_fold", meeting.starts_at)
+        fill_local_moment(form, "date", "end", "end_fold", meeting.ends_at)
         form.networks.data = [n.id for n in meeting.networks]
         form.contact_emails.data = "\n".join(c.email or "" for c in meeting.contacts)
     return form
@@ -291,8 +287,12 @@ def _meeting_form(meeting: Meeting | None) -> MeetingForm:
 def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugResponse:
     form = _meeting_form(meeting)
     if form.validate_on_submit():
+        starts_at = local_moment(form, "date", "start", "start_fold")
+        ends_at = local_moment(form, "date", "end", "end_fold")
         contacts, unknown = contacts_by_email(form.contact_emails.data or "")
-        if unknown:
+        if starts_at is None or ends_at is None:
+            pass  # the reason is at the time field
+        elif unknown:
             form.contact_emails.errors.append(
                 _(
                     "Finns inte i kontaktregistret: %(addresses)s. Lägg till dem där först "
@@ -306,8 +306,8 @@ def _edit_meeting(project: Project, meeting: Meeting | None) -> str | WerkzeugRe
                     meeting,
                     project=project,
                     title=form.title.data or "",
-                    starts_at=_local(form.date.data, form.start.data),
-                    ends_at=_local(form.date.data, form.end.data),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
                     place=form.place.data or "",
                     online_url=form.online_url.data or "",
                     agenda=form.agenda.data or "",
@@ -516,7 +516,7 @@ def _edit_news(project: Project, item: NewsItem | None) -> str | WerkzeugRespons
                 project=project,
                 title=form.title.data or "",
                 body=form.body.data or "",
-                published_on=_local(form.date.data, time(12)),
+                published_on=local_to_utc(form.date.data, time(12)),  # noon always exists
                 published=bool(form.published.data),
                 survey_id=int(form.survey_id.data) if form.survey_id.data else None,
                 actor=current_staff(),

@@ -153,9 +153,9 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("Fil med kontaktpersoner"),
         description=_l(
-            "Excel (.xlsx) eller CSV. Första raden ska ha rubriker: E-post, Namn, Titel, "
-            "Organisation (namn eller länskod, till exempel 01), Nätverk (skilj flera åt med "
-            "semikolon) och Telefon. Bara E-post måste finnas."
+            "Excel (.xlsx) eller CSV. En av de första raderna ska ha rubriker: E-post, Namn, "
+            "Titel, Organisation (namn, län eller länskod, till exempel Örebro län eller 18), "
+            "Nätverk (skilj flera åt med semikolon) och Telefon. Bara E-post måste finnas."
         ),
         validators=[FileRequired(_l("Välj en fil att importera"))],
     )

@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from coordinator.bidi import isolate_message, isolate_text
+from coordinator.database import end_transaction, reads_only
 from coordinator.extensions import db
 from coordinator.form_errors import show_error
 from coordinator.models import Contact, Network, Organisation
@@ -45,10 +47,12 @@ from coordinator.services.errors import ContactImportError, RegisterError
 from coordinator.services.register import entries as service
 from coordinator.services.register.contact_export import export_contacts
 from coordinator.services.register.contact_import import (
+    Decisions,
     ImportPreview,
     apply_import,
-    load_signed_preview,
-    preview_import,
+    build_preview,
+    read_import,
+    read_signed_preview,
     sign_preview,
 )
 
@@ -127,7 +131,9 @@ def _organisation_form(org: Organisation | None) -> str | Response:
             show_error(form, exc, "name")
         else:
             db.session.commit()
-            flash(_("Organisationen %(name)s är sparad.", name=org.name), "success")
+            flash(
+                isolate_message(_("Organisationen %(name)s är sparad."), name=org.name), "success"
+            )
             return redirect(url_for("register.show_organisation", organisation_id=org.id))
     return render_template("register/organisation_form.html", form=form, org=org)
 
@@ -144,12 +150,12 @@ def delete_organisation(organisation_id: int) -> str | Response:
             flash(str(exc), "error")
             return redirect(url_for("register.show_organisation", organisation_id=org.id))
         db.session.commit()
-        flash(_("Organisationen %(name)s är borttagen.", name=org.name), "success")
+        flash(isolate_message(_("Organisationen %(name)s är borttagen."), name=org.name), "success")
         return redirect(url_for("register.list_organisations"))
     return render_template(
         "register/confirm_delete.html",
         confirm_form=form,
-        heading=_("Ta bort %(name)s?", name=org.name),
+        heading=isolate_message(_("Ta bort %(name)s?"), name=org.name),
         text=_("Organisationen tas bort ur registret. Det går bara om den saknar kontaktpersoner."),
         cancel=url_for("register.show_organisation", organisation_id=org.id),
     )
@@ -263,7 +269,10 @@ def _contact_form(contact: Contact | None) -> str | Response:
             show_error(form, exc, "email")
         else:
             db.session.commit()
-            flash(_("Kontaktpersonen %(name)s är sparad.", name=contact.name), "success")
+            flash(
+                isolate_message(_("Kontaktpersonen %(name)s är sparad."), name=contact.name),
+                "success",
+            )
             return redirect(url_for("register.show_contact", contact_id=contact.id))
     return render_template("register/contact_form.html", form=form, contact=contact)
 
@@ -277,12 +286,12 @@ def delete_contact(contact_id: int) -> str | Response:
         name = contact.name
         service.delete_contact(contact, current_staff())
         db.session.commit()
-        flash(_("Kontaktpersonen %(name)s är borttagen.", name=name), "success")
+        flash(isolate_message(_("Kontaktpersonen %(name)s är borttagen."), name=name), "success")
         return redirect(url_for("register.list_contacts"))
     return render_template(
         "register/confirm_delete.html",
         confirm_form=form,
-        heading=_("Ta bort %(name)s?", name=contact.name),
+        heading=isolate_message(_("Ta bort %(name)s?"), name=contact.name),
         text=_(
             "Kontaktpersonen tas bort ur registret och ur alla nätverk. Inbjudningar och svar "
             "finns kvar hos organisationen."
@@ -324,25 +333,46 @@ def _render_preview(preview: ImportPreview, warning: str = "") -> str:
     )
 
 
+def _import_limits() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "max_bytes": int(config["IMPORT_MAX_BYTES"]),
+        "max_rows": int(config["IMPORT_MAX_ROWS"]),
+        "max_seconds": float(config["IMPORT_MAX_SECONDS"]),
+    }
+
+
 @bp.route("/contacts/import", methods=["GET", "POST"])
 @editor_required
+@reads_only
 def import_contacts() -> str:
+    """Upload and preview; nothing is written, and the file is read and checked with no
+    transaction open."""
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        max_bytes = int(current_app.config["IMPORT_MAX_BYTES"])
+        limits = _import_limits()
+        data = upload.read(limits["max_bytes"] + 1)
+        end_transaction()
         try:
-            preview = preview_import(
-                upload.filename or "",
-                upload.read(max_bytes + 1),
-                max_bytes=max_bytes,
-                max_rows=int(current_app.config["IMPORT_MAX_ROWS"]),
-            )
+            read, emails = read_import(upload.filename or "", data, **limits)
         except ContactImportError as exc:
             form.file.errors = [*form.file.errors, str(exc)]
         else:
-            return _render_preview(preview)
+            return _render_preview(build_preview(upload.filename or "", read, emails))
     return render_template("register/import.html", form=form)
+
+
+def _posted_decisions() -> Decisions:
+    """The choices on the preview page: an organisation for each name not recognised (a
+    select per name, beside the name as written), and whether to turn names around."""
+    organisations = {}
+    for key, text in request.form.items():
+        if key.startswith("org_text-"):
+            chosen = request.form.get("org-" + key.removeprefix("org_text-"), "")
+            if chosen.isdigit():
+                organisations[text] = int(chosen)
+    return Decisions(organisations, request.form.get("swap_names") == "y")
 
 
 @bp.post("/contacts/import/confirm")
@@ -352,14 +382,19 @@ def confirm_import() -> str | Response:
     if not form.validate_on_submit():
         flash(_("Förhandsvisningen saknas. Ladda upp filen igen."), "error")
         return redirect(url_for("register.import_contacts"))
+    end_transaction()  # the signed rows are verified and checked before anything is locked
     try:
-        preview, shown = load_signed_preview(
-            form.payload.data or "", current_app.config["SECRET_KEY"]
-        )
+        signed = read_signed_preview(form.payload.data or "", current_app.config["SECRET_KEY"])
     except ContactImportError as exc:
         flash(str(exc), "error")
         return redirect(url_for("register.import_contacts"))
-    if preview.counts != shown:
+    decisions = _posted_decisions()
+    preview = build_preview(signed.filename, signed.read, signed.emails, decisions)
+    if request.form.get("action") == "review" or decisions != signed.decisions:
+        return _render_preview(
+            preview, _("Förhandsvisningen visar nu dina val. Kontrollera och importera.")
+        )
+    if preview.counts != signed.counts:
         return _render_preview(
             preview,
             _("Registret har ändrats sedan förhandsvisningen. Kontrollera och bekräfta igen."),
@@ -420,7 +455,7 @@ def new_network() -> str | Response:
             show_error(form, exc, "name")
         else:
             db.session.commit()
-            flash(_("Nätverket %(name)s är skapat.", name=network.name), "success")
+            flash(isolate_message(_("Nätverket %(name)s är skapat."), name=network.name), "success")
             return redirect(url_for("register.edit_network", network_id=network.id))
     return render_template("register/network_form.html", form=form, network=None)
 
@@ -429,7 +464,7 @@ def _add_member_form(network: Network, form: AddMemberForm | None = None) -> Add
     form = form or AddMemberForm(formdata=None)
     member_ids = {c.id for c in network.members}
     form.contact.choices = [SelectChoice("", _("Välj kontaktperson"))] + [
-        SelectChoice(c.id, f"{c.name} – {c.organisation.display_name}")
+        SelectChoice(c.id, f"{isolate_text(c.name)} – {isolate_text(c.organisation.display_name)}")
         for c in db.session.scalars(service.contact_query())
         if c.id not in member_ids
     ]
@@ -453,7 +488,7 @@ def edit_network(network_id: int) -> str | Response:
             show_error(form, exc, "name")
         else:
             db.session.commit()
-            flash(_("Nätverket %(name)s är sparat.", name=network.name), "success")
+            flash(isolate_message(_("Nätverket %(name)s är sparat."), name=network.name), "success")
             return redirect(url_for("register.show_network", network_id=network.id))
     return render_template(
         "register/network_form.html",
@@ -480,7 +515,9 @@ def add_network_member(network_id: int) -> str | Response:
             else:
                 db.session.commit()
                 flash(
-                    _("%(name)s är med i %(network)s.", name=contact.name, network=network.name),
+                    isolate_message(
+                        _("%(name)s är med i %(network)s."), name=contact.name, network=network.name
+                    ),
                     "success",
                 )
                 return redirect(url_for("register.edit_network", network_id=network.id))
@@ -500,7 +537,9 @@ def remove_network_member(network_id: int, contact_id: int) -> Response:
     service.remove_network_member(network, contact, current_staff())
     db.session.commit()
     flash(
-        _("%(name)s är inte längre med i %(network)s.", name=contact.name, network=network.name),
+        isolate_message(
+            _("%(name)s är inte längre med i %(network)s."), name=contact.name, network=network.name
+        ),
         "success",
     )
     return redirect(url_for("register.edit_network", network_id=network.id))
@@ -515,12 +554,12 @@ def delete_network(network_id: int) -> str | Response:
         name = network.name
         service.delete_network(network, current_staff())
         db.session.commit()
-        flash(_("Nätverket %(name)s är borttaget.", name=name), "success")
+        flash(isolate_message(_("Nätverket %(name)s är borttaget."), name=name), "success")
         return redirect(url_for("register.list_networks"))
     return render_template(
         "register/confirm_delete.html",
         confirm_form=form,
-        heading=_("Ta bort %(name)s?", name=network.name),
+        heading=isolate_message(_("Ta bort %(name)s?"), name=network.name),
         text=_("Nätverket tas bort. Kontaktpersonerna i det finns kvar i registret."),
         cancel=url_for("register.show_network", network_id=network.id),
     )

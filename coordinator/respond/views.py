@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from coordinator.bidi import isolate_message
 from coordinator.extensions import csrf, db, limiter
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
@@ -33,11 +34,14 @@ from coordinator.models import Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
-from coordinator.services.surveys.invitations import find_invitation_by_token
+from coordinator.services.surveys.invitations import find_invitation_by_token, record_opened
 from coordinator.services.surveys.questions import answerable_questions, question_tree
 from coordinator.services.surveys.responses import (
     AnswerInput,
+    SaveResult,
+    discard_changes,
     get_or_create_response,
+    has_something_to_submit,
     missing_required,
     parse_answers,
     pass_on_to_colleague,
@@ -47,6 +51,7 @@ from coordinator.services.surveys.responses import (
     set_coordinated,
     stored_answers,
     submit_response,
+    working_answers,
 )
 from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
 
@@ -114,6 +119,7 @@ def _render_form(
             open_for_answers=can_submit(survey, now),
             notice=notice,
             version=response.version if response else 0,
+            has_changes=bool(response and response.has_changes),
         ),
         status,
     )
@@ -123,7 +129,31 @@ def _render_form(
 @limiter.limit(_token_limit)
 def show_form(token: str) -> tuple[str, int]:
     invitation = _invitation(token)
-    return _render_form(invitation, token, stored_answers(invitation.response))
+    response = invitation.response
+    # A closed survey shows what counts; an open one what the respondent is working on.
+    if can_submit(invitation.survey, utcnow()):
+        return _render_form(invitation, token, working_answers(response))
+    return _render_form(invitation, token, stored_answers(response))
+
+
+def _autosave_reply(result: SaveResult, version: int, has_changes: bool, now: Any) -> Any:
+    """What the page's script says after saving by itself. An answer that was not stored
+    is never reported as saved: its field gets the reason."""
+    time = short_datetime(now)[-5:]
+    body: dict[str, Any] = {
+        "saved": not result.errors,
+        "version": version,
+        "saved_at": time,
+        "changes": has_changes,
+        "errors": result.errors,
+    }
+    if result.errors:
+        body["message"] = " ".join(result.errors.values())
+    elif has_changes:
+        body["message"] = _("Ändringarna är sparade %(time)s men inte inskickade.", time=time)
+    else:
+        body["message"] = _("Sparat %(time)s", time=time)
+    return jsonify(body)
 
 
 @bp.post("/<token>")
@@ -144,6 +174,8 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
         )
         return _render_form(invitation, token, posted, status=400, notice=notice)
     now = utcnow()
+    if action == "discard":
+        return _discard(invitation, token, now)
     try:
         existed = response_for(invitation) is not None
         response = get_or_create_response(invitation, now)
@@ -175,25 +207,55 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
     # Read before the commit expires the objects: reading them again afterwards would open
     # another write transaction (this is a POST) just to look.
     version = response.version
+    has_changes = response.has_changes
     review = action == "review" and not result.errors
     missing = missing_required(answerable_questions(survey), posted) if review else {}
     db.session.commit()
     if autosave:
-        saved_at = short_datetime(now)[-5:]
-        return jsonify(
-            saved=True,
-            version=version,
-            saved_at=saved_at,
-            message=_("Sparat %(time)s", time=saved_at),
-        )
+        return _autosave_reply(result, version, has_changes, now)
     if result.errors:
         return _render_form(invitation, token, posted, result.errors, status=400)
     if review:
         if missing:
             return _render_form(invitation, token, posted, missing, status=400)
         return redirect(url_for("respond.check", token=token))
-    flash(_("Utkastet är sparat %(time)s.", time=short_datetime(now)), "success")
+    if has_changes:
+        flash(
+            _(
+                "Ändringarna är sparade %(time)s men inte inskickade. Dina inskickade svar "
+                "gäller tills du skickar in ändringarna.",
+                time=short_datetime(now),
+            ),
+            "success",
+        )
+    else:
+        flash(_("Utkastet är sparat %(time)s.", time=short_datetime(now)), "success")
     return redirect(url_for("respond.show_form", token=token))
+
+
+def _discard(invitation: Invitation, token: str, now: Any) -> Any:
+    response = response_for(invitation)
+    if response is not None and response.has_changes:
+        if not can_submit(invitation.survey, now):
+            db.session.rollback()
+            return _render_form(invitation, token, stored_answers(response), status=409)
+        discard_changes(response, now)
+        db.session.commit()
+        flash(_("Ändringarna är borttagna. Dina inskickade svar gäller."), "success")
+    return redirect(url_for("respond.show_form", token=token))
+
+
+@bp.post("/<token>/opened")
+@csrf.exempt
+@limiter.limit(_token_limit)
+def opened(token: str) -> tuple[str, int]:
+    """The page's script reports the first focus or key press in the form: a person."""
+    invitation = _invitation(token)
+    if not _csrf_ok():
+        return "", 400
+    if record_opened(invitation, utcnow()):
+        db.session.commit()
+    return "", 204
 
 
 @bp.get("/<token>/check")
@@ -204,7 +266,7 @@ def check(token: str) -> Any:
     response = response_for(invitation)
     if response is None:
         return redirect(url_for("respond.show_form", token=token))
-    answers = stored_answers(response)
+    answers = working_answers(response)
     return render_template(
         "respond/check.html",
         survey=survey,
@@ -214,6 +276,7 @@ def check(token: str) -> Any:
         answers=answers,
         missing=missing_required(answerable_questions(survey), answers),
         open_for_answers=can_submit(survey, utcnow()),
+        to_submit=has_something_to_submit(response),
     )
 
 
@@ -227,6 +290,7 @@ def submit(token: str) -> Any:
         return redirect(url_for("respond.check", token=token))
     now = utcnow()
     response = get_or_create_response(invitation, now)
+    news = has_something_to_submit(response)
     try:
         missing = submit_response(response, now)
     except ClosedError:
@@ -234,11 +298,13 @@ def submit(token: str) -> Any:
         flash(_("Enkäten är stängd. Svaren kan inte längre skickas in."), "warning")
         return redirect(url_for("respond.show_form", token=token))
     if missing:
+        answers = working_answers(response)
         db.session.rollback()
-        return _render_form(invitation, token, stored_answers(response), missing, status=400)
+        return _render_form(invitation, token, answers, missing, status=400)
     if request.form.get("coordinated") == "y" and not response.is_coordinated:
         set_coordinated(response, True, actor=None, now=now)
-    queue_receipt(response, now)
+    if news:
+        queue_receipt(response, now)
     db.session.commit()
     return redirect(url_for("respond.done", token=token))
 
@@ -275,10 +341,9 @@ def pass_on_view(token: str) -> Any:
         except RegisterError as exc:
             show_error(form, exc, "email")
         else:
+            name = colleague.contact.name if colleague.contact else ""
             db.session.commit()
-            flash(
-                _("%(name)s får en egen länk till enkäten.", name=colleague.contact.name),  # type: ignore[union-attr]
-                "success",
-            )
+            message = _("%(name)s får en egen länk till enkäten.")
+            flash(isolate_message(message, name=name), "success")
             return redirect(url_for("respond.show_form", token=token))
     return render_template("respond/pass_on.html", form=form, survey=invitation.survey, token=token)

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
+from coordinator.bidi import isolate_text
 from coordinator.i18n import short_datetime
 from coordinator.models import Meeting
 
@@ -21,5 +22,6 @@ class CreateMeetingNotesForm(FlaskForm):
 
     def set_meetings(self, meetings: list[Meeting]) -> None:
         self.meeting.choices = [
-            SelectChoice(m.id, f"{m.title} ({short_datetime(m.starts_at)})") for m in meetings
+            SelectChoice(m.id, f"{isolate_text(m.title)} ({short_datetime(m.starts_at)})")
+            for m in meetings
         ]

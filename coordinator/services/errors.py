@@ -28,6 +28,15 @@ class SurveyError(RuleError):
     """A rule about surveys, questions, invitations or answers."""
 
 
+class PastDeadlineError(SurveyError):
+    """Opening a survey or inviting to it after its deadline needs a confirmation: the
+    invitations would say "Svara senast" a day that has passed."""
+
+    def __init__(self, deadline: Any) -> None:
+        super().__init__(_("Sista svarsdagen har redan passerat."))
+        self.deadline = deadline
+
+
 class ClosedError(RuleError):
     """The survey no longer takes answers."""
 

@@ -15,7 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordinator.fields import FORMATTING_HINT, MultiCheckboxField, content_language_field
+from coordinator.fields import (
+    FORMATTING_HINT,
+    FoldField,
+    MultiCheckboxField,
+    content_language_field,
+)
 from coordinator.surveys.labels import KIND_LABELS
 
 
@@ -55,6 +60,7 @@ class SurveyForm(FlaskForm):
         description=_l("Svensk tid. Svar efter detta tas emot men markeras som sena."),
         validators=[DataRequired(_l("Ange klockslag som TT:MM"))],
     )
+    deadline_fold = FoldField()
 
 
 class QuestionForm(FlaskForm):
@@ -101,6 +107,7 @@ class SettingsForm(FlaskForm):
         description=_l("Svensk tid. Svar efter detta tas emot men markeras som sena."),
         validators=[DataRequired(_l("Ange klockslag som TT:MM"))],
     )
+    deadline_fold = FoldField()
     deadline_note = TextAreaField(
         _l("Text om svarstiden"),
         description=_l("Visas under sista svarsdagen, till exempel att sena svar är välkomna."),
@@ -112,6 +119,7 @@ class SettingsForm(FlaskForm):
         validators=[Optional()],
     )
     closes_time = TimeField(_l("Stänger, klockan"), validators=[Optional()])
+    closes_fold = FoldField()
     reply_to_user_id = SelectField(_l("Svar på e-post går till"), coerce=int)
     reminder_days = StringField(
         _l("Påminnelsedagar"),
@@ -141,3 +149,4 @@ class ExtensionForm(FlaskForm):
     deadline_time = TimeField(
         _l("Klockan"), validators=[DataRequired(_l("Ange klockslag som TT:MM"))]
     )
+    deadline_fold = FoldField()

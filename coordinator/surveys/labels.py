@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from coordinator.models import Question
+from coordinator.services.surveys.responses import MAX_ANSWER_LENGTH
 
 KIND_LABELS = {
     "heading": _l("Rubrik med delfrågor"),
@@ -53,4 +55,6 @@ def init_labels(app: Flask) -> None:
         survey_state_label=lambda state: SURVEY_STATE_LABELS.get(state, state),
         response_status_label=lambda status: RESPONSE_STATUS_LABELS.get(status, status),
         response_status_tag=lambda status: RESPONSE_STATUS_TAGS.get(status, ""),
+        max_answer_length=MAX_ANSWER_LENGTH,
+        answer_limit=lambda: format_decimal(MAX_ANSWER_LENGTH),
     )

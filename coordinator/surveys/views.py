@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from coordinator.bidi import isolate_format, isolate_message, isolate_text
 from coordinator.extensions import db
+from coordinator.fields import fill_local_moment, local_moment
 from coordinator.form_errors import show_error
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import (
@@ -25,7 +27,7 @@ from coordinator.models import (
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.projects.projects import project_for_survey
 from coordinator.services.surveys.building import (
     copy_survey,
@@ -87,10 +89,6 @@ def _survey(survey_id: int) -> Survey:
     return db.get_or_404(Survey, survey_id)
 
 
-def _local(date_value: Any, time_value: Any) -> datetime:
-    return datetime.combine(date_value, time_value, tzinfo=STOCKHOLM)
-
-
 @bp.get("")
 @staff_required
 def list_surveys() -> str:
@@ -102,11 +100,12 @@ def list_surveys() -> str:
 @editor_required
 def new_survey() -> str | WerkzeugResponse:
     form = SurveyForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+        deadline := local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
+    ):
         now = utcnow()
         actor = current_staff()
         project = project_for_survey(form.project_title.data or "", actor, now)
-        deadline = _local(form.deadline_date.data, form.deadline_time.data)
         if form.template.data == "rus2018":
             survey = create_survey_from_rus2018(project, actor, now, deadline_at=deadline)
         else:
@@ -147,12 +146,13 @@ def _extension_form(survey: Survey) -> ExtensionForm:
 
 @bp.post("/<int:survey_id>/state")
 @editor_required
-def change_state(survey_id: int) -> WerkzeugResponse:
+def change_state(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     action = request.form.get("action")
     try:
         if action == "open":
-            open_survey(survey, current_staff(), utcnow())
+            confirmed = request.form.get("confirm_past_deadline") == "y"
+            open_survey(survey, current_staff(), utcnow(), past_deadline_confirmed=confirmed)
             flash(_("Enkäten är öppen för svar."), "success")
         elif action == "close":
             close_survey(survey, current_staff(), utcnow())
@@ -162,6 +162,11 @@ def change_state(survey_id: int) -> WerkzeugResponse:
             flash(_("Enkäten är öppen för svar igen."), "success")
         else:
             abort(400)
+    except PastDeadlineError as exc:
+        db.session.rollback()
+        return render_template(
+            "surveys/confirm_past_deadline.html", survey=survey, deadline=exc.deadline
+        )
     except SurveyError as exc:
         flash(str(exc), "error")
     else:
@@ -174,15 +179,11 @@ def change_state(survey_id: int) -> WerkzeugResponse:
 def extend(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     form = _extension_form(survey)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+        deadline := local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
+    ):
         try:
-            extend_deadline(
-                survey,
-                form.organisation_id.data,
-                _local(form.deadline_date.data, form.deadline_time.data),
-                current_staff(),
-                utcnow(),
-            )
+            extend_deadline(survey, form.organisation_id.data, deadline, current_staff(), utcnow())
         except SurveyError as exc:
             show_error(form, exc, "deadline_date")
         else:
@@ -313,18 +314,19 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     form = RecipientsForm()
     form.networks.choices = [
-        SelectChoice(n.id, f"{n.name} ({len(n.members)})")
+        SelectChoice(n.id, isolate_format("{} ({})", n.name, len(n.members)))
         for n in db.session.scalars(select(Network).order_by(Network.name))
     ]
     form.organisations.choices = [
         SelectChoice(o.id, o.display_name) for o in organisations_for_picking()
     ]
     form.contacts.choices = [
-        SelectChoice(c.id, f"{c.name}, {c.organisation.display_name}")
+        SelectChoice(c.id, isolate_format("{}, {}", c.name, c.organisation.display_name))
         for c in contacts_for_picking()
     ]
     selection = None
     preview_mail = None
+    past_deadline = None
     if form.validate_on_submit():
         selection = select_recipients(
             survey,
@@ -338,13 +340,24 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
             elif not selection.contacts:
                 flash(_("Det finns ingen ny mottagare att bjuda in."), "error")
             else:
-                sent = invite(survey, selection.contacts, current_staff(), utcnow())
-                db.session.commit()
-                flash(
-                    _("%(n)s inbjudningar ligger i utkorgen och skickas nu.", n=len(sent)),
-                    "success",
-                )
-                return redirect(url_for("surveys.dashboard", survey_id=survey.id))
+                try:
+                    sent = invite(
+                        survey,
+                        selection.contacts,
+                        current_staff(),
+                        utcnow(),
+                        past_deadline_confirmed=request.form.get("confirm_past_deadline") == "y",
+                    )
+                except PastDeadlineError as exc:
+                    db.session.rollback()
+                    past_deadline = exc.deadline
+                else:
+                    db.session.commit()
+                    flash(
+                        _("%(n)s inbjudningar ligger i utkorgen och skickas nu.", n=len(sent)),
+                        "success",
+                    )
+                    return redirect(url_for("surveys.dashboard", survey_id=survey.id))
         if selection.contacts:
             preview_mail = _preview_mail(survey, selection.contacts[0], "survey_invitation")
     invited = db.session.scalar(
@@ -357,6 +370,7 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
         selection=selection,
         preview_mail=preview_mail,
         invited=invited,
+        past_deadline=past_deadline,
     )
 
 
@@ -396,7 +410,9 @@ def remind(survey_id: int) -> str | WerkzeugResponse:
     form.invitations.choices = [
         SelectChoice(
             i.id,
-            f"{i.contact.name} <{i.contact.email}>, {i.organisation.display_name}",
+            isolate_format(
+                "{} <{}>, {}", i.contact.name, i.contact.email, i.organisation.display_name
+            ),
         )
         for i in pending
         if i.contact is not None
@@ -503,7 +519,10 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
         if not errors and received_at is not None:
             register_response(survey, organisation, name, answers, current_staff(), received_at)
             db.session.commit()
-            flash(_("Svaret är registrerat för %(org)s.", org=organisation.name), "success")
+            flash(
+                isolate_message(_("Svaret är registrerat för %(org)s."), org=organisation.name),
+                "success",
+            )
             return redirect(
                 url_for(
                     "surveys.organisation_responses",
@@ -576,42 +595,57 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
     )
 
 
+def _settings_times(form: SettingsForm) -> tuple[datetime, datetime | None] | None:
+    """The deadline and the closing time (23:59 when only a date is given), or None when
+    either is a time that does not exist or happens twice (the reason is at its field)."""
+    deadline_at = local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
+    closes_at = None
+    if form.closes_date.data:
+        form.closes_time.data = form.closes_time.data or time(23, 59)
+        closes_at = local_moment(form, "closes_date", "closes_time", "closes_fold")
+        if closes_at is None:
+            return None
+    return (deadline_at, closes_at) if deadline_at is not None else None
+
+
+def _reminder_days(form: SettingsForm) -> list[int] | None:
+    try:
+        return parse_reminder_days(form.reminder_days.data or "")
+    except SurveyError as exc:
+        form.reminder_days.errors = [*form.reminder_days.errors, str(exc)]
+        return None
+
+
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 @editor_required
 def edit_settings(survey_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     form = SettingsForm(obj=survey)
     form.reply_to_user_id.choices = [SelectChoice(0, _("Ingen"))] + [
-        SelectChoice(u.id, f"{u.name} <{u.email}>")
+        SelectChoice(u.id, f"{isolate_text(u.name)} <{isolate_text(u.email)}>")
         for u in db.session.scalars(
             select(User).where(User.role.in_(("admin", "coordinator"))).order_by(User.name)
         )
     ]
     if request.method == "GET":
-        deadline = survey.deadline_at.astimezone(STOCKHOLM)
-        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time()
+        deadline = survey.deadline_at
+        fill_local_moment(form, "deadline_date", "deadline_time", "deadline_fold", deadline)
         if survey.closes_at:
-            closes = survey.closes_at.astimezone(STOCKHOLM)
-            form.closes_date.data, form.closes_time.data = closes.date(), closes.time()
+            fill_local_moment(form, "closes_date", "closes_time", "closes_fold", survey.closes_at)
         form.reply_to_user_id.data = survey.reply_to_user_id or 0
         form.reminder_days.data = ", ".join(str(d) for d in survey.reminder_days or [])
     if form.validate_on_submit():
-        closes_at = None
-        if form.closes_date.data:
-            closes_at = _local(form.closes_date.data, form.closes_time.data or time(23, 59))
-        try:
-            reminder_days = parse_reminder_days(form.reminder_days.data or "")
-        except SurveyError as exc:
-            form.reminder_days.errors = [*form.reminder_days.errors, str(exc)]
-        else:
+        times = _settings_times(form)
+        reminder_days = _reminder_days(form)
+        if times is not None and reminder_days is not None:
             try:
                 update_survey_settings(
                     survey,
                     title=form.title.data or "",
                     introduction=form.introduction.data or "",
                     deadline_note=form.deadline_note.data or "",
-                    deadline_at=_local(form.deadline_date.data, form.deadline_time.data),
-                    closes_at=closes_at,
+                    deadline_at=times[0],
+                    closes_at=times[1],
                     reply_to_user_id=form.reply_to_user_id.data or None,
                     reminder_days=reminder_days,
                     actor=current_staff(),

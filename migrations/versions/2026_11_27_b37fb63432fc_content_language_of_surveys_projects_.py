@@ -5,7 +5,7 @@ page in the other interface language marks them (WCAG 3.1.2). Everything written
 is Swedish.
 
 Revision ID: b37fb63432fc
-Revises: 7c935d4204cb
+Revises: f06ee50f161b
 Create Date: 2026-11-27 17:30:18.001122
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b37fb63432fc'
-down_revision = '7c935d4204cb'
+down_revision = 'f06ee50f161b'
 branch_labels = None
 depends_on = None
 

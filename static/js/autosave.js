@@ -9,6 +9,7 @@
   var status = form.querySelector(".autosave-status");
   var offline = status ? status.getAttribute("data-offline") : "";
   var version = form.querySelector("input[name=version]");
+  var changesNotice = document.querySelector("[data-changes-notice]");
   var timer = null;
   var saving = false;
   var dirty = false;
@@ -19,6 +20,60 @@
     if (status) {
       status.textContent = text;
     }
+  }
+
+  // An answer the server did not store gets the reason at its field, as after a full save.
+  function describedBy(field, id, add) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+      return x && x !== id;
+    });
+    if (add) {
+      ids.push(id);
+    }
+    if (ids.length) {
+      field.setAttribute("aria-describedby", ids.join(" "));
+    } else {
+      field.removeAttribute("aria-describedby");
+    }
+  }
+
+  function showFieldErrors(errors) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-autosave-error]"), function (old) {
+      var field = document.getElementById(old.getAttribute("data-autosave-error"));
+      if (field && !(errors && errors[field.name])) {
+        field.removeAttribute("aria-invalid");
+        describedBy(field, old.id, false);
+        if (field.closest("fieldset")) {
+          field.closest("fieldset").classList.remove("form-group-error");
+        }
+      }
+      old.parentNode.removeChild(old);
+    });
+    Object.keys(errors || {}).forEach(function (name) {
+      var field = form.querySelector("[name='" + name + "']");
+      if (!field) {
+        return;
+      }
+      var existing = document.getElementById(name + "-error");
+      if (existing) {
+        existing.parentNode.removeChild(existing);
+      }
+      var message = document.createElement("p");
+      message.className = "field-error";
+      message.id = name + "-error";
+      message.setAttribute("data-autosave-error", field.id);
+      var prefix = document.createElement("span");
+      prefix.className = "visually-hidden";
+      prefix.textContent = (form.getAttribute("data-error-prefix") || "Fel") + ": ";
+      message.appendChild(prefix);
+      message.appendChild(document.createTextNode(errors[name]));
+      field.parentNode.insertBefore(message, field);
+      field.setAttribute("aria-invalid", "true");
+      describedBy(field, message.id, true);
+      if (field.closest("fieldset")) {
+        field.closest("fieldset").classList.add("form-group-error");
+      }
+    });
   }
 
   function save() {
@@ -42,13 +97,19 @@
         });
       })
       .then(function (result) {
-        // The server words every message in the page's language.
-        if (result.ok && result.body.saved) {
-          version.value = result.body.version;
-        } else if (result.body.reason === "conflict" || result.body.reason === "closed") {
+        var body = result.body;
+        if (result.ok && body.version) {
+          // Also when an answer was refused: the others were saved as a new version.
+          version.value = body.version;
+          showFieldErrors(body.errors);
+          if (changesNotice && body.changes) {
+            changesNotice.hidden = false;
+          }
+        } else if (body.reason === "conflict" || body.reason === "closed") {
           stopped = true;
         }
-        say(result.body.message || offline);
+        // The server words every message in the page's language.
+        say(body.message || offline);
       })
       .catch(function () {
         say(offline);
@@ -64,6 +125,76 @@
   function schedule() {
     window.clearTimeout(timer);
     timer = window.setTimeout(save, DELAY);
+  }
+
+  // Under each long text field: how many characters there are of the limit. The count
+  // itself is not announced on every key; a polite message is, when the text comes near
+  // the limit or goes over it.
+  var numberFormat = window.Intl ? new Intl.NumberFormat(document.documentElement.lang || "sv") : null;
+
+  function formatted(n) {
+    return numberFormat ? numberFormat.format(n) : String(n);
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) {
+      return values[key];
+    });
+  }
+
+  function counter(hint) {
+    var field = document.getElementById(hint.id.replace(/-count$/, ""));
+    var limit = parseInt(hint.getAttribute("data-limit"), 10);
+    if (!field || !limit) {
+      return;
+    }
+    var visible = document.createElement("span");
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    hint.textContent = "";
+    hint.appendChild(visible);
+    hint.appendChild(live);
+    var state = "";
+
+    function update(silent) {
+      var count = field.value.length;
+      var values = { count: formatted(count), limit: formatted(limit), left: formatted(limit - count) };
+      var now = count > limit ? "over" : count >= limit * 0.9 ? "near" : "ok";
+      visible.textContent = fill(hint.getAttribute(now === "over" ? "data-over-text" : "data-count-text"), values);
+      hint.classList.toggle("char-count-over", now === "over");
+      if (now !== state && !silent) {
+        live.textContent = now === "over" ? visible.textContent
+          : now === "near" ? fill(hint.getAttribute("data-near-text"), values) : "";
+      }
+      state = now;
+    }
+
+    field.addEventListener("input", function () {
+      update(false);
+    });
+    update(true);
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll(".char-count[data-limit]"), counter);
+
+  // The first sign of a person in the form (a focus or a key) tells the server that the
+  // link was opened by someone, not by a mail scanner fetching it. Sent once.
+  var opened = form.getAttribute("data-opened");
+  function sendOpened() {
+    form.removeEventListener("focusin", sendOpened);
+    form.removeEventListener("keydown", sendOpened);
+    var data = new FormData();
+    data.set("csrf_token", form.querySelector("input[name=csrf_token]").value);
+    if (navigator.sendBeacon) {
+      navigator.sendBeacon(opened, data);
+    } else {
+      fetch(opened, { method: "POST", body: data, credentials: "same-origin", keepalive: true });
+    }
+  }
+  if (opened) {
+    form.addEventListener("focusin", sendOpened);
+    form.addEventListener("keydown", sendOpened);
   }
 
   form.addEventListener("input", schedule);

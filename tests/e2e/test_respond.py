@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import OutboxMessage
+from coordinator.models import Invitation, OutboxMessage, Response
 from coordinator.models.types import utcnow
 from tests.e2e.axe import assert_accessible
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey
@@ -166,4 +166,114 @@ def test_a_closed_survey_shows_the_answers_read_only(live_app, browser, live_ser
     expect(page.get_by_role("button", name="Spara utkast")).to_have_count(0)
     expect(group(page, "4").get_by_role("textbox")).not_to_be_editable()
     assert_accessible(page, "closed survey")
+    context.close()
+
+
+def test_autosave_says_so_when_it_cannot_store_an_over_long_text(live_app, browser, live_server):
+    q, token = _answer_survey(live_app)
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/r/{token}")
+    box = group(page, "4").get_by_role("textbox")
+    count = page.locator(f"#q{q['4']}_text-count")
+    status = page.locator(".autosave-status")
+    error = page.locator(f"#q{q['4']}_text-error")
+    expect(count).to_have_text("0 av högst 20 000 tecken")
+    box.fill("x" * 40_000)
+    expect(count).to_contain_text("För lång text: 40 000 av högst 20 000 tecken")
+    expect(status).to_contain_text("för lång: 40 000 av högst 20 000 tecken. Den är inte sparad")
+    expect(status).not_to_contain_text("Sparat")
+    expect(error).to_contain_text("Den är inte sparad")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_attribute("aria-describedby", re.compile(f"q{q['4']}_text-error"))
+    assert_accessible(page, "answer form with an over-long text")
+    box.fill("Kortare nu.")
+    expect(status).to_contain_text(re.compile(r"Sparat \d\d:\d\d"))
+    expect(error).to_have_count(0)
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    box.fill("y" * 20_001)
+    expect(status).to_contain_text("20 001 av högst 20 000 tecken. Den är inte sparad")
+    page.reload()
+    expect(group(page, "4").get_by_role("textbox")).to_have_value("Kortare nu.")
+    context.close()
+
+
+def test_changes_after_submitting_are_a_draft_until_submitted(live_app, browser, live_server):
+    q, token = _answer_survey(live_app)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"/r/{token}")
+    group(page, "1").get_by_label("Ja").check()
+    group(page, "1").get_by_role("textbox").fill("Vi har ett klimatråd.")
+    group(page, "2a").get_by_role("textbox").fill("- Energikartläggning")
+    page.get_by_role("button", name="Fortsätt till att skicka in").click()
+    page.get_by_role("button", name="Skicka in svaren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
+
+    page.goto(f"/r/{token}")
+    expect(page.locator("#changes-notice")).to_be_hidden()
+    group(page, "1").get_by_role("textbox").fill("")
+    group(page, "2a").get_by_role("textbox").fill("")
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.locator(".flashes")).to_contain_text("Ändringarna är sparade", ignore_case=False)
+    expect(page.locator(".flashes")).to_contain_text("men inte inskickade")
+    expect(page.locator("#changes-notice")).to_contain_text(
+        "Du har ändringar som inte är inskickade"
+    )
+    expect(group(page, "2a").get_by_role("textbox")).to_have_value("")
+    response = db.session.scalar(select(Response))
+    assert response.submitted and not response.late
+    assert {a.text for a in response.answers} == {"Vi har ett klimatråd.", "- Energikartläggning"}
+    db.session.rollback()
+
+    page.get_by_role("button", name="Fortsätt till att skicka in").click()
+    expect(page.locator(".error-summary")).to_contain_text("Svara på fråga 2a")
+    group(page, "2a").get_by_role("textbox").fill("- Klimatklivet")
+    page.get_by_role("button", name="Fortsätt till att skicka in").click()
+    expect(page.locator("main")).to_contain_text("Det här är dina ändrade svar")
+    page.get_by_role("button", name="Skicka in ändringarna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
+    response = db.session.scalar(select(Response))
+    assert {a.text for a in response.answers} == {"", "- Klimatklivet"}
+    assert not response.has_changes
+    db.session.rollback()
+    context.close()
+
+    # With JavaScript: autosave of a change says it is not submitted, and axe is clean.
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/r/{token}")
+    group(page, "4").get_by_role("textbox").fill("Ett tillägg")
+    expect(page.locator(".autosave-status")).to_contain_text("sparade", ignore_case=True)
+    expect(page.locator(".autosave-status")).to_contain_text("inte inskickade")
+    expect(page.locator("#changes-notice")).to_be_visible()
+    assert_accessible(page, "answer form with a draft of changes")
+    page.reload()
+    expect(page.locator("#changes-notice")).to_contain_text(
+        "Du har ändringar som inte är inskickade"
+    )
+    page.get_by_role("button", name="Ta bort ändringarna").click()
+    expect(page.locator(".flashes")).to_contain_text("Ändringarna är borttagna")
+    expect(group(page, "4").get_by_role("textbox")).to_have_value("")
+    context.close()
+
+
+def test_a_person_in_the_form_counts_as_opened(live_app, browser, live_server):
+    q, token = _answer_survey(live_app)
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/r/{token}")
+    invitation = db.session.scalar(select(Invitation))
+    assert invitation.opened_at is None
+    db.session.rollback()
+    tab_to(page, f"#q{q['1']}_choice-0")
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        opened = db.session.scalar(select(Invitation.opened_at))
+        db.session.rollback()
+        if opened is not None:
+            break
+    assert opened is not None
+    assert db.session.scalar(select(Response)) is None
+    db.session.rollback()
     context.close()

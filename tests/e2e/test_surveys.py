@@ -136,3 +136,77 @@ def test_staff_pages_for_registering_and_editing(live_app, page, log_in):
     assert_accessible(page, "edit question")
     page.goto(f"/surveys/{ids[0]}/questions/new")
     expect(page.locator(".flash")).to_contain_text("utkast")
+
+
+def test_a_deadline_in_the_clock_changes_is_never_guessed(live_app, page, log_in):
+    survey_id = make_survey(state="draft").id
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()  # and read nothing more here, so the served app can write
+    log_in("pia@example.org")
+    page.goto(f"/surveys/{survey_id}/settings")
+    page.get_by_label("Svara senast, datum").fill("2026-03-29")
+    page.get_by_label("Svara senast, klockan").fill("02:30")
+    page.get_by_role("button", name="Spara").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Klockan 02:30 finns inte den 29 mars 2026")
+    expect(summary).to_contain_text("Välj 01:59 eller 03:00")
+    assert_accessible(page, "settings with a time in the skipped hour")
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Svara senast, klockan")).to_be_focused()
+
+    page.get_by_label("Svara senast, datum").fill("2026-10-25")
+    page.get_by_role("button", name="Spara").click()
+    expect(summary).to_contain_text("finns två gånger den 25 oktober 2026")
+    choice = page.get_by_role("group", name="Vilken av de två tiderna menar du?")
+    assert_accessible(page, "settings with a time that happens twice")
+    choice.get_by_label("Den andra, normaltid (UTC+1)").check()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".flash")).to_contain_text("inställningar är sparade")
+    expect(page.locator("main")).to_contain_text("söndag 25 oktober 2026 02:30 (normaltid)")
+
+
+def test_the_survey_page_numbers_each_question_once(live_app, page, log_in):
+    survey_id = make_survey(state="draft").id
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()
+    log_in("pia@example.org")
+    page.goto(f"/surveys/{survey_id}")
+    items = page.locator(".question-list li")
+    expect(items).to_have_count(5)
+    markers = items.evaluate_all("els => els.map(el => getComputedStyle(el).listStyleType)")
+    assert markers == ["none"] * 5
+    expect(items.nth(2)).to_contain_text(re.compile(r"^\s*2a\. Delge exempel\."))
+
+
+LEFT_TO_RIGHT = """(label) => {
+  // Where each character of the text after the name is drawn: left to right, or not.
+  const node = [...label.childNodes].find(
+    n => n.nodeType === 3 && n.textContent.includes("payload"));
+  const start = node.textContent.indexOf("payload");
+  const x = i => {
+    const range = document.createRange();
+    range.setStart(node, start + i);
+    range.setEnd(node, start + i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return [0, 1, 2, 3, 4, 5, 6].map(x);
+}"""
+
+
+def test_a_right_to_left_override_in_a_name_reverses_nothing_after_it(live_app, page, log_in):
+    from coordinator.services.surveys.invitations import invite
+
+    survey = make_survey(deadline_at=utcnow().replace(year=2031))
+    gotland = make_organisation("Länsstyrelsen i Gotlands län", "09")
+    contact = make_contact(gotland, name="Göran \u202enäl sdnaltoG", email="payload@test.example")
+    invite(survey, [contact], None, utcnow())
+    survey_id = survey.id
+    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    db.session.commit()
+    log_in("pia@example.org")
+    page.goto(f"/surveys/{survey_id}/reminders")
+    label = page.locator("label", has_text="payload@test.example")
+    expect(label).to_have_count(1)
+    positions = label.evaluate(LEFT_TO_RIGHT)
+    assert positions == sorted(positions) and len(set(positions)) == 7, positions
+    assert_accessible(page, "reminders with a right-to-left override in a name")

@@ -13,10 +13,12 @@ from coordinator.models import AuditEvent, Contact
 from coordinator.services.errors import ContactImportError
 from coordinator.services.register.contact_export import export_contacts
 from coordinator.services.register.contact_import import (
+    Decisions,
     apply_import,
     load_signed_preview,
     preview_import,
     sign_preview,
+    turned_name,
 )
 from tests.factories import make_contact, make_network, make_organisation, make_user
 
@@ -368,3 +370,175 @@ def test_export_keeps_formula_looking_text_as_text_and_imports_again(register):
     ]
     again = preview("export.xlsx", data)
     assert [r.status for r in again.rows] == ["unchanged", "unchanged"]
+
+
+# Contact files as users have them -------------------------------------------------------
+
+
+def registry_export() -> bytes:
+    """An export from a registry, as a coordinator gets it: a title and a note above the
+    header, a county column written every which way, "Efternamn, Förnamn", and line breaks
+    typed with Alt+Enter inside cells."""
+    return xlsx(
+        [
+            ["Kontaktlista miljömålssamordnare"],
+            ["Uttag ur registret 2024-05-02, endast för internt bruk"],
+            [],
+            ["E-post", "Namn", "Befattning", "Län"],
+            ["goran.jonsson@example.org", "Jönsson, Göran", "Miljömåls-\nsamordnare", "Örebro län"],
+            ["anna.ek@example.org", "Ek, Anna", "Strateg", "Länsstyrelsen Örebro län"],
+            ["sara.lind@example.org", "Sara Lind", "Handläggare", "ÖREBRO"],
+            ["olle.berg@example.org", "Olle Berg", "Handläggare", "12"],
+            ["per.holm@example.org", "Per Holm", "Handläggare", "Skåne län"],
+            ["eva.ny@example.org", "Eva Ny", "Handläggare", "Länsstyrelsen\r\nSkåne"],
+            ["kim.ost@example.org", "Kim Öst", "Handläggare", "Länsstyrelsen Örbro"],
+        ]
+    )
+
+
+def test_a_title_row_above_the_header_is_skipped_and_shown(register):
+    result = preview("export.xlsx", registry_export())
+    assert result.header_line == 4
+    assert [r.line for r in result.rows] == [5, 6, 7, 8, 9, 10, 11]
+    assert result.columns == ["email", "name", "title", "organisation"]
+    csv_data = (
+        "Kontaktlista, RUS 2024\r\n"
+        "\r\n"
+        "E-post;Namn;Organisation\r\n"
+        "åsa.öberg@example.org;Öberg, Åsa;Örebro län\r\n"
+    ).encode("cp1252")
+    [row] = preview("lista.csv", csv_data).rows
+    assert (row.line, row.values["email"], row.organisation) == (
+        4,
+        "åsa.öberg@example.org",
+        register["orebro"],
+    )
+
+
+def test_the_header_is_looked_for_among_the_first_rows_only(register):
+    data = ("\r\n".join(["Anteckning"] * 10 + ["E-post;Namn", "a@example.org;A"])).encode()
+    with pytest.raises(ContactImportError, match="en av de första 10 raderna"):
+        preview("sen.csv", data)
+
+
+def test_line_breaks_in_cells_become_spaces(register):
+    rows = {r.values["email"]: r for r in preview("export.xlsx", registry_export()).rows}
+    assert rows["goran.jonsson@example.org"].values["title"] == "Miljömåls- samordnare"
+    assert rows["eva.ny@example.org"].organisation == register["skane"]
+
+
+def test_board_names_written_differently_are_recognised(register):
+    rows = {r.values["email"]: r for r in preview("export.xlsx", registry_export()).rows}
+    orebro, skane = register["orebro"], register["skane"]
+    assert {email: r.organisation for email, r in rows.items() if r.status == "new"} == {
+        "goran.jonsson@example.org": orebro,
+        "anna.ek@example.org": orebro,
+        "sara.lind@example.org": orebro,
+        "olle.berg@example.org": skane,
+        "per.holm@example.org": skane,
+        "eva.ny@example.org": skane,
+    }
+
+
+def test_an_unknown_board_gets_the_closest_to_choose_from(register):
+    result = preview("export.xlsx", registry_export())
+    kim = next(r for r in result.rows if r.values["email"] == "kim.ost@example.org")
+    assert kim.status == "error" and kim.suggestions[0] == register["orebro"]
+    assert result.organisation_choices == [("Länsstyrelsen Örbro", kim.suggestions, None)]
+    chosen = Decisions({"Länsstyrelsen Örbro": register["orebro"].id})
+    again = preview_import(
+        "export.xlsx", registry_export(), max_bytes=MAX_BYTES, max_rows=MAX_ROWS, decisions=chosen
+    )
+    kim = next(r for r in again.rows if r.values["email"] == "kim.ost@example.org")
+    assert (kim.status, kim.organisation, kim.organisation_chosen) == (
+        "new",
+        register["orebro"],
+        True,
+    )
+    # Only one of the suggestions can be chosen: another id changes nothing.
+    other = Decisions({"Länsstyrelsen Örbro": register["agency"].id})
+    kim = next(
+        r
+        for r in preview_import(
+            "export.xlsx",
+            registry_export(),
+            max_bytes=MAX_BYTES,
+            max_rows=MAX_ROWS,
+            decisions=other,
+        ).rows
+        if r.values["email"] == "kim.ost@example.org"
+    )
+    assert kim.status == "error"
+
+
+def test_surname_first_names_can_be_turned_around_for_all_rows(register):
+    result = preview("export.xlsx", registry_export())
+    assert {r.values["name"]: r.turned_name for r in result.name_swaps} == {
+        "Jönsson, Göran": "Göran Jönsson",
+        "Ek, Anna": "Anna Ek",
+    }
+    swapped = preview_import(
+        "export.xlsx",
+        registry_export(),
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        decisions=Decisions(swap_names=True),
+    )
+    names = {r.values["email"]: r.values["name"] for r in swapped.rows}
+    assert names["goran.jonsson@example.org"] == "Göran Jönsson"
+    assert (
+        names["anna.ek@example.org"] == "Anna Ek" and names["sara.lind@example.org"] == "Sara Lind"
+    )
+    apply_import(swapped, register["admin"], now=NOW)
+    db.session.commit()
+    goran = db.session.scalar(select(Contact).where(Contact.email == "goran.jonsson@example.org"))
+    assert goran.name == "Göran Jönsson"
+    # The choices travel with the signed preview.
+    token = sign_preview(swapped, SECRET)
+    again, _ = load_signed_preview(token, SECRET)
+    assert again.decisions == Decisions(swap_names=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "turned"),
+    [
+        ("Jönsson, Göran", "Göran Jönsson"),
+        ("  Ek ,Anna  ", "Anna Ek"),
+        ("von Essen, Eva-Lena", "Eva-Lena von Essen"),
+        ("Göran Jönsson", None),
+        ("Jönsson, Göran, fil. dr", None),
+        ("Enhet 3, vakant", None),
+        ("Jönsson,", None),
+    ],
+)
+def test_what_counts_as_surname_first(name, turned):
+    assert turned_name(name) == turned
+
+
+def test_an_xlsx_with_an_entity_bomb_is_refused_within_a_second(register):
+    laughs = "".join(
+        f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "lol") * 10}">' for i in range(1, 10)
+    )
+    cell = '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    data = with_sheet(
+        (
+            f'<?xml version="1.0"?><!DOCTYPE lolz [{laughs}]>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<sheetData>{cell}</sheetData></worksheet>"
+        ).encode()
+    )
+    started = time.process_time()
+    with pytest.raises(ContactImportError, match="innehåller XML-entiteter"):
+        preview("bomb.xlsx", data)
+    assert time.process_time() - started < 1
+
+
+def test_title_rows_do_not_count_against_the_row_limit(register):
+    def csv_with(n):
+        lines = ["Kontaktlista", "Utdrag 2024", "", "E-post;Namn;Organisation"]
+        lines += [f"p{i}@example.org;P {i};12" for i in range(n)]
+        return "\r\n".join(lines).encode()
+
+    assert len(preview("lista.csv", csv_with(100), max_rows=100).rows) == 100
+    with pytest.raises(ContactImportError, match="Högst 100"):
+        preview("lista.csv", csv_with(101), max_rows=100)

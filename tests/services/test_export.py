@@ -15,7 +15,8 @@ from sqlalchemy import event
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
 from coordinator.services.results.summary import Selection, summarise_survey
-from coordinator.services.results.workbook import sheet_name, write_csv, write_workbook
+from coordinator.services.results.workbook import STATUS, sheet_name, write_csv, write_workbook
+from coordinator.services.surveys.followup import build_dashboard
 from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
@@ -150,7 +151,7 @@ def test_sheets_overview_and_all_answers(app):
     ]
     boards = _values(overview)[10:]
     assert [r[0] for r in boards] == ["03", "09", "12", "20"]  # county-code order
-    assert [r[2] for r in boards] == ["Utkast", "Ej svarat", "Svarat i tid", "Svarat sent"]
+    assert [r[2] for r in boards] == ["Utkast", "Inbjuden", "Svarat i tid", "Svarat sent"]
     assert boards[2][1] == "Länsstyrelsen Skåne" and boards[2][4] == "Karin Berg, Per Holm"
     assert boards[2][3] == datetime(2018, 8, 22, 23, 59) and boards[2][5] == "Ja"
     assert boards[1][6] == "Misslyckades" and boards[2][6] is None
@@ -476,3 +477,31 @@ def test_export_command(app, runner, tmp_path, coordinated):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "svar.csv").read_bytes().count(b"\r\n") == 5
     assert runner.invoke(args=["export-survey", "999999", "-o", str(target)]).exit_code != 0
+
+
+def test_the_overview_gives_each_board_its_dashboard_status(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    make_organisation("Länsstyrelsen Kalmar", "08")  # never invited
+    make_invitation(survey, make_contact(make_organisation("Länsstyrelsen Blekinge", "10")))
+    halland = make_contact(make_organisation("Länsstyrelsen Halland", "13"))
+    make_invitation(survey, halland)[0].opened_at = NOW
+    db.session.commit()
+    overview = load_workbook(io.BytesIO(_workbook(survey)))["Översikt"]
+    rows = {r[0]: r[2] for r in _values(overview)[10:]}
+    assert rows == {"08": "Ej inbjuden", "10": "Inbjuden", "13": "Öppnat"}
+    dashboard = {r.organisation.county_code: r.status for r in build_dashboard(survey).rows}
+    assert {code: STATUS[status] for code, status in dashboard.items()} == rows
+
+
+def test_names_sharing_a_cell_are_isolated_from_each_other(app):
+    from coordinator.bidi import FSI, PDI
+
+    survey = make_survey(deadline_at=DEADLINE)
+    gotland = make_organisation("Länsstyrelsen Gotland", "09")
+    hostile = "Göran \u202enäl sdnaltoG"
+    for name in (hostile, "Per Holm"):
+        answers = {"1": AnswerInput("yes", "Ja"), "2a": AnswerInput(text="Exempel")}
+        _answer(survey, gotland, answers, DEADLINE, name=name)
+    db.session.commit()
+    overview = load_workbook(io.BytesIO(_workbook(survey)))["Översikt"]
+    assert _values(overview)[10][4] == f"{FSI}{hostile}{PDI}, Per Holm"

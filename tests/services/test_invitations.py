@@ -1,13 +1,13 @@
 """Choosing recipients, one invitation per contact, and finding an invitation by its token."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Invitation, OutboxMessage
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.surveys.invitations import (
     create_invitation,
     find_invitation_by_token,
@@ -113,3 +113,15 @@ def test_mail_shows_the_organisations_own_deadline(app):
     for message in (invitation_mail, reminder):
         assert "30 augusti 2018" in message.text_body and "23 augusti" not in message.text_body
     assert "Sena svar är också välkomna." in reminder.text_body
+
+
+def test_inviting_after_the_deadline_needs_a_confirmation(app):
+    survey = make_survey(deadline_at=NOW - timedelta(days=1))
+    skane, dalarna = make_organisation("Skåne", "12"), make_organisation("Dalarna", "20")
+    extend_deadline(survey, skane.id, NOW + timedelta(days=7), make_user(), NOW)
+    anna, cecilia = make_contact(skane, name="Anna"), make_contact(dalarna, name="Cecilia")
+    assert len(invite(survey, [anna], make_user(), NOW)) == 1  # Skåne has more time
+    with pytest.raises(PastDeadlineError) as refused:
+        invite(survey, [cecilia], make_user(), NOW)
+    assert refused.value.deadline == survey.deadline_at
+    assert invite(survey, [cecilia], make_user(), NOW, past_deadline_confirmed=True)

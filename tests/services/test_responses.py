@@ -11,13 +11,16 @@ from coordinator.services.errors import ClosedError, RegisterError
 from coordinator.services.surveys.invitations import find_invitation_by_token, resend_link, revoke
 from coordinator.services.surveys.responses import (
     AnswerInput,
+    discard_changes,
     get_or_create_response,
     pass_on_to_colleague,
+    queue_receipt,
     register_response,
     save_answers,
     set_coordinated,
     stored_answers,
     submit_response,
+    working_answers,
 )
 from coordinator.services.surveys.states import extend_deadline
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
@@ -81,9 +84,13 @@ def test_draft_then_submit_on_time_and_change_after_deadline_is_late(app):
     save_answers(
         response, {_questions(survey)["4"].id: AnswerInput(text="Tillägg")}, response.version, after
     )
+    # Saved, not submitted: a draft of changes is never late.
+    assert response.has_changes and not response.late and response.submitted_at == DEADLINE
+    assert submit_response(response, after) == {}
     assert (
         response.late and response.first_submitted_at == DEADLINE and response.submitted_at == after
     )
+    assert stored_answers(response)[_questions(survey)["4"].id].text == "Tillägg"
 
 
 def test_double_submit_gives_one_response(app):
@@ -182,6 +189,8 @@ def test_an_extended_deadline_is_on_time_to_its_last_second(app):
     assert not response.late  # the same answers again change nothing, so nothing is late
     q4 = _questions(survey)["4"].id
     save_answers(response, {q4: AnswerInput(text="Ändrat")}, None, later)
+    assert not response.late  # a draft of changes is not a submission
+    assert submit_response(response, later) == {}
     assert response.late and response.submitted_at == later
 
 
@@ -224,3 +233,93 @@ def test_a_coordinator_registers_an_answer_that_came_by_email(app):
         == staff.id
     )
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def _submitted(survey, at=BEFORE):
+    invitation, _ = make_invitation(survey)
+    response = get_or_create_response(invitation, at)
+    save_answers(response, _full_answers(survey), response.version, at)
+    assert submit_response(response, at) == {}
+    return response
+
+
+def test_saving_a_submitted_response_keeps_what_was_submitted(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    response = _submitted(survey)
+    q = _questions(survey)
+    emptied = {q["1"].id: AnswerInput(), q["2a"].id: AnswerInput()}
+    later = BEFORE + timedelta(hours=2)
+    result = save_answers(response, emptied, response.version, later)
+    assert result.saved and result.errors == {}
+    db.session.commit()
+    db.session.expire_all()
+    # What counts is still the submitted answer, at its submission time, on time.
+    assert response.submitted and response.submitted_at == BEFORE and not response.late
+    assert stored_answers(response)[q["1"].id].choice == "yes"
+    assert stored_answers(response)[q["2a"].id].text.startswith("- Energikartläggning")
+    # The respondent sees their changes, marked as such.
+    assert response.has_changes and response.changes_saved_at == later
+    assert working_answers(response)[q["1"].id].empty
+    assert working_answers(response)[q["3"].id].other == "Besöksnäring"
+    # Submitting the changes goes through the required-answer check.
+    missing = submit_response(response, later)
+    assert set(missing) == {f"q{q['1'].id}_choice", f"q{q['2a'].id}_text"}
+    assert response.submitted_at == BEFORE and stored_answers(response)[q["1"].id].choice == "yes"
+
+
+def test_submitting_a_draft_of_changes_replaces_the_answers(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    response = _submitted(survey)
+    q = _questions(survey)
+    later = BEFORE + timedelta(hours=1)
+    changed = {q["1"].id: AnswerInput(choice="no", text=""), q["3"].id: AnswerInput()}
+    save_answers(response, changed, response.version, later)
+    assert submit_response(response, later) == {}
+    db.session.commit()
+    db.session.expire_all()
+    answers = stored_answers(response)
+    assert answers[q["1"].id] == AnswerInput(choice="no")
+    assert answers[q["3"].id].empty
+    assert answers[q["2a"].id].text.startswith("- Energikartläggning")
+    assert not response.has_changes and response.submitted_at == later and not response.late
+    assert working_answers(response) == answers
+
+
+def test_changes_back_to_the_submitted_answers_are_no_draft(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    response = _submitted(survey)
+    q = _questions(survey)
+    save_answers(response, {q["4"].id: AnswerInput(text="Tillägg")}, response.version, BEFORE)
+    assert response.has_changes
+    save_answers(response, {q["4"].id: AnswerInput(text="")}, response.version, BEFORE)
+    assert not response.has_changes and response.pending_answers == []
+
+
+def test_a_submitted_response_without_changes_is_not_submitted_again(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    response = _submitted(survey)
+    assert submit_response(response, DEADLINE + timedelta(days=3)) == {}
+    assert response.submitted_at == BEFORE and not response.late
+
+
+def test_discarding_a_draft_of_changes_keeps_the_submitted_answers(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    response = _submitted(survey)
+    q = _questions(survey)
+    save_answers(response, {q["4"].id: AnswerInput(text="Tillägg")}, response.version, BEFORE)
+    discard_changes(response, BEFORE)
+    assert not response.has_changes and q["4"].id not in working_answers(response)
+
+
+def test_the_receipt_carries_the_link_for_changing_the_answers(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    invitation, token = make_invitation(survey)
+    response = get_or_create_response(invitation, BEFORE)
+    save_answers(response, _full_answers(survey), response.version, BEFORE)
+    submit_response(response, BEFORE)
+    queue_receipt(response, BEFORE)
+    receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.cause_type == "receipt"))
+    link = f"http://localhost/r/{token}"
+    assert "ändra svaren genom samma länk" in receipt.text_body and link in receipt.text_body
+    assert f'href="{link}"' in receipt.html_body
+    assert find_invitation_by_token(link.rsplit("/", 1)[1]) is invitation

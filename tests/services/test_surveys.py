@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from coordinator.data import rus2018
 from coordinator.extensions import db
 from coordinator.localtime import local_datetime
 from coordinator.models import DeadlineExtension, Question
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.register.seed import seed_reference_data
-from coordinator.services.surveys.building import create_survey_from_rus2018
+from coordinator.services.surveys.building import create_survey_from_rus2018, update_survey_settings
 from coordinator.services.surveys.questions import question_tree
 from coordinator.services.surveys.states import (
     can_submit,
@@ -105,7 +106,6 @@ def test_rus2018_template_is_the_seed_word_for_word(app):
     survey = create_survey_from_rus2018(make_project(), None, now=datetime.now(UTC))
     text = SEED.read_text(encoding="utf-8")
     assert survey.introduction in text
-    assert survey.deadline_note in text
     numbers = [q.number for q in survey.questions]
     assert numbers == ["1", "2", "2a", "2b", "2c", "2d", "3", "4"]
     for question in survey.questions:
@@ -120,3 +120,53 @@ def test_rus2018_template_is_the_seed_word_for_word(app):
     assert [g.question.number for g in groups] == ["1", "2", "3", "4"]
     assert [c.number for c in groups[1].children] == ["2a", "2b", "2c", "2d"]
     assert survey.deadline_at == local_datetime(2018, 8, 23, 23, 59)
+
+
+def test_a_new_survey_from_the_template_gets_a_deadline_note_of_its_own(app):
+    seed_reference_data()
+    anna = make_user(name="Anna Andersson", email="anna.andersson@example.org")
+    deadline = local_datetime(2026, 12, 15, 23, 59)
+    survey = create_survey_from_rus2018(make_project(), anna, datetime.now(UTC), deadline)
+    assert survey.deadline_note == (
+        "Hinner ni inte svara i tid tar vi gärna emot svar senare också. "
+        "Frågor om enkäten besvaras av Anna Andersson (anna.andersson@example.org)."
+    )
+    assert "augusti" not in survey.deadline_note and survey.deadline_note != rus2018.DEADLINE_NOTE
+    # Written from the settings, it follows them; written by hand, it stays.
+    closes = local_datetime(2026, 12, 22, 12, 0)
+    settings = {
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "deadline_note": survey.deadline_note,
+        "deadline_at": deadline,
+        "closes_at": closes,
+        "reply_to_user_id": None,
+        "reminder_days": [],
+        "actor": anna,
+        "now": datetime.now(UTC),
+    }
+    update_survey_settings(survey, **settings)
+    assert survey.deadline_note == (
+        "Hinner ni inte svara i tid tar vi emot svar till och med "
+        "tisdag 22 december 2026 kl. 12:00."
+    )
+    update_survey_settings(survey, **{**settings, "deadline_note": "Egen text.", "closes_at": None})
+    assert survey.deadline_note == "Egen text."
+
+
+def test_the_2018_demo_keeps_the_2018_deadline_note(app):
+    from coordinator.demo.surveys import load_rus_survey
+
+    seed_reference_data()
+    survey, _ = load_rus_survey(datetime.now(UTC))
+    assert survey.deadline_note == rus2018.DEADLINE_NOTE
+
+
+def test_opening_with_a_deadline_already_past_needs_a_confirmation(app):
+    survey = make_survey(state="draft", deadline_at=local_datetime(2026, 3, 29, 23, 59))
+    now = local_datetime(2026, 4, 1, 9, 0)
+    with pytest.raises(PastDeadlineError) as refused:
+        open_survey(survey, None, now)
+    assert refused.value.deadline == survey.deadline_at and survey.state == "draft"
+    open_survey(survey, None, now, past_deadline_confirmed=True)
+    assert survey.state == "open"

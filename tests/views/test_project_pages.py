@@ -516,3 +516,24 @@ def test_search_box_finds_swedish_words_in_every_kind(app, client, client_reques
     assert kinds("VÄXJÖ") == ["Aktuellt"]
     assert kinds("åsa öberg") == ["Kontakt"]
     assert kinds("finns inte alls") == []
+
+
+def test_meeting_times_in_the_clock_changes_are_never_guessed(app, client, client_request):
+    _member(client)
+    db.session.commit()
+    url = "/projects/naringsliv/meetings/new"
+    page = client_request.post(
+        url, _meeting_form(date="2026-03-29", start="02:15", end="04:00"), status=200
+    )
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#start"]
+    assert "Välj 01:59 eller 03:00" in page.find(id="start-error").get_text()
+    autumn = _meeting_form(date="2026-10-25", start="01:30", end="02:30")
+    page = client_request.post(url, autumn, status=200)
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#end"]
+    assert page.select("input[name=end_fold]") and not page.select("input[name=start_fold]")
+    assert db.session.scalar(select(Meeting)) is None
+    assert client_request.post(url, {**autumn, "end_fold": "1"}).startswith("/meetings/")
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.ends_at - meeting.starts_at == timedelta(hours=2)
+    edit = client_request.get(f"/meetings/{meeting.id}/edit")
+    assert edit.find("input", attrs={"name": "end_fold", "value": "1"}).has_attr("checked")

@@ -335,3 +335,45 @@ def test_start_page_links_to_the_register(client_request, world):
     assert hrefs[:3] == ["/organisations", "/contacts", "/networks"]
     nav = [a.get_text() for a in page.select("nav.site-nav a")]
     assert {"Organisationer", "Kontakter", "Nätverk"} <= set(nav)
+
+
+def test_import_preview_shows_the_header_row_and_offers_choices(client_request, world):
+    from tests.services.test_contact_import import registry_export
+
+    orebro = make_organisation("Länsstyrelsen i Örebro län", "18")
+    db.session.commit()
+    login(client_request.client, make_user("coordinator"))
+    page = upload(client_request, registry_export(), "export.xlsx")
+    assert page.find(id="header-line").get_text().startswith("Rad 4 i filen.")
+    swap = page.find("label", attrs={"for": "swap_names"}).get_text()
+    assert swap == 'Vänd på namnen i alla 2 rader, så att "Jönsson, Göran" blir "Göran Jönsson"'
+    choice = page.find("select", id="org-1")
+    assert page.find("label", attrs={"for": "org-1"}).get_text() == (
+        'Okänd organisation "Länsstyrelsen Örbro": vilken menas?'
+    )
+    assert [o.get_text() for o in choice.find_all("option")][1] == "18 Länsstyrelsen i Örebro län"
+    assert "Importera 6 kontaktpersoner" in page.get_text()
+    payload = page.find("input", attrs={"name": "payload"})["value"]
+    choices = {
+        "payload": payload,
+        "swap_names": "y",
+        "org_text-1": "Länsstyrelsen Örbro",
+        "org-1": str(orebro.id),
+    }
+    # Choosing and importing at once shows the choices first: nothing is imported unseen.
+    page = client_request.post(
+        "/contacts/import/confirm", {**choices, "action": "import"}, status=200
+    )
+    assert "visar nu dina val" in page.select_one(".flash-warning").get_text()
+    assert count(Contact) == 1
+    assert "Importera 7 kontaktpersoner" in page.get_text()
+    assert page.find("input", id="swap_names").has_attr("checked")
+    assert page.find("option", value=str(orebro.id)).has_attr("selected")
+    payload = page.find("input", attrs={"name": "payload"})["value"]
+    path = client_request.post(
+        "/contacts/import/confirm", {**choices, "payload": payload, "action": "import"}
+    )
+    assert path == "/contacts" and count(Contact) == 8
+    kim = db.session.scalar(select(Contact).where(Contact.email == "kim.ost@example.org"))
+    goran = db.session.scalar(select(Contact).where(Contact.email == "goran.jonsson@example.org"))
+    assert kim.organisation == orebro and goran.name == "Göran Jönsson"

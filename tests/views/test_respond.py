@@ -46,6 +46,7 @@ def test_opening_the_link_changes_nothing_and_is_private(app, client_request):
 ROUTES = [
     ("GET", "/r/{}"),
     ("POST", "/r/{}"),
+    ("POST", "/r/{}/opened"),
     ("GET", "/r/{}/check"),
     ("POST", "/r/{}/submit"),
     ("GET", "/r/{}/done"),
@@ -76,7 +77,7 @@ def test_wrong_or_revoked_tokens_reach_nothing(app, client, kind):
         body = response.get_data(as_text=True)
         if kind == "other survey":
             assert survey.title not in body
-            assert response.status_code in (200, 302, 400), (method, url)
+            assert response.status_code in (200, 204, 302, 400), (method, url)
         else:
             assert response.status_code == 404, (method, url, kind)
             assert "Enkät om näringslivet" not in body
@@ -197,7 +198,7 @@ def test_over_long_answer_is_kept_in_the_field(app, client_request):
         status=400,
     )
     assert page.find("textarea", id=f"q{q['2a'].id}_text").get_text() == long_text
-    assert "20001 tecken" in page.get_text()
+    assert "för lång: 20\xa0001 av högst 20\xa0000 tecken. Den är inte sparad" in page.get_text()
     response = db.session.scalar(select(Response))
     assert [a.text for a in response.answers] == ["sparas"]
 
@@ -282,6 +283,43 @@ def test_autosave_speaks_the_language_of_the_page(app, client):
     assert 'data-offline="Could not save automatically just now.' in page
 
 
+def test_autosave_never_reports_saved_for_text_it_did_not_store(app, client):
+    _, _, token, q = _arrange()
+    field = f"q{q['2a'].id}_text"
+    reply = client.post(
+        f"/r/{token}",
+        data={
+            "csrf_token": csrf_token(client, app),
+            "action": "autosave",
+            "version": "0",
+            field: "x" * 40_000,
+            f"q{q['4'].id}_text": "sparas",
+        },
+    )
+    assert reply.status_code == 200
+    body = reply.json
+    assert body["saved"] is False
+    message = (
+        "Texten i fråga 2a är för lång: 40\xa0000 av högst 20\xa0000 tecken. Den är inte sparad"
+    )
+    assert body["errors"][field].startswith(message)
+    assert body["message"].startswith(message)
+    # The other answer was saved as a new version, which the page must carry on from.
+    response = db.session.scalar(select(Response))
+    assert body["version"] == response.version
+    assert {a.question_id: a.text for a in response.answers} == {q["4"].id: "sparas"}
+
+
+def test_long_text_fields_show_their_limit(app, client_request):
+    _, _, token, q = _arrange()
+    page = client_request.get(f"/r/{token}")
+    for number in ("1", "2a", "4"):
+        name = f"q{q[number].id}_text"
+        hint = page.find(id=f"{name}-count")
+        assert hint.get_text() == "Högst 20\xa0000 tecken." and hint["data-limit"] == "20000"
+        assert f"{name}-count" in page.find(id=name)["aria-describedby"].split()
+
+
 def test_closed_survey_is_read_only(app, client_request):
     survey, invitation, token, q = _arrange()
     survey.state = "closed"
@@ -349,3 +387,68 @@ def test_pass_on_to_a_colleague_at_the_same_board(app, client_request):
         select(OutboxMessage).where(OutboxMessage.recipient_email == "olle.ek@example.org")
     )
     assert "/r/" in mail.text_body and token not in mail.text_body
+
+
+def test_changes_to_a_submitted_answer_are_a_draft_until_submitted_again(app, client_request):
+    survey, invitation, token, q = _arrange()
+    answered = {
+        "version": 0,
+        f"q{q['1'].id}_choice": "yes",
+        f"q{q['1'].id}_text": "Ja, klimatråd",
+        f"q{q['2a'].id}_text": "- Industrisamtal",
+    }
+    assert _post(client_request, token, answered, action="review") == f"/r/{token}/check"
+    assert client_request.post(f"/r/{token}/submit") == f"/r/{token}/done"
+    submitted_at = db.session.scalar(select(Response.submitted_at))
+    emptied = {"version": _version(client_request, token), f"q{q['2a'].id}_text": ""}
+    emptied[f"q{q['1'].id}_text"] = ""
+    assert _post(client_request, token, emptied) == f"/r/{token}"
+    page = client_request.get(f"/r/{token}")
+    assert "Ändringarna är sparade" in page.select_one(".flash-success").get_text()
+    assert (
+        "Du har ändringar som inte är inskickade" in page.select_one("#changes-notice").get_text()
+    )
+    assert page.find("textarea", id=f"q{q['2a'].id}_text").get_text() == ""
+    db.session.expire_all()
+    response = db.session.scalar(select(Response))
+    assert response.submitted and response.submitted_at == submitted_at and not response.late
+    assert {a.text for a in response.answers} == {"Ja, klimatråd", "- Industrisamtal"}
+    staff = make_user()
+    db.session.commit()
+    from tests.support import login
+
+    login(client_request.client, staff)
+    dashboard = client_request.get(f"/surveys/{survey.id}/dashboard")
+    assert "Svarat i tid" in dashboard.get_text()
+    # Submitting the changes asks for the required answers the changes took away.
+    check = client_request.get(f"/r/{token}/check")
+    assert "Svara på fråga 2a" in check.select_one(".error-summary").get_text()
+    assert not check.select("form[action$=submit]")
+
+
+def test_the_first_sign_of_a_person_in_the_form_counts_as_opened(app, client_request):
+    survey, invitation, token, _ = _arrange()
+    page = client_request.get(f"/r/{token}")
+    beacon = page.select_one("form[data-autosave]")["data-opened"]
+    assert beacon == f"/r/{token}/opened"
+    db.session.expire_all()
+    assert invitation.opened_at is None  # the GET alone (a mail scanner) records nothing
+    assert client_request.client.post(beacon, data={"csrf_token": "forged"}).status_code == 400
+    assert client_request.post(beacon, status=204)
+    db.session.expire_all()
+    first = invitation.opened_at
+    assert first is not None
+    assert client_request.post(beacon, status=204)
+    db.session.expire_all()
+    assert invitation.opened_at == first
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    from coordinator.services.surveys.followup import build_dashboard
+
+    row = next(
+        r for r in build_dashboard(survey).rows if r.organisation.id == invitation.organisation_id
+    )
+    assert row.status == "opened"
+    # Once opened, the page does not ask again.
+    assert (
+        not client_request.get(f"/r/{token}").select_one("form[data-autosave]").get("data-opened")
+    )

@@ -1,12 +1,12 @@
 """Staff survey pages: settings, recipients, reminders, the dashboard and CSRF."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from coordinator.extensions import db
-from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response
+from coordinator.models import AuditEvent, Invitation, OutboxMessage, Response, Survey
 from coordinator.services.register.seed import seed_reference_data
 from coordinator.services.surveys.building import create_survey_from_rus2018
 from tests.factories import (
@@ -30,7 +30,7 @@ def test_settings_in_swedish_time_across_the_daylight_saving_change(app, client_
         "title": "Höstenkät",
         "introduction": "Hej **alla**",
         "deadline_date": "2018-10-28",
-        "deadline_time": "02:30",  # happens twice that night; the first (summer time) counts
+        "deadline_time": "02:30",  # happens twice that night: the form asks which
         "deadline_note": "Sena svar är välkomna.",
         "closes_date": "2018-10-28",
         "closes_time": "03:30",  # winter time
@@ -38,10 +38,19 @@ def test_settings_in_swedish_time_across_the_daylight_saving_change(app, client_
         "reminder_days": "-7, -2 ,1",
     }
     page = client_request.post(url, {**data, "reminder_days": "en vecka före"}, status=200)
-    assert [a["href"] for a in page.select(".error-summary a")] == ["#reminder_days"]
-    page = client_request.post(url, {**data, "closes_date": "2018-10-27"}, status=200)
+    assert [a["href"] for a in page.select(".error-summary a")] == [
+        "#deadline_time",
+        "#reminder_days",
+    ]
+    chosen = {**data, "deadline_fold": "0"}
+    page = client_request.post(url, {**chosen, "closes_date": "2018-10-27"}, status=200)
     assert [a["href"] for a in page.select(".error-summary a")] == ["#closes_date"]
-    assert client_request.post(url, data) == f"/surveys/{survey.id}"
+    page = client_request.post(url, data, status=200)
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#deadline_time"]
+    assert "finns två gånger den 28 oktober 2018" in page.find(id="deadline_time-error").get_text()
+    choices = page.select("input[name=deadline_fold]")
+    assert [c["value"] for c in choices] == ["0", "1"]
+    assert client_request.post(url, {**data, "deadline_fold": "0"}) == f"/surveys/{survey.id}"
     assert survey.deadline_at == datetime(2018, 10, 28, 0, 30, tzinfo=UTC)
     assert survey.closes_at == datetime(2018, 10, 28, 2, 30, tzinfo=UTC)
     assert survey.reminder_days == [-7, -2, 1] and survey.reply_to_user_id == coordinator.id
@@ -49,10 +58,82 @@ def test_settings_in_swedish_time_across_the_daylight_saving_change(app, client_
     assert set(event_.details["changes"]) >= {"title", "deadline_at", "closes_at"}
     shown = client_request.get(f"/surveys/{survey.id}").get_text()
     assert "Sena svar är välkomna." in shown and coordinator.name in shown
+    assert "söndag 28 oktober 2018 02:30 (sommartid)" in shown
+    # The form shows the stored time with its choice, so saving it again changes nothing.
+    again = client_request.get(url)
+    assert again.find("input", attrs={"name": "deadline_fold", "value": "0"}).has_attr("checked")
+    assert again.find("input", id="deadline_time")["value"] == "02:30"
+
+
+SPRING_GAP = {"deadline_date": "2026-03-29", "deadline_time": "02:30"}
+SPRING_GAP_MESSAGE = (
+    "Klockan 02:30 finns inte den 29 mars 2026: då ställs klockan fram en timme. "
+    "Välj 01:59 eller 03:00."
+)
+
+
+def test_a_deadline_in_the_skipped_hour_is_refused_in_every_form(app, client_request):
+    survey = make_survey(state="draft")
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    login(client_request.client, make_user("coordinator"))
+    new = client_request.post(
+        "/surveys/new",
+        {"project_title": "Näringsliv", "template": "empty", "title": "Ny", **SPRING_GAP},
+        status=200,
+    )
+    settings = client_request.post(
+        f"/surveys/{survey.id}/settings",
+        {"title": "T", "reply_to_user_id": "0", **SPRING_GAP},
+        status=200,
+    )
+    closes = client_request.post(
+        f"/surveys/{survey.id}/settings",
+        {
+            "title": "T",
+            "reply_to_user_id": "0",
+            "deadline_date": "2026-03-28",
+            "deadline_time": "12:00",
+            "closes_date": "2026-03-29",
+            "closes_time": "02:30",
+        },
+        status=200,
+    )
+    survey.state = "open"
+    db.session.commit()
+    extension = client_request.post(
+        f"/surveys/{survey.id}/deadline-extensions",
+        {"organisation_id": org.id, **SPRING_GAP},
+        status=400,
+    )
+    for page, field in (
+        (new, "deadline_time"),
+        (settings, "deadline_time"),
+        (closes, "closes_time"),
+        (extension, "deadline_time"),
+    ):
+        assert [a["href"] for a in page.select(".error-summary a")] == [f"#{field}"]
+        assert page.find(id=f"{field}-error").get_text(" ", strip=True).endswith(SPRING_GAP_MESSAGE)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+    assert survey.deadline_extensions == [] and survey.closes_at is None
+
+
+def test_an_extension_in_the_repeated_hour_asks_which(app, client_request):
+    survey = make_survey()
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    login(client_request.client, make_user("coordinator"))
+    data = {"organisation_id": org.id, "deadline_date": "2026-10-25", "deadline_time": "02:30"}
+    page = client_request.post(f"/surveys/{survey.id}/deadline-extensions", data, status=400)
+    assert "finns två gånger" in page.find(id="deadline_time-error").get_text()
+    assert page.select("input[name=deadline_fold]")
+    url = f"/surveys/{survey.id}/deadline-extensions"
+    assert client_request.post(url, {**data, "deadline_fold": "1"}) == f"/surveys/{survey.id}"
+    assert survey.deadline_extensions[0].deadline_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert "2026-10-25 02:30 (normaltid)" in client_request.get(url.rsplit("/", 1)[0]).get_text()
 
 
 def test_single_contacts_can_be_invited(app, client_request):
-    survey = make_survey()
+    survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
     anna = make_contact(make_organisation("Länsstyrelsen Gotland", "09"), name="Anna Ö")
     make_contact(anna.organisation, name="Bertil")
     login(client_request.client, make_user("coordinator"))
@@ -186,3 +267,38 @@ def test_editing_an_open_sni_question_keeps_its_codes(app, client_request):
     assert [o["value"] for o in sectors.options] == codes
     page = client_request.post(url, {**data, "options": "Bara en"}, status=200)
     assert [a["href"] for a in page.select(".error-summary a")] == ["#options"]
+
+
+HOSTILE_NAME = "Göran \u202enäl sdnaltoG"  # a right-to-left override in the middle
+
+
+def test_a_right_to_left_override_in_a_name_reorders_nothing_after_it(app, client_request):
+    from coordinator.bidi import FSI, PDI
+    from coordinator.services.surveys.invitations import invite
+    from coordinator.services.surveys.reminders import send_reminders
+
+    survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
+    gotland = make_organisation("Länsstyrelsen i Gotlands län", "09")
+    contact = make_contact(gotland, name=HOSTILE_NAME, email="payload@test.example")
+    login(client_request.client, make_user("coordinator"))
+    invitation = invite(survey, [contact], None, datetime.now(UTC))[0]
+    db.session.commit()
+    page = client_request.get(f"/surveys/{survey.id}/reminders")
+    label = page.find("label", attrs={"for": page.find("input", value=str(invitation.id))["id"]})
+    assert [b.get_text() for b in label.find_all("bdi")] == [HOSTILE_NAME]
+    assert (
+        label.get_text()
+        == f"{HOSTILE_NAME} <payload@test.example>, 09 Länsstyrelsen i Gotlands län"
+    )
+    send_reminders(survey, [invitation], None, datetime.now(UTC))
+    for mail in db.session.scalars(select(OutboxMessage)):
+        assert f"Hej {FSI}{HOSTILE_NAME}{PDI}!" in mail.text_body
+        assert f"<bdi>{HOSTILE_NAME}</bdi>" in mail.html_body
+    saved = client_request.post(
+        f"/contacts/{contact.id}/edit",
+        {"name": HOSTILE_NAME, "email": contact.email, "organisation": gotland.id},
+        follow=True,
+        status=200,
+    )
+    flash = saved.select_one(".flash-success")
+    assert [b.get_text() for b in flash.find_all("bdi")] == [HOSTILE_NAME]

@@ -43,8 +43,14 @@ def test_build_from_the_rus_template_open_and_invite_a_network(app, client_reque
     preview = client_request.get(f"/surveys/{survey.id}/preview")
     assert "Den 29 augusti kommer projektgruppen" in preview.get_text()
     assert len(preview.select("fieldset")) == 7
+    # The deadline of this survey (23 August 2018) has passed: opening asks first.
+    page = client_request.post(f"/surveys/{survey.id}/state", {"action": "open"}, status=200)
+    assert "torsdag 23 augusti 2018 23:59" in page.select_one(".flash-warning").get_text()
+    assert survey.state == "draft"
     assert (
-        client_request.post(f"/surveys/{survey.id}/state", {"action": "open"})
+        client_request.post(
+            f"/surveys/{survey.id}/state", {"action": "open", "confirm_past_deadline": "y"}
+        )
         == f"/surveys/{survey.id}"
     )
     assert survey.state == "open"
@@ -56,12 +62,15 @@ def test_build_from_the_rus_template_open_and_invite_a_network(app, client_reque
     text = page.get_text()
     assert "3 nya mottagare" in text and "1 dubbletter" in text and opted_out.name in text
     assert "(personlig länk)" in text
-    assert (
-        client_request.post(
-            f"/surveys/{survey.id}/recipients", {"networks": [network.id], "action": "send"}
-        )
-        == f"/surveys/{survey.id}/dashboard"
-    )
+    url = f"/surveys/{survey.id}/recipients"
+    page = client_request.post(url, {"networks": [network.id], "action": "send"}, status=200)
+    warning = page.find(id="past-deadline").get_text()
+    assert "Sista svarsdagen, torsdag 23 augusti 2018 23:59, har redan passerat" in warning
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+    assert page.find("button", value="send").get_text() == "Skicka 3 inbjudningar ändå"
+    assert page.find("input", attrs={"name": "confirm_past_deadline"})["value"] == "y"
+    confirmed = {"networks": [network.id], "action": "send", "confirm_past_deadline": "y"}
+    assert client_request.post(url, confirmed) == f"/surveys/{survey.id}/dashboard"
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
     messages = list(db.session.scalars(select(OutboxMessage)))
     assert len(messages) == 3 and all("/r/" in m.text_body for m in messages)

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
+from coordinator.bidi import isolate_text
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import Contact
 
@@ -48,7 +49,7 @@ def export_contacts(contacts: Iterable[Contact]) -> bytes:
             contact.name,
             contact.title,
             contact.organisation.display_name,
-            "; ".join(n.name for n in contact.networks),
+            "; ".join(isolate_text(n.name) for n in contact.networks),
             contact.phone,
             contact.opted_out_at.astimezone(STOCKHOLM).date().isoformat()
             if contact.opted_out_at

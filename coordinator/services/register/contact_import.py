@@ -16,14 +16,10 @@ The price is that the rows travel twice; IMPORT_MAX_BYTES and IMPORT_MAX_ROWS bo
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,31 +30,25 @@ from coordinator.extensions import db
 from coordinator.models import Contact, Network, Organisation, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ContactImportError, RegisterError
+from coordinator.services.register.contact_files import ContactFile, RawRow, read_contact_file
 from coordinator.services.register.entries import normalise_contact_email
+from coordinator.services.register.organisation_names import OrganisationMatcher
 
-COLUMNS = ("email", "name", "title", "organisation", "networks", "phone")
-HEADER_NAMES = {
-    "email": {"epost", "epostadress", "email", "emailadress", "emailaddress", "mail"},
-    "name": {"namn", "name", "fullständigtnamn", "fullname"},
-    "title": {"titel", "befattning", "title", "jobtitle", "roll", "funktion"},
-    "organisation": {"organisation", "organization", "org", "myndighet"},
-    "networks": {"nätverk", "natverk", "networks", "network"},
-    "phone": {"telefon", "telefonnummer", "phone", "tel", "mobil"},
-}
 MAX_LENGTHS = {"name": 200, "title": 200, "phone": 50}
-MAX_COLUMNS = 50  # columns read per row; the rest of a very wide sheet is ignored
-MAX_CELL = 500  # characters kept from a cell; longer values are refused anyway
-UNZIP_FACTOR = 20  # an .xlsx may unpack to this many times IMPORT_MAX_BYTES, no more
 SIGNATURE_SALT = "contact-import"
 SIGNATURE_MAX_AGE = 2 * 60 * 60
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 
 
-@dataclass
-class RawRow:
-    line: int
-    values: dict[str, str]
+@dataclass(frozen=True)
+class Decisions:
+    """What the coordinator chose in the preview: an organisation for a name in the file
+    that was not recognised (by the name as written), and whether "Efternamn, Förnamn"
+    names are turned around."""
+
+    organisations: dict[str, int] = field(default_factory=dict)
+    swap_names: bool = False
 
 
 @dataclass
@@ -71,6 +61,14 @@ class ImportRow:
     organisation: Organisation | None = None
     networks: list[Network] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    # An organisation name that was not recognised: the closest ones, and whether the
+    # organisation was chosen in the preview.
+    suggestions: list[Organisation] = field(default_factory=list)
+    organisation_chosen: bool = False
+    # "Jönsson, Göran": the name turned around ("Göran Jönsson"), and the name as written
+    # when it has been.
+    turned_name: str | None = None
+    name_as_written: str | None = None
 
     @property
     def email(self) -> str:
@@ -84,6 +82,8 @@ class ImportPreview:
     rows: list[ImportRow]
     columns: list[str]
     ignored_columns: list[str]
+    header_line: int = 1
+    decisions: Decisions = field(default_factory=Decisions)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -100,207 +100,21 @@ class ImportPreview:
     def importable(self) -> list[ImportRow]:
         return [row for row in self.rows if row.status in (NEW, UPDATE)]
 
+    @property
+    def name_swaps(self) -> list[ImportRow]:
+        """Rows whose name looks like "Efternamn, Förnamn"."""
+        return [row for row in self.rows if row.turned_name]
 
-# Reading ----------------------------------------------------------------------------
-
-
-def _header_key(text: str) -> str | None:
-    compact = re.sub(r"[\s_\-.:*()]+", "", text.strip().lower())
-    for key, names in HEADER_NAMES.items():
-        if compact in names:
-            return key
-    return None
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date().isoformat()
-    return str(value).strip()[:MAX_CELL]
-
-
-def _too_many_rows(max_rows: int) -> ContactImportError:
-    return ContactImportError(
-        _(
-            "Filen har för många rader. Högst %(n)s kontaktpersoner kan importeras på en gång.",
-            n=max_rows,
-        )
-    )
-
-
-def _not_xlsx_message() -> str:
-    return _(
-        "Filen kunde inte läsas som ett Excel-ark. Spara den som .xlsx eller .csv och försök igen."
-    )
-
-
-ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
-DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
-
-
-def _check_row_counts(data: bytes, infos: list[zipfile.ZipInfo], max_rows: int) -> None:
-    """Refuse a workbook with a sheet of more than `max_rows` rows before openpyxl reads it.
-
-    openpyxl scans a whole sheet that declares no dimension, so counting its <row> tags
-    in the raw, streamed XML first is what keeps a huge sheet from taking minutes. Every
-    sheet counts, not only the first one that is imported.
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in infos:
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            rows = 0
-            carry = b""
-            with archive.open(info) as stream:
-                first = True
-                while chunk := stream.read(1 << 20):
-                    buffer = carry + chunk
-                    if first:
-                        head = buffer.split(b"sheetData", 1)[0]
-                        declared = DIMENSION.search(head)
-                        if declared and declared.group(1) and int(declared.group(1)) > max_rows + 1:
-                            raise _too_many_rows(max_rows)
-                        first = False
-                    cut = buffer.rfind(b"<")
-                    cut = cut if cut >= 0 else len(buffer)
-                    rows += len(ROW_TAG.findall(buffer, 0, cut))
-                    carry = buffer[cut:]
-                    if rows > max_rows + 1:
-                        raise _too_many_rows(max_rows)
-            if rows + len(ROW_TAG.findall(carry)) > max_rows + 1:
-                raise _too_many_rows(max_rows)
-
-
-def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int) -> Iterator[list[str]]:
-    """Rows of the first sheet, refusing early what would take too long or too much memory."""
-    from openpyxl import load_workbook
-
-    not_xlsx = ContactImportError(_not_xlsx_message())
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise not_xlsx from exc
-    if not any(info.filename == "xl/workbook.xml" for info in infos):
-        raise not_xlsx
-    # The declared sizes bound what zipfile will ever unpack, so a zip bomb stops here.
-    if sum(info.file_size for info in infos) > max_bytes * UNZIP_FACTOR:
-        raise ContactImportError(_l("Excel-arket är för stort för att importeras."))
-    try:
-        _check_row_counts(data, infos, max_rows)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise not_xlsx from exc
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
-        raise not_xlsx from exc
-    try:
-        sheet = workbook.worksheets[0]
-        try:
-            for count, row in enumerate(
-                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)  # type: ignore[union-attr]
-            ):
-                if count > max_rows:
-                    raise _too_many_rows(max_rows)
-                yield [_cell_text(value) for value in row]
-        except ContactImportError:
-            raise
-        except Exception as exc:
-            raise not_xlsx from exc
-    finally:
-        workbook.close()
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ContactImportError(
-                _l("Filen kunde inte läsas som text. Spara den som CSV (UTF-8) och försök igen.")
-            ) from exc
-    # Text files do not hold NUL or other control characters; images and programs do.
-    if re.search(r"[\x00-\x08\x0e-\x1f]", text[:65536]):
-        raise ContactImportError(_l("Filen är varken ett Excel-ark (.xlsx) eller en CSV-fil."))
-    return text
-
-
-def _csv_rows(data: bytes, max_rows: int) -> Iterator[list[str]]:
-    text = _decode_text(data)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for count, row in enumerate(reader):
-            if count > max_rows:
-                raise _too_many_rows(max_rows)
-            yield [_cell_text(value) for value in row[:MAX_COLUMNS]]
-    except csv.Error as exc:
-        raise ContactImportError(
-            _l("CSV-filen är felaktig på rad %(n)s.", n=reader.line_num)
-        ) from exc
-
-
-def read_contact_file(  # noqa: C901 - format, size, header and row checks in reading order
-    filename: str, data: bytes, *, max_bytes: int, max_rows: int
-) -> tuple[list[RawRow], list[str], list[str]]:
-    """The data rows of an .xlsx or .csv, the columns recognised and the ones ignored.
-
-    The content decides the format, not the file name: an .xlsx is a zip archive.
-    """
-    if not data:
-        raise ContactImportError(_l("Filen är tom."))
-    if len(data) > max_bytes:
-        raise ContactImportError(
-            _l("Filen är för stor. Den får vara högst %(n)s MB.", n=max(max_bytes // 2**20, 1))
-        )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ContactImportError(
-            _l("Filen är i det gamla Excel-formatet (.xls). Spara den som .xlsx och försök igen.")
-        )
-    if data.startswith(b"PK"):
-        lines: Iterable[list[str]] = _xlsx_rows(data, max_bytes, max_rows)
-    else:
-        if filename.lower().endswith((".xlsx", ".xlsm")):
-            raise ContactImportError(_not_xlsx_message())
-        lines = _csv_rows(data, max_rows)
-    header: dict[int, str] = {}
-    columns: list[str] = []
-    ignored: list[str] = []
-    rows: list[RawRow] = []
-    for line, cells in enumerate(lines, start=1):
-        if not any(cells):
-            continue
-        if not columns and not ignored:
-            for index, text in enumerate(cells):
-                key = _header_key(text)
-                if key and key not in columns:
-                    header[index] = key
-                    columns.append(key)
-                elif text:
-                    ignored.append(text)
-            if "email" not in columns:
-                raise ContactImportError(
-                    _l(
-                        "Filen saknar en kolumn för e-postadress. Den första raden ska ha "
-                        "rubriker, till exempel E-post, Namn, Titel, Organisation, Nätverk."
-                    )
-                )
-            continue
-        values = {key: cells[index] for index, key in header.items() if index < len(cells)}
-        rows.append(RawRow(line, {key: values.get(key, "") for key in columns}))
-    if not columns:
-        raise ContactImportError(_l("Filen är tom."))
-    if not rows:
-        raise ContactImportError(_l("Filen har rubriker men inga kontaktpersoner under dem."))
-    return rows, columns, ignored
+    @property
+    def organisation_choices(self) -> list[tuple[str, list[Organisation], int | None]]:
+        """Each organisation name not recognised that has close matches: the name as
+        written, the closest organisations, and the one chosen (if any)."""
+        choices: dict[str, tuple[str, list[Organisation], int | None]] = {}
+        for row in self.rows:
+            text = row.values.get("organisation", "")
+            if row.suggestions and text not in choices:
+                choices[text] = (text, row.suggestions, self.decisions.organisations.get(text))
+        return list(choices.values())
 
 
 # Classifying --------------------------------------------------------------------------
@@ -310,13 +124,8 @@ class _Register:
     """The parts of the register an import looks things up in, loaded once."""
 
     def __init__(self, emails: Iterable[str]) -> None:
-        self.by_code: dict[str, Organisation] = {}
-        self.by_name: dict[str, Organisation] = {}
-        for org in db.session.scalars(select(Organisation)):
-            self.by_name[org.name.lower()] = org
-            if org.county_code:
-                self.by_code[org.county_code] = org
-                self.by_name[org.display_name.lower()] = org
+        self.organisations = OrganisationMatcher(db.session.scalars(select(Organisation)))
+        self.by_id = {o.id: o for o in self.organisations.by_name.values()}
         self.networks = {n.name.lower(): n for n in db.session.scalars(select(Network))}
         self.contacts: dict[str, Contact] = {}
         wanted = sorted(set(emails))
@@ -324,14 +133,6 @@ class _Register:
             chunk = wanted[start : start + 500]
             for contact in db.session.scalars(select(Contact).where(Contact.email.in_(chunk))):
                 self.contacts[contact.email or ""] = contact
-
-    def organisation(self, text: str) -> Organisation | None:
-        found = self.by_name.get(text.lower())
-        if found is None:
-            code = re.match(r"^(\d{1,2})(?:\s|$)", text)
-            if code:
-                found = self.by_code.get(code.group(1).zfill(2))
-        return found
 
 
 def _email_or_none(raw: str) -> str | None:
@@ -341,9 +142,31 @@ def _email_or_none(raw: str) -> str | None:
         return None
 
 
-def classify_rows(raw_rows: list[RawRow]) -> list[ImportRow]:
+NAME_TURNED = re.compile(r"([^,\d@]+?)\s*,\s*([^,\d@]+)")
+
+
+def turned_name(name: str) -> str | None:
+    """ "Jönsson, Göran" → "Göran Jönsson"; None for a name not written that way."""
+    match = NAME_TURNED.fullmatch(name.strip())
+    if match is None or not match.group(1).strip() or not match.group(2).strip():
+        return None
+    return f"{match.group(2).strip()} {match.group(1).strip()}"
+
+
+def check_rows(raw_rows: list[RawRow]) -> dict[int, str | None]:
+    """The normalised e-mail address of each row by line (None where it is not one): the
+    part of the checks that needs no database, done before any transaction."""
+    return {row.line: _email_or_none(row.values.get("email", "")) for row in raw_rows}
+
+
+def classify_rows(
+    raw_rows: list[RawRow],
+    decisions: Decisions | None = None,
+    emails: dict[int, str | None] | None = None,
+) -> list[ImportRow]:
     """Decide for each row whether it adds, updates, changes nothing or cannot be imported."""
-    emails = {row.line: _email_or_none(row.values.get("email", "")) for row in raw_rows}
+    decisions = decisions or Decisions()
+    emails = emails if emails is not None else check_rows(raw_rows)
     register = _Register(e for e in emails.values() if e)
     seen: dict[str, int] = {}
     result = []
@@ -360,7 +183,8 @@ def classify_rows(raw_rows: list[RawRow]) -> list[ImportRow]:
             seen[email] = raw.line
             row.values["email"] = email
             row.contact = register.contacts.get(email)
-        _check_values(row, register)
+        _check_name(row, decisions)
+        _check_values(row, register, decisions)
         if row.errors:
             row.status = ERROR
         elif row.contact is not None:
@@ -370,7 +194,14 @@ def classify_rows(raw_rows: list[RawRow]) -> list[ImportRow]:
     return result
 
 
-def _check_values(row: ImportRow, register: _Register) -> None:
+def _check_name(row: ImportRow, decisions: Decisions) -> None:
+    row.turned_name = turned_name(row.values.get("name", ""))
+    if row.turned_name and decisions.swap_names:
+        row.name_as_written = row.values["name"]
+        row.values["name"] = row.turned_name
+
+
+def _check_values(row: ImportRow, register: _Register, decisions: Decisions) -> None:
     values = row.values
     if not values.get("name") and row.contact is None:
         row.errors.append(_("Namn saknas."))
@@ -381,9 +212,7 @@ def _check_values(row: ImportRow, register: _Register) -> None:
             )
     org_text = values.get("organisation", "")
     if org_text:
-        row.organisation = register.organisation(org_text)
-        if row.organisation is None:
-            row.errors.append(_("Okänd organisation: %(value)s", value=org_text))
+        _check_organisation(row, org_text, register, decisions)
     elif row.contact is None:
         row.errors.append(_("Organisation saknas."))
     for name in filter(None, (n.strip() for n in re.split(r"[;,]", values.get("networks", "")))):
@@ -392,6 +221,29 @@ def _check_values(row: ImportRow, register: _Register) -> None:
             row.errors.append(_("Okänt nätverk: %(value)s", value=name))
         elif network not in row.networks:
             row.networks.append(network)
+
+
+def _check_organisation(
+    row: ImportRow, text: str, register: _Register, decisions: Decisions
+) -> None:
+    """The organisation as written, recognised, or chosen in the preview among the closest."""
+    row.organisation = register.organisations.find(text)
+    if row.organisation is not None:
+        return
+    row.suggestions = register.organisations.closest(text)
+    chosen = decisions.organisations.get(text)
+    if chosen in {o.id for o in row.suggestions}:
+        row.organisation = register.by_id[chosen]  # type: ignore[index]
+        row.organisation_chosen = True
+    elif row.suggestions:
+        row.errors.append(
+            _(
+                "Okänd organisation: %(value)s. Välj den rätta bland förslagen.",
+                value=text,
+            )
+        )
+    else:
+        row.errors.append(_("Okänd organisation: %(value)s", value=text))
 
 
 def _label(key: str) -> str:
@@ -421,11 +273,48 @@ def _changes(row: ImportRow) -> list[str]:
     return changed
 
 
-def preview_import(filename: str, data: bytes, *, max_bytes: int, max_rows: int) -> ImportPreview:
-    raw, columns, ignored = read_contact_file(
-        filename, data, max_bytes=max_bytes, max_rows=max_rows
+def read_import(
+    filename: str, data: bytes, *, max_bytes: int, max_rows: int, max_seconds: float = 30.0
+) -> tuple[ContactFile, dict[int, str | None]]:
+    """Read and check a contact file: everything that needs no database."""
+    read = read_contact_file(
+        filename, data, max_bytes=max_bytes, max_rows=max_rows, max_seconds=max_seconds
     )
-    return ImportPreview(filename, raw, classify_rows(raw), columns, ignored)
+    return read, check_rows(read.rows)
+
+
+def preview_import(
+    filename: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_rows: int,
+    max_seconds: float = 30.0,
+    decisions: Decisions | None = None,
+) -> ImportPreview:
+    read, emails = read_import(
+        filename, data, max_bytes=max_bytes, max_rows=max_rows, max_seconds=max_seconds
+    )
+    return build_preview(filename, read, emails, decisions)
+
+
+def build_preview(
+    filename: str,
+    read: ContactFile,
+    emails: dict[int, str | None],
+    decisions: Decisions | None = None,
+) -> ImportPreview:
+    """The rows read, classified against the register as it is now."""
+    decisions = decisions or Decisions()
+    return ImportPreview(
+        filename,
+        read.rows,
+        classify_rows(read.rows, decisions, emails),
+        read.columns,
+        read.ignored,
+        read.header_line,
+        decisions,
+    )
 
 
 # Importing ----------------------------------------------------------------------------
@@ -485,21 +374,39 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def sign_preview(preview: ImportPreview, secret_key: str) -> str:
-    """The rows read and the counts shown, signed, for the confirmation to send back."""
+    """The rows read, the counts shown and the choices made, signed, for the confirmation
+    to send back."""
     payload = {
         "file": preview.filename,
         "columns": preview.columns,
         "ignored": preview.ignored_columns,
+        "header": preview.header_line,
         "rows": [
             [raw.line, *(raw.values.get(k, "") for k in preview.columns)] for raw in preview.raw
         ],
         "counts": preview.counts,
+        "decisions": {
+            "organisations": preview.decisions.organisations,
+            "swap_names": preview.decisions.swap_names,
+        },
     }
     return str(_serializer(secret_key).dumps(payload))
 
 
-def load_signed_preview(token: str, secret_key: str) -> tuple[ImportPreview, dict[str, int]]:
-    """The preview classified again against today's register, and the counts shown before."""
+@dataclass
+class SignedPreview:
+    """A preview as it comes back from the browser: the rows read and checked, and the
+    counts and choices that were shown."""
+
+    filename: str
+    read: ContactFile
+    emails: dict[int, str | None]
+    counts: dict[str, int]
+    decisions: Decisions
+
+
+def read_signed_preview(token: str, secret_key: str) -> SignedPreview:
+    """The signed preview, verified and checked: nothing here needs the database."""
     try:
         payload = _serializer(secret_key).loads(token, max_age=SIGNATURE_MAX_AGE)
     except BadSignature as exc:
@@ -508,5 +415,22 @@ def load_signed_preview(token: str, secret_key: str) -> tuple[ImportPreview, dic
         ) from exc
     columns = payload["columns"]
     raw = [RawRow(row[0], dict(zip(columns, row[1:], strict=True))) for row in payload["rows"]]
-    preview = ImportPreview(payload["file"], raw, classify_rows(raw), columns, payload["ignored"])
-    return preview, payload["counts"]
+    chosen = payload.get("decisions", {})
+    decisions = Decisions(
+        {str(k): int(v) for k, v in chosen.get("organisations", {}).items()},
+        bool(chosen.get("swap_names")),
+    )
+    read = ContactFile(raw, columns, payload["ignored"], int(payload.get("header", 1)))
+    return SignedPreview(payload["file"], read, check_rows(raw), payload["counts"], decisions)
+
+
+def load_signed_preview(
+    token: str, secret_key: str, decisions: Decisions | None = None
+) -> tuple[ImportPreview, dict[str, int]]:
+    """The preview classified again against today's register (with `decisions`, or the
+    ones it was shown with), and the counts shown before."""
+    signed = read_signed_preview(token, secret_key)
+    preview = build_preview(
+        signed.filename, signed.read, signed.emails, decisions or signed.decisions
+    )
+    return preview, signed.counts

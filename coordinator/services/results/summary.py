@@ -180,7 +180,8 @@ def iter_response_rows(
                 Answer.other_text,
             )
             .join(Response, Answer.response_id == Response.id)
-            .join(Organisation, Response.organisation_id == Organisation.id),
+            .join(Organisation, Response.organisation_id == Organisation.id)
+            .where(~Answer.pending),  # a draft of changes is not what was submitted
             survey,
             # Coordinated-only picks among the responses: read them all, keep the chosen.
             Selection(selection.include_drafts, False, selection.late),

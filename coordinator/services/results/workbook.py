@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from coordinator.bidi import isolate_text
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import Question, Survey
 from coordinator.services.results.cells import csv_text, excel_text
@@ -41,13 +42,28 @@ from coordinator.services.results.summary import (
     response_heads,
     summarise_survey,
 )
-from coordinator.services.surveys.followup import build_dashboard
+from coordinator.services.surveys.followup import (
+    STATUS_DRAFT,
+    STATUS_INVITED,
+    STATUS_LATE,
+    STATUS_NONE,
+    STATUS_ON_TIME,
+    STATUS_OPENED,
+    build_dashboard,
+)
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import AnswerInput
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
-STATUS = {"on_time": "Svarat i tid", "late": "Svarat sent", "draft": "Utkast"}
-NOT_ANSWERED = "Ej svarat"
+# The follow-up dashboard's statuses, in the workbook's Swedish.
+STATUS = {
+    STATUS_ON_TIME: "Svarat i tid",
+    STATUS_LATE: "Svarat sent",
+    STATUS_DRAFT: "Utkast",
+    STATUS_OPENED: "Öppnat",
+    STATUS_INVITED: "Inbjuden",
+    STATUS_NONE: "Ej inbjuden",
+}
 MAIL_STATES = {
     "queued": "I kö",
     "sending": "Skickas",
@@ -320,9 +336,10 @@ def _overview(
             [
                 entry.organisation.county_code or "",
                 entry.organisation.name,
-                STATUS.get(entry.status, NOT_ANSWERED),
+                STATUS[entry.status],
                 local_time(max(submitted)) if submitted else None,
-                ", ".join(dict.fromkeys(r.respondent for r in rows if r.respondent)),
+                # Several names in one cell: each isolated, so none reorders the next.
+                ", ".join(dict.fromkeys(isolate_text(r.respondent) for r in rows if r.respondent)),
                 "Ja" if entry.coordinated else "Nej",
                 MAIL_STATES.get(entry.mail_state or "", ""),
             ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from babel.dates import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coordinator.data import rus2018
 from coordinator.extensions import db
-from coordinator.localtime import local_datetime
+from coordinator.localtime import STOCKHOLM, local_datetime
 from coordinator.models import Invitation, Project, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
@@ -36,16 +37,45 @@ def create_survey(
     return survey
 
 
+def written_deadline_note(
+    deadline_at: datetime, closes_at: datetime | None, reply_to: User | None
+) -> str:
+    """A survey's note under its deadline, written from its own deadline, closing time and
+    reply-to person. It does not repeat the deadline: that is shown right above it, and
+    extended for a board that was given more time. Survey texts are Swedish, whatever the
+    language of the page that makes them."""
+    parts = []
+    if closes_at is None:
+        parts.append("Hinner ni inte svara i tid tar vi gärna emot svar senare också.")
+    elif closes_at > deadline_at:
+        local = closes_at.astimezone(STOCKHOLM)
+        when = format_datetime(local, "EEEE d MMMM y 'kl.' HH:mm", locale="sv")
+        parts.append(f"Hinner ni inte svara i tid tar vi emot svar till och med {when}.")
+    if reply_to is not None:
+        parts.append(f"Frågor om enkäten besvaras av {reply_to.name} ({reply_to.email}).")
+    return " ".join(parts)
+
+
 def create_survey_from_rus2018(
-    project: Project, actor: User | None, now: datetime, deadline_at: datetime | None = None
+    project: Project,
+    actor: User | None,
+    now: datetime,
+    deadline_at: datetime | None = None,
+    note: str | None = None,
 ) -> Survey:
-    """The RUS 2018 questionnaire, word for word, as a draft survey in `project`."""
+    """The RUS 2018 questionnaire, word for word, as a draft survey in `project`.
+
+    The 2018 deadline note ("helst till torsdagen den 23 augusti") belongs to the 2018
+    survey only (the demo passes it as `note`); a new survey gets a note written from its
+    own deadline and reply-to person.
+    """
+    deadline_at = deadline_at or local_datetime(*rus2018.DEADLINE_LOCAL)
     survey = Survey(
         project=project,
         title=rus2018.TITLE,
         introduction=rus2018.INTRODUCTION,
-        deadline_note=rus2018.DEADLINE_NOTE,
-        deadline_at=deadline_at or local_datetime(*rus2018.DEADLINE_LOCAL),
+        deadline_note=written_deadline_note(deadline_at, None, actor) if note is None else note,
+        deadline_at=deadline_at,
         reply_to_user_id=actor.id if actor else None,
         reminder_days=[-7, -2],
         created_at=now,
@@ -153,6 +183,11 @@ def update_survey_settings(
     """Change title, texts, language and times; each change is kept in the audit trail."""
     if closes_at is not None and closes_at < deadline_at:
         raise SurveyError(_l("Stängningstiden kan inte vara före sista svarsdagen"))
+    written = written_deadline_note(survey.deadline_at, survey.closes_at, survey.reply_to_user)
+    if written and deadline_note.strip() == written:
+        # The note was written from the survey's settings: write it from the new ones.
+        reply_to = db.session.get(User, reply_to_user_id) if reply_to_user_id else None
+        deadline_note = written_deadline_note(deadline_at, closes_at, reply_to)
     new_values: dict[str, object] = {
         "title": title.strip(),
         "introduction": introduction.strip(),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
 from coordinator.services.audit import record_event
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.mail.outbox import absolute_url, queue_email
 from coordinator.services.surveys.states import effective_deadline
 from coordinator.services.surveys.tokens import derived_token_for, hash_token, new_nonce
@@ -166,9 +166,24 @@ def send_invitation_email(
 
 
 def invite(
-    survey: Survey, contacts: list[Contact], actor: User | None, now: datetime
+    survey: Survey,
+    contacts: list[Contact],
+    actor: User | None,
+    now: datetime,
+    past_deadline_confirmed: bool = False,
 ) -> list[Invitation]:
-    """One invitation and one e-mail with a personal link per contact, in this transaction."""
+    """One invitation and one e-mail with a personal link per contact, in this transaction.
+
+    An invitation that would ask for an answer by a deadline that has passed (for the
+    contact's organisation) needs `past_deadline_confirmed` (PastDeadlineError otherwise).
+    """
+    passed = [
+        deadline
+        for deadline in (effective_deadline(survey, c.organisation_id) for c in contacts)
+        if deadline <= now
+    ]
+    if passed and not past_deadline_confirmed:
+        raise PastDeadlineError(max(passed))
     invitations = []
     for contact in contacts:
         invitation, token = create_invitation(survey, contact, actor, now)
@@ -219,6 +234,16 @@ def find_invitation_by_token(token: str) -> Invitation | None:
     if invitation is None or invitation.revoked or invitation.survey.state == "draft":
         return None
     return invitation
+
+
+def record_opened(invitation: Invitation, now: datetime) -> bool:
+    """The first sign of a person behind the link (the first save, or the first focus or key
+    press in the form). Opening the link alone records nothing, since mail scanners fetch
+    every link. Returns whether this was the first."""
+    if invitation.opened_at is not None:
+        return False
+    invitation.opened_at = now
+    return True
 
 
 def organisations_for_picking() -> list[Organisation]:

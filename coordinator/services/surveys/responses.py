@@ -8,11 +8,14 @@ q<id>_options (chosen options, repeated) and q<id>_other ("Annat, nämligen").
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -20,8 +23,8 @@ from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Organisation, Question, Response, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
-from coordinator.services.mail.outbox import queue_email
-from coordinator.services.surveys.invitations import pass_on
+from coordinator.services.mail.outbox import absolute_url, queue_email
+from coordinator.services.surveys.invitations import invitation_token, pass_on, record_opened
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.states import can_submit, is_late
 
@@ -75,15 +78,29 @@ def parse_answers(questions: Sequence[Question], form: Any) -> dict[int, AnswerI
     return answers
 
 
-def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
-    if response is None:
-        return {}
+def _inputs(rows: Sequence[Answer]) -> dict[int, AnswerInput]:
     return {
         a.question_id: AnswerInput(
             choice=a.choice or "", text=a.text, options=list(a.options or []), other=a.other_text
         )
-        for a in response.answers
+        for a in rows
     }
+
+
+def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
+    """The answers that count: a draft's answers, or the submitted ones (never a draft of
+    changes to them)."""
+    if response is None:
+        return {}
+    return _inputs(response.answers)
+
+
+def working_answers(response: Response | None) -> dict[int, AnswerInput]:
+    """What the respondent sees and edits: the draft of changes to a submitted response
+    when there is one, otherwise its answers."""
+    if response is None:
+        return {}
+    return _inputs(response.pending_answers if response.has_changes else response.answers)
 
 
 def validate_lengths(
@@ -97,11 +114,11 @@ def validate_lengths(
         for part, value in (("text", answer.text), ("other", answer.other)):
             if len(value) > MAX_ANSWER_LENGTH:
                 errors[field_name(question, part)] = _(
-                    "Svaret på fråga %(number)s är %(length)s tecken. Korta det till högst "
-                    "%(limit)s tecken; texten finns kvar i fältet.",
+                    "Texten i fråga %(number)s är för lång: %(length)s av högst %(limit)s "
+                    "tecken. Den är inte sparad; korta den i fältet.",
                     number=question.number,
-                    length=len(value),
-                    limit=MAX_ANSWER_LENGTH,
+                    length=format_decimal(len(value)),
+                    limit=format_decimal(MAX_ANSWER_LENGTH),
                 )
     return errors
 
@@ -159,8 +176,7 @@ def get_or_create_response(invitation: Invitation, now: datetime) -> Response:
         )
         db.session.add(response)
         db.session.flush()
-    if invitation.opened_at is None:
-        invitation.opened_at = now
+    record_opened(invitation, now)
     return response
 
 
@@ -172,20 +188,42 @@ def save_answers(
     check_open: bool = True,
 ) -> SaveResult:
     """Store the answers as given (complete or not). A save based on an older version of the
-    response is not stored: the result carries the stored answers so both can be shown."""
+    response is not stored: the result carries the stored answers so both can be shown.
+
+    The answers of a submitted response do not change here: what is saved becomes its
+    draft of changes, submitted only through `submit_response`.
+    """
     survey = response.survey
     if check_open and not can_submit(survey, now):
         raise ClosedError
     questions = answerable_questions(survey)
-    stored = stored_answers(response)
-    if all(_same(q, answers.get(q.id), stored.get(q.id)) for q in questions):
+    current = working_answers(response)
+    if all(_same(q, answers.get(q.id), current.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
-        # version, and a submitted response does not become late.
+        # version.
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
-        return SaveResult(saved=False, conflict=stored)
+        return SaveResult(saved=False, conflict=current)
     errors = validate_lengths(questions, answers)
-    existing = {a.question_id: a for a in response.answers}
+    if response.submitted:
+        _write_answers(_changes_rows(response), questions, answers, errors, pending=True)
+        _keep_or_drop_changes(response, questions, now)
+    else:
+        _write_answers(response.answers, questions, answers, errors, pending=False)
+    response.updated_at = now
+    flag_modified(response, "updated_at")  # every save is a new version, even at the same second
+    db.session.flush()
+    return SaveResult(saved=True, errors=errors)
+
+
+def _write_answers(
+    rows: list[Answer],
+    questions: Sequence[Question],
+    answers: Mapping[int, AnswerInput],
+    errors: Mapping[str, str],
+    pending: bool,
+) -> None:
+    existing = {a.question_id: a for a in rows}
     for question in questions:
         given = answers.get(question.id)
         if given is None:
@@ -196,21 +234,52 @@ def save_answers(
         if answer is None:
             if given.empty:
                 continue
-            answer = Answer(question_id=question.id)
-            response.answers.append(answer)
+            answer = Answer(question_id=question.id, pending=pending)
+            rows.append(answer)
         answer.choice = _plain(given.choice) or None
         answer.text = _plain(given.text)
         answer.options = [
             o for o in given.options if o in {opt["value"] for opt in question.options}
         ]
         answer.other_text = _plain(given.other)
+
+
+def _changes_rows(response: Response) -> list[Answer]:
+    """The rows of the draft of changes; the first change starts it as a copy of the
+    submitted answers, whatever their kind (every column but the keys is copied)."""
+    if not response.has_changes:
+        response.pending_answers.clear()
+        columns = [
+            attr.key
+            for attr in sa_inspect(Answer).column_attrs
+            if attr.key not in ("id", "response_id", "pending")
+        ]
+        for answer in response.answers:
+            response.pending_answers.append(
+                Answer(pending=True, **{key: deepcopy(getattr(answer, key)) for key in columns})
+            )
+    return response.pending_answers
+
+
+def _keep_or_drop_changes(response: Response, questions: Sequence[Question], now: datetime) -> None:
+    """A draft of changes that came back to the submitted answers is no draft at all."""
+    submitted, changed = _inputs(response.answers), _inputs(response.pending_answers)
+    empty = AnswerInput()
+    if all(submitted.get(q.id, empty) == changed.get(q.id, empty) for q in questions):
+        response.pending_answers.clear()
+        response.changes_saved_at = None
+    else:
+        response.changes_saved_at = now
+
+
+def discard_changes(response: Response, now: datetime) -> None:
+    """Drop the draft of changes: the submitted answers stay as they are."""
+    if not response.has_changes:
+        return
+    response.pending_answers.clear()
+    response.changes_saved_at = None
     response.updated_at = now
-    flag_modified(response, "updated_at")  # every save is a new version, even at the same second
-    if response.submitted and not errors:
-        # A change to a submitted response counts as submitted again, late if after the deadline.
-        _mark_submitted(response, now)
     db.session.flush()
-    return SaveResult(saved=True, errors=errors)
 
 
 def _same(question: Question, given: AnswerInput | None, stored: AnswerInput | None) -> bool:
@@ -241,16 +310,40 @@ def _mark_submitted(response: Response, now: datetime) -> None:
         response.late = True
 
 
+def has_something_to_submit(response: Response) -> bool:
+    """A draft, or a submitted response with a draft of changes."""
+    return not response.submitted or response.has_changes
+
+
 def submit_response(response: Response, now: datetime) -> dict[str, str]:
-    """Submit if every required question is answered; returns what is missing otherwise."""
+    """Submit if every required question is answered; returns what is missing otherwise.
+
+    Submitting a draft of changes makes it the response's answers (late if after the
+    deadline); a submitted response without changes stays as it was submitted.
+    """
     if not can_submit(response.survey, now):
         raise ClosedError
-    missing = missing_required(answerable_questions(response.survey), stored_answers(response))
+    missing = missing_required(answerable_questions(response.survey), working_answers(response))
     if missing:
         return missing
+    if not has_something_to_submit(response):
+        return {}
+    if response.has_changes:
+        _apply_changes(response)
     _mark_submitted(response, now)
     db.session.flush()
     return {}
+
+
+def _apply_changes(response: Response) -> None:
+    """The draft of changes replaces the submitted answers."""
+    response.answers.clear()
+    db.session.flush()  # the old rows go before the new ones take their place
+    for answer in response.pending_answers:
+        answer.pending = False
+    db.session.flush()
+    db.session.expire(response, ["answers", "pending_answers"])
+    response.changes_saved_at = None
 
 
 def set_coordinated(response: Response, value: bool, actor: User | None, now: datetime) -> None:
@@ -288,9 +381,11 @@ def pass_on_to_colleague(
 def queue_receipt(response: Response, now: datetime) -> None:
     invitation = response.invitation
     contact = invitation.contact if invitation else None
-    if contact is None or not contact.email:
+    if invitation is None or contact is None or not contact.email:
         return
     survey = response.survey
+    # The same link as in the invitation, for changing the answers.
+    link = absolute_url("respond.show_form", token=invitation_token(invitation.token_nonce))
     queue_email(
         to_email=contact.email,
         to_name=contact.name,
@@ -302,6 +397,7 @@ def queue_receipt(response: Response, now: datetime) -> None:
             "response": response,
             "answers": stored_answers(response),
             "questions": answerable_questions(survey),
+            "url": link,
         },
         subject=f"Kvitto: {survey.title}",
         cause=("receipt", response.id),

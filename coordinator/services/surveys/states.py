@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from coordinator.models import DeadlineExtension, Survey, User
 from coordinator.services.audit import record_event
-from coordinator.services.errors import SurveyError
+from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.surveys.questions import answerable_questions
 
 
@@ -34,8 +34,11 @@ def can_submit(survey: Survey, at: datetime) -> bool:
     return survey.state == "open" and not is_closed(survey, at)
 
 
-def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
-    """Draft → open: needs at least one question to answer and a deadline."""
+def open_survey(
+    survey: Survey, actor: User | None, now: datetime, past_deadline_confirmed: bool = False
+) -> None:
+    """Draft → open: needs at least one question to answer and a deadline. A deadline that
+    has passed needs `past_deadline_confirmed` (PastDeadlineError otherwise)."""
     if survey.state != "draft":
         raise SurveyError(_l("Bara ett utkast kan öppnas. En stängd enkät öppnas igen."))
     if not answerable_questions(survey):
@@ -43,6 +46,8 @@ def open_survey(survey: Survey, actor: User | None, now: datetime) -> None:
     if survey.deadline_at is None:
         raise SurveyError(_l("Enkäten behöver en sista svarsdag innan den kan öppnas."))
     _check_closing_time(survey, now)
+    if survey.deadline_at <= now and not past_deadline_confirmed:
+        raise PastDeadlineError(survey.deadline_at)
     survey.state = "open"
     survey.opened_at = now
     record_event(actor, "survey.open", "survey", survey.id, survey.title, now=now)
