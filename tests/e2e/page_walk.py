@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from coordinator.extensions import db
@@ -228,7 +229,12 @@ def _submit_empty(page: Any, item: Page, html_file: Path) -> PageResult | None:
     result = PageResult(f"{item.name}, invalid submit", item.url)
     html_file.write_text(answer.value.text(), encoding="utf-8")
     result.html_file = html_file.name
-    if page.evaluate("document.activeElement.id") != "error-summary-title":
+    try:  # autofocus lands when the page is first rendered
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.id === 'error-summary-title'",
+            timeout=3000,
+        )
+    except PlaywrightTimeout:
         result.other.append("focus is not on the error summary")
     _check_page(page, result)
     return result

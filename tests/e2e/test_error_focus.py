@@ -5,6 +5,7 @@ first option), by keyboard alone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from coordinator.extensions import db
 from tests.e2e.axe import assert_accessible
@@ -19,7 +20,7 @@ def focused_id(page) -> str:
 
 def follow_every_summary_link(page) -> list[tuple[str, str]]:
     """Tab from the summary heading to each link, press Enter; (target, focused) pairs."""
-    assert focused_id(page) == "error-summary-title"
+    expect(page.locator("#error-summary-title")).to_be_focused()
     links = page.locator(".error-summary-list a")
     pairs = []
     for index in range(links.count()):
