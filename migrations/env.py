@@ -52,11 +52,14 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Render the app's UTCDateTime as a plain DateTime so migrations need no app import."""
-    from coordinator.models.types import UTCDateTime
+    """Render the app's column types as plain SQLAlchemy types so migrations need no app
+    import: UTCDateTime as DateTime, ExactDecimal as NUMERIC (text on SQLite)."""
+    from coordinator.models.types import ExactDecimal, UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
+    if type_ == "type" and isinstance(obj, ExactDecimal):
+        return "sa.Numeric().with_variant(sa.String(length=40), 'sqlite')"
     return False
 
 

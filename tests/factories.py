@@ -185,3 +185,109 @@ def make_news(project: Project, *, published: bool = True, title: str = "") -> A
     db.session.add(item)
     db.session.flush()
     return item
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def every_kind_questions() -> list[Question]:
+    """One question of every kind, with two follow-up questions: 1a (a file) shown after
+    Ja on 1, and 8a shown after 1 or 2 on the scale 8."""
+    yes_no = Question(
+        number="1",
+        text="Har ni en strategi för arbetet med näringslivet?",
+        kind="yes_no_comment",
+        required=True,
+        position=0,
+    )
+    scale = Question(
+        number="8",
+        text="Hur väl fungerar samverkan med näringslivet?",
+        kind="rating_scale",
+        required=True,
+        position=8,
+        settings={
+            "points": 5,
+            "low_label": "Mycket dåligt",
+            "high_label": "Mycket bra",
+            "dont_know": True,
+        },
+    )
+    return [
+        yes_no,
+        Question(
+            number="1a",
+            text="Bifoga strategin.",
+            kind="file_upload",
+            required=True,
+            position=1,
+            settings={"max_files": 2, "max_file_mb": 1, "max_total_mb": 2},
+            condition_question=yes_no,
+            condition_values=["yes"],
+        ),
+        Question(number="2", text="Vem samordnar arbetet?", kind="short_text", position=2),
+        Question(number="3", text="Beskriv arbetet.", kind="long_text", position=3),
+        Question(
+            number="4",
+            text="Hur ofta träffas nätverket?",
+            kind="single_choice",
+            position=4,
+            options=[
+                {"value": "Varje månad", "label": "Varje månad"},
+                {"value": "Varje kvartal", "label": "Varje kvartal"},
+                {"value": "Mer sällan", "label": "Mer sällan"},
+            ],
+        ),
+        Question(
+            number="5",
+            text="Vilka sektorer?",
+            kind="multiple_choice",
+            position=5,
+            options=[
+                {"value": "C", "label": "C Tillverkning"},
+                {"value": "F", "label": "F Byggverksamhet"},
+            ],
+            allow_other=True,
+            other_label="Annat, nämligen",
+        ),
+        Question(
+            number="6",
+            text="Hur många arbetar med detta?",
+            kind="numeric",
+            position=6,
+            settings={
+                "unit": "årsarbetskrafter",
+                "minimum": "0",
+                "maximum": "100000",
+                "integer": False,
+            },
+        ),
+        Question(number="7", text="Sedan när?", kind="calendar_date", position=7),
+        scale,
+        Question(
+            number="8a",
+            text="Vad behöver bli bättre?",
+            kind="long_text",
+            position=9,
+            condition_question=scale,
+            condition_values=["1", "2"],
+        ),
+        Question(
+            number="9",
+            text="Hur väl fungerar samverkan per sektor?",
+            kind="choice_grid",
+            position=10,
+            settings={
+                "rows": [
+                    {"value": "A", "label": "Jordbruk"},
+                    {"value": "C", "label": "Tillverkning"},
+                    {"value": "H", "label": "Transport"},
+                ],
+                "scale": True,
+                "points": 5,
+                "low_label": "Dåligt",
+                "high_label": "Bra",
+                "dont_know": True,
+            },
+        ),
+    ]

@@ -157,6 +157,8 @@ MATRIX: dict[str, str] = {
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
     "results.workshop_notes": "staff",
+    "results.export_attachments": "staff",
+    "results.download_attachment": "staff",
     "results.create_workshop_notes": "member",
     "projects.list_projects": "staff",
     "projects.new_project": "editor",
@@ -186,6 +188,7 @@ MATRIX: dict[str, str] = {
     "respond.submit": "respondent",
     "respond.done": "respondent",
     "respond.pass_on_view": "respondent",
+    "respond.download_file": "respondent",
 }
 
 
@@ -235,7 +238,17 @@ def build_world() -> World:
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
-    for endpoint in ("show_form", "save", "opened", "check", "submit", "done", "pass_on_view"):
+    world.ids["file_id"] = _attached_file(invitation).id
+    for endpoint in (
+        "show_form",
+        "save",
+        "opened",
+        "check",
+        "submit",
+        "done",
+        "pass_on_view",
+        "download_file",
+    ):
         world.tokens[f"respond.{endpoint}"] = token
     reset_user = make_user("viewer")
     world.tokens["auth.reset_password"] = URLSafeTimedSerializer(
@@ -243,6 +256,26 @@ def build_world() -> World:
     ).dumps({"id": reset_user.id, "nonce": reset_user.session_nonce})
     db.session.commit()
     return world
+
+
+def _attached_file(invitation: Any) -> Any:
+    """A file attached to the invitation's response, as a respondent's upload is."""
+    from coordinator.models import Answer, AnswerFile
+    from coordinator.models.types import utcnow
+    from coordinator.services.projects.storage import storage
+    from coordinator.services.surveys.responses import get_or_create_response
+
+    response = get_or_create_response(invitation, utcnow())
+    data = b"%PDF-1.4 bilaga"
+    file = AnswerFile(
+        filename="strategi.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        storage_key=storage().save(data),
+    )
+    response.answers.append(Answer(question_id=invitation.survey.questions[0].id, files=[file]))
+    db.session.flush()
+    return file
 
 
 def rules(app: Flask) -> list[tuple[str, str, str]]:

@@ -12,6 +12,11 @@ from typing import Any
 
 from coordinator.data.networks import STANDARD_NETWORKS
 from coordinator.data.sni2007 import SNI_2007_KEY
+from coordinator.services.surveys.kinds import kind_names
+from coordinator.services.surveys.kinds.heading import Heading
+from coordinator.services.surveys.kinds.long_text import LongText
+from coordinator.services.surveys.kinds.multiple_choice import MultipleChoice
+from coordinator.services.surveys.kinds.yes_no_comment import YesNoComment
 
 TIMEZONE = "Europe/Stockholm"
 
@@ -35,14 +40,8 @@ DEADLINE_NOTE = (
 DEADLINE_LOCAL: tuple[int, int, int, int, int] = (2018, 8, 23, 23, 59)
 WORKSHOP_DATE: tuple[int, int, int] = (2018, 8, 29)
 
-QUESTION_KINDS: tuple[str, ...] = (
-    "heading",
-    "yes_no_comment",
-    "short_text",
-    "long_text",
-    "single_choice",
-    "multiple_choice",
-)
+# Every kind a question may have (the template uses four of them).
+QUESTION_KINDS: tuple[str, ...] = kind_names()
 
 OTHER_LABEL = "Annat, nämligen"
 
@@ -57,7 +56,7 @@ def _question(
     help_text: str = "",
     option_list: str | None = None,
 ) -> dict[str, Any]:
-    choice = kind in ("single_choice", "multiple_choice")
+    choice = option_list is not None
     return {
         "number": number,
         "text": text,
@@ -77,20 +76,20 @@ QUESTIONS: list[dict[str, Any]] = [
         "Har ni strategier/samarbeten/dialog internt inom länsstyrelsen och mellan olika "
         "verksamheter för hur ni verkar för miljömålen och Agenda 2030 gentemot "
         "näringslivet/företagen i ert län? Svara ja eller nej samt beskriv/kommentera det kort.",
-        "yes_no_comment",
+        YesNoComment.name,
         required=True,
     ),
     _question(
         "2",
         "Hur verkar ni för miljömålen och Agenda 2030 gentemot näringslivet/företagen i ert län?",
-        "heading",
+        Heading.name,
         required=False,
     ),
     _question(
         "2a",
         "Driver ni ett utåtriktat arbete för att nå näringslivet/företagen i ert län? "
         "Svara ja eller nej samt beskriv det kort.",
-        "yes_no_comment",
+        YesNoComment.name,
         required=True,
         parent="2",
     ),
@@ -98,14 +97,14 @@ QUESTIONS: list[dict[str, Any]] = [
         "2b",
         "Finns detta med i strategier och/eller åtgärdsprogram? "
         "Svara ja eller nej samt beskriv det kort.",
-        "yes_no_comment",
+        YesNoComment.name,
         required=True,
         parent="2",
     ),
     _question(
         "2c",
         "Delge exempel på aktiviteter och arbetssätt i ert län.",
-        "long_text",
+        LongText.name,
         required=True,
         parent="2",
         help_text="Välj ut de mest framträdande exemplen, gärna i punktform.",
@@ -113,7 +112,7 @@ QUESTIONS: list[dict[str, Any]] = [
     _question(
         "2d",
         "Vilka specifika sektorer/branscher arbetar ni med?",
-        "multiple_choice",
+        MultipleChoice.name,
         required=True,
         parent="2",
         help_text=(
@@ -125,13 +124,13 @@ QUESTIONS: list[dict[str, Any]] = [
     _question(
         "3",
         "Vilka behov av stöd har ni i arbetet och som projektet i så fall kan fylla?",
-        "long_text",
+        LongText.name,
         required=True,
     ),
     _question(
         "4",
         "Övrigt som ni vill föra fram?",
-        "long_text",
+        LongText.name,
         required=False,
     ),
 ]

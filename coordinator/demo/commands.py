@@ -45,6 +45,9 @@ def demo_data_command(responses: int) -> None:
     if result["example_token"]:
         url = absolute_url("respond.show_form", token=result["example_token"])
         click.echo(f"Answer the RUS survey as a county board that has not answered yet: {url}")
+    if result["example_token_2025"]:
+        url = absolute_url("respond.show_form", token=result["example_token_2025"])
+        click.echo(f"Answer the 2025 round (every kind of question) as such a board: {url}")
 
 
 def register(app: Flask) -> None:

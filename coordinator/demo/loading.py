@@ -55,12 +55,13 @@ def load_demo_register(now: datetime) -> int:
 
 def load_demo_data(password: str, now: datetime) -> dict[str, object]:
     from coordinator.demo.projects import load_project_page
-    from coordinator.demo.surveys import load_rus_survey
+    from coordinator.demo.surveys import load_rus2025_survey, load_rus_survey
 
     created = seed_reference_data()
     staff = load_demo_staff(password)
     contacts = load_demo_register(now)
     survey, example_token = load_rus_survey(now)
+    round_2025, token_2025 = load_rus2025_survey(now)
     leader = next((u for u in staff if u.role == "coordinator"), None)
     load_project_page(leader, now)
     return {
@@ -69,4 +70,6 @@ def load_demo_data(password: str, now: datetime) -> dict[str, object]:
         "contacts": contacts,
         "survey": survey,
         "example_token": example_token,
+        "survey_2025": round_2025,
+        "example_token_2025": token_2025,
     }

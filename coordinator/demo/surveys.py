@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
 from coordinator.data import rus2018
 from coordinator.data.networks import MILJOMALSSAMORDNARE
+from coordinator.demo import rus2025
 from coordinator.demo.answers import demo_answers
 from coordinator.extensions import db
 from coordinator.localtime import local_datetime
@@ -20,13 +22,21 @@ from coordinator.models import (
     Network,
     Organisation,
     Project,
+    Question,
     ReminderDelivery,
     Response,
     Survey,
 )
 from coordinator.services.surveys.building import create_survey_from_rus2018
 from coordinator.services.surveys.invitations import create_invitation
-from coordinator.services.surveys.responses import AnswerInput, save_answers
+from coordinator.services.surveys.kinds.answers import Upload
+from coordinator.services.surveys.option_lists import option_items
+from coordinator.services.surveys.questions import answerable_questions
+from coordinator.services.surveys.responses import (
+    AnswerInput,
+    get_or_create_response,
+    save_answers,
+)
 
 
 def rus_project() -> Project:
@@ -150,6 +160,103 @@ def _inputs(questions: dict, answers: dict) -> dict[int, AnswerInput]:
     }
 
 
+def load_rus2025_survey(now: datetime) -> tuple[Survey, str | None]:
+    """The 2025 round: a survey of its own in the RUS project with a question of every
+    kind, open (late answers welcome), answered by twelve boards, attachments included.
+    Returns the survey and a link token of a board that has not answered."""
+    existing = db.session.scalar(select(Survey).where(Survey.title == rus2025.TITLE))
+    if existing is not None:
+        return existing, None
+    opened_at = local_datetime(*rus2025.OPENED_LOCAL)
+    survey = Survey(
+        project=rus_project(),
+        title=rus2025.TITLE,
+        introduction=rus2025.INTRODUCTION,
+        deadline_note=rus2025.DEADLINE_NOTE,
+        deadline_at=local_datetime(*rus2025.DEADLINE_LOCAL),
+        state="open",
+        opened_at=opened_at,
+        reminder_days=[],
+        created_at=opened_at - timedelta(days=7),
+    )
+    db.session.add(survey)
+    by_number: dict[str, Question] = {}
+    for position, spec in enumerate(rus2025.QUESTIONS):
+        source, values = spec["condition"] or (None, [])
+        question = Question(
+            position=position,
+            number=spec["number"],
+            text=spec["text"],
+            help_text=spec["help"],
+            kind=spec["kind"],
+            required=spec["required"],
+            options=option_items(spec["option_list"]) if spec["option_list"] else spec["options"],
+            allow_other=spec["allow_other"],
+            other_label="Annat, nämligen" if spec["allow_other"] else "",
+            settings=spec["settings"],
+            parent=by_number.get(spec["parent"]) if spec["parent"] else None,
+            condition_question=by_number.get(source) if source else None,
+            condition_values=values,
+        )
+        survey.questions.append(question)
+        by_number[spec["number"]] = question
+    db.session.flush()
+    invitations, tokens = _invite_coordinators(survey, opened_at)
+    for entry in rus2025.demo_answers_2025():
+        invitation = invitations[entry["county_code"]]
+        at = (
+            local_datetime(*_parse(entry["submitted_local"]))
+            if entry["submitted_local"]
+            else opened_at + timedelta(days=21)
+        )
+        response = get_or_create_response(invitation, at)
+        answers = _inputs_2025(by_number, entry["answers"], invitation.organisation.name)
+        save_answers(response, answers, None, at, check_open=False)
+        if entry["status"] != "draft":
+            response.state = "submitted"
+            response.submitted_at = response.first_submitted_at = at
+            response.late = entry["status"] == "late"
+            response.is_coordinated = True
+    db.session.flush()
+    unanswered = sorted(set(tokens) - {e["county_code"] for e in rus2025.demo_answers_2025()})
+    return survey, tokens[unanswered[0]] if unanswered else None
+
+
+def _invite_coordinators(
+    survey: Survey, at: datetime
+) -> tuple[dict[str, Invitation], dict[str, str]]:
+    """An invitation, sent at `at`, to each board's miljömålssamordnare, by county code."""
+    network = db.session.scalar(select(Network).where(Network.name == MILJOMALSSAMORDNARE))
+    invitations, tokens = {}, {}
+    for contact in sorted(
+        network.members if network else [], key=lambda c: c.organisation.county_code or ""
+    ):
+        invitation, token = create_invitation(survey, contact, None, at)
+        invitation.sent_at = at
+        invitations[contact.organisation.county_code] = invitation
+        tokens[contact.organisation.county_code] = token
+    return invitations, tokens
+
+
+def _inputs_2025(
+    questions: dict[str, Question], answers: dict[str, Any], organisation: str
+) -> dict[int, AnswerInput]:
+    inputs = {}
+    for number, value in answers.items():
+        uploads = [
+            Upload(f"{title}.pdf", rus2025.demo_pdf(title, organisation))
+            for title in value.get("files", [])
+        ]
+        inputs[questions[number].id] = AnswerInput(
+            choice=value.get("choice", ""),
+            text=value.get("text", ""),
+            options=value.get("options", []),
+            rows=value.get("rows", {}),
+            uploads=uploads,
+        )
+    return inputs
+
+
 def load_synthetic_survey(responses: int, now: datetime, seed: int = 2018) -> Survey:
     """A copy of the RUS survey with `responses` answers spread over county boards and
     municipalities, written in bulk, for benchmarks."""
@@ -170,7 +277,7 @@ def load_synthetic_survey(responses: int, now: datetime, seed: int = 2018) -> Su
             db.session.add(org)
         organisations.append(org)
     db.session.flush()
-    answerable = [q for q in survey.questions if not q.is_heading]
+    answerable = answerable_questions(survey)
     sectors = [o["value"] for o in next(q for q in answerable if q.number == "2d").options]
     response_rows = []
     for i in range(responses):
@@ -206,11 +313,12 @@ def load_synthetic_survey(responses: int, now: datetime, seed: int = 2018) -> Su
                 "options": [],
                 "other_text": "",
             }
-            if question.kind == "yes_no_comment":
+            # The RUS 2018 questions: yes/no with a comment, the sectors, and free text.
+            if question.number in ("1", "2a", "2b"):
                 row.update(
                     choice=rng.choice(["yes", "no"]), text="Vi samverkar med näringslivet i länet."
                 )
-            elif question.kind == "multiple_choice":
+            elif question.number == "2d":
                 row.update(options=rng.sample(sectors, 3))
             else:
                 row.update(text="- Klimatråd\n- Energikartläggning i små och medelstora företag")

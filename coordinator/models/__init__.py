@@ -13,7 +13,13 @@ from coordinator.models.meetings import (
 from coordinator.models.organisations import Contact, Network, Organisation, network_members
 from coordinator.models.outbox import OutboxAttachment, OutboxMessage
 from coordinator.models.projects import Project, project_members
-from coordinator.models.responses import Answer, Invitation, ReminderDelivery, Response
+from coordinator.models.responses import (
+    Answer,
+    AnswerFile,
+    Invitation,
+    ReminderDelivery,
+    Response,
+)
 from coordinator.models.surveys import (
     DeadlineExtension,
     OptionList,
@@ -32,6 +38,7 @@ __all__ = [
     "meeting_contacts",
     "meeting_networks",
     "Answer",
+    "AnswerFile",
     "AuditEvent",
     "Contact",
     "DeadlineExtension",

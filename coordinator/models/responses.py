@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from coordinator.extensions import db
 from coordinator.models.organisations import Contact, Organisation
 from coordinator.models.surveys import Question, Survey
-from coordinator.models.types import UTCDateTime, utcnow
+from coordinator.models.types import ExactDecimal, UTCDateTime, utcnow
 from coordinator.models.users import User
 
 
@@ -153,11 +155,40 @@ class Answer(db.Model):
     # Chosen values of a multiple-choice question.
     options: Mapped[list[Any]] = mapped_column(JSON, default=list)
     other_text: Mapped[str] = mapped_column(Text, default="")
+    # The answer to a number question, exactly as accepted.
+    number_value: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    # The answer to a date question (a day, no time).
+    date_value: Mapped[date | None] = mapped_column(Date)
+    # A grid: the chosen value of each row, by the row's value.
+    row_choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # Part of the response's draft of changes (not submitted yet) rather than its answers.
     pending: Mapped[bool] = mapped_column(default=False)
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+    # Deleted through the ORM (not only by the database's cascade), so that removing an
+    # answer also removes its files' bytes from storage (services/surveys/kinds/file_upload.py).
+    files: Mapped[list[AnswerFile]] = relationship(
+        back_populates="answer", order_by="AnswerFile.id", cascade="all, delete-orphan"
+    )
+
+
+class AnswerFile(db.Model):
+    """A file attached as (part of) an answer, checked by its content and kept in the same
+    storage as project documents under a generated key."""
+
+    __tablename__ = "answer_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column()
+    # Where the bytes are kept (services/projects/storage.py); never a path from the request.
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    answer: Mapped[Answer] = relationship(back_populates="files")
 
 
 class ReminderDelivery(db.Model):

@@ -15,14 +15,6 @@ from coordinator.models.types import UTCDateTime, utcnow
 from coordinator.models.users import User
 
 SURVEY_STATES = ("draft", "open", "closed")
-QUESTION_KINDS = (
-    "heading",
-    "yes_no_comment",
-    "short_text",
-    "long_text",
-    "single_choice",
-    "multiple_choice",
-)
 
 
 class OptionList(db.Model):
@@ -101,13 +93,6 @@ class Survey(db.Model):
 
 class Question(db.Model):
     __tablename__ = "questions"
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('heading', 'yes_no_comment', 'short_text', 'long_text', "
-            "'single_choice', 'multiple_choice')",
-            name="kind",
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
@@ -117,6 +102,7 @@ class Question(db.Model):
     number: Mapped[str] = mapped_column(String(10), default="")
     text: Mapped[str] = mapped_column(Text)
     help_text: Mapped[str] = mapped_column(Text, default="")
+    # The name of its QuestionKind (services/surveys/kinds/), which decides everything else.
     kind: Mapped[str] = mapped_column(String(20))
     required: Mapped[bool] = mapped_column(default=False)
     # For choice questions: [{"value": "C", "label": "Tillverkning"}, ...]
@@ -124,13 +110,21 @@ class Question(db.Model):
     allow_other: Mapped[bool] = mapped_column(default=False)
     other_label: Mapped[str] = mapped_column(String(200), default="")
     comment_label: Mapped[str] = mapped_column(String(200), default="")
+    # What the kind needs beyond options, e.g. {"unit": "st", "minimum": "0"} for a number.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A follow-up question: shown only when the answer to an earlier question (yes/no, one
+    # option or a scale) is one of these values. A heading's condition holds for its
+    # sub-questions too.
+    condition_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL")
+    )
+    condition_values: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
-    parent: Mapped[Question | None] = relationship(remote_side=[id])
-
-    @property
-    def is_heading(self) -> bool:
-        return self.kind == "heading"
+    parent: Mapped[Question | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    condition_question: Mapped[Question | None] = relationship(
+        remote_side=[id], foreign_keys=[condition_question_id]
+    )
 
     def __repr__(self) -> str:
         return f"<Question {self.number} {self.kind}>"

@@ -3,9 +3,7 @@ documents, and search."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import time
-from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from flask import (
@@ -25,6 +23,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from coordinator.downloads import send_stored
 from coordinator.extensions import db
 from coordinator.fields import fill_local_moment, local_moment
 from coordinator.form_errors import show_error
@@ -57,7 +56,6 @@ from coordinator.services.projects.news import project_surveys, save_news
 from coordinator.services.projects.notes import NotesConflict, compare_texts, restore, save_notes
 from coordinator.services.projects.projects import EDITABLE, overview, page_data, save_project
 from coordinator.services.projects.search import search
-from coordinator.services.projects.storage import storage
 
 bp = Blueprint("projects", __name__)
 
@@ -227,24 +225,8 @@ def upload_meeting_document(meeting_id: int) -> WerkzeugResponse:
     return redirect(url_for("projects.show_meeting", meeting_id=meeting.id, _anchor="bilagor"))
 
 
-def _ascii_filename(filename: str) -> str:
-    """A plain-ASCII stand-in for clients that do not read filename*."""
-    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    return "".join(c if c.isalnum() or c in ".-_ " else "_" for c in plain) or "dokument"
-
-
 def _send_version(version: DocumentVersion) -> WerkzeugResponse:
-    """The stored bytes as a download, never as a page the browser would render."""
-    with storage().open(version.storage_key) as stored:  # at most UPLOAD_MAX_BYTES
-        response = make_response(stored.read())
-    response.headers["Content-Type"] = version.content_type
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_ascii_filename(version.filename)}"; '
-        f"filename*=UTF-8''{quote(version.filename, safe='')}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_stored(version.storage_key, version.filename, version.content_type)
 
 
 @bp.get("/documents/<int:version_id>")

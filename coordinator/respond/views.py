@@ -24,13 +24,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import ValidationError, validate_csrf
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.bidi import isolate_message
+from coordinator.downloads import send_stored
 from coordinator.extensions import csrf, db, limiter
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
-from coordinator.models import Invitation
+from coordinator.models import AnswerFile, Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
@@ -164,7 +166,11 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
     survey = invitation.survey
     action = request.form.get("action", "save")
     autosave = action == "autosave"
-    posted = parse_answers(answerable_questions(survey), request.form)
+    posted = parse_answers(
+        answerable_questions(survey),
+        CombinedMultiDict((request.form, request.files)),
+        working_answers(invitation.response),
+    )
     if not _csrf_ok():
         if autosave:
             return jsonify(saved=False, reason="session", message=str(_AUTOSAVE_FAILED)), 400
@@ -230,7 +236,22 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
         )
     else:
         flash(_("Utkastet är sparat %(time)s.", time=short_datetime(now)), "success")
-    return redirect(url_for("respond.show_form", token=token))
+    # "Ladda upp" next to a file field saves the draft and comes back to that question.
+    question = action.removeprefix("upload-") if action.startswith("upload-") else ""
+    anchor = f"question-{question}" if question.isdigit() else None
+    return redirect(url_for("respond.show_form", token=token, _anchor=anchor))
+
+
+@bp.get("/<token>/files/<int:file_id>")
+@limiter.limit(_token_limit)
+def download_file(token: str, file_id: int) -> WerkzeugResponse:
+    """A file attached to this response (its answers or its draft of changes), no other."""
+    invitation = _invitation(token)
+    response = invitation.response
+    file = db.session.get(AnswerFile, file_id)
+    if response is None or file is None or file.answer.response_id != response.id:
+        abort(404)
+    return send_stored(file.storage_key, file.filename, file.content_type)
 
 
 def _discard(invitation: Invitation, token: str, now: Any) -> Any:

@@ -19,6 +19,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -29,12 +30,14 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from coordinator.downloads import send_stored
 from coordinator.extensions import db
-from coordinator.models import Meeting, Survey
+from coordinator.models import AnswerFile, Meeting, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.results.forms import CreateMeetingNotesForm
-from coordinator.services.results.charts import bar_chart
+from coordinator.services.results.attachments import write_attachments_zip
+from coordinator.services.results.charts import bar_chart, stacked_chart
 from coordinator.services.results.summary import Selection, summarise_survey
 from coordinator.services.results.workbook import local_time, write_csv, write_workbook
 from coordinator.services.results.workshop_notes import (
@@ -42,6 +45,7 @@ from coordinator.services.results.workshop_notes import (
     meetings_for_notes,
     workshop_notes_markdown,
 )
+from coordinator.services.surveys.kinds import kind_of
 
 bp = Blueprint("results", __name__, url_prefix="/surveys")
 
@@ -76,7 +80,7 @@ def _filename(survey: Survey, extension: str) -> str:
     return f"{title} {stamp}.{extension}"
 
 
-def _download(write: Callable[[IO[bytes]], None], name: str, mimetype: str) -> WerkzeugResponse:
+def _download(write: Callable[[IO[bytes]], object], name: str, mimetype: str) -> WerkzeugResponse:
     """The file spooled (in memory while small, then on disk) and sent; the response
     closes the spool when it has been sent, and a failed export closes it at once."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
@@ -121,26 +125,60 @@ def export_csv(survey_id: int) -> WerkzeugResponse:
     )
 
 
+@bp.get("/<int:survey_id>/attachments.zip")
+@staff_required
+def export_attachments(survey_id: int) -> WerkzeugResponse:
+    """ "Ladda ner alla bilagor": every file of the selected answers in one zip."""
+    survey = _survey(survey_id)
+    selection = Selection(include_drafts=_flag("drafts"), coordinated_only=_flag("coordinated"))
+    title = _filename(survey, "zip").removesuffix(".zip")
+    return _download(
+        lambda spool: write_attachments_zip(survey, spool, selection),
+        f"{title} bilagor.zip",
+        "application/zip",
+    )
+
+
+@bp.get("/attachments/<int:file_id>")
+@staff_required
+def download_attachment(file_id: int) -> WerkzeugResponse:
+    """A file a respondent attached to an answer."""
+    g.no_store = True
+    file = db.get_or_404(AnswerFile, file_id)
+    return send_stored(file.storage_key, file.filename, file.content_type)
+
+
 @bp.get("/<int:survey_id>/results")
 @staff_required
 def show_results(survey_id: int) -> str:
     survey = _survey(survey_id)
     selection = _selection()
     summary = summarise_survey(survey, selection)
-    charts = {
-        result.question.id: bar_chart(
-            f"chart-{result.question.id}",
-            _("Fråga %(n)s: antal svar per alternativ", n=result.question.number),
-            result.counts,
-        )
-        for result in summary.questions
-        if result.counts
-    }
+    charts = {}
+    for result in summary.questions:
+        chart_id = f"chart-{result.question.id}"
+        if result.counts:
+            charts[result.question.id] = bar_chart(
+                chart_id,
+                _(
+                    "Fråga %(n)s: antal svar per %(by)s",
+                    n=result.question.number,
+                    by=str(result.counted_by).lower(),
+                ),
+                result.counts,
+            )
+        elif result.table and result.table.counted:
+            charts[result.question.id] = stacked_chart(
+                chart_id,
+                _("Fråga %(n)s: antal svar per rad", n=result.question.number),
+                result.table,
+            )
     return render_template(
         "results/show.html",
         survey=survey,
         summary=summary,
         charts=charts,
+        has_files=any(kind_of(q).stores_files for q in survey.questions),
         selection=selection,
         timing=request.args.get("timing", ""),
     )

@@ -21,7 +21,7 @@ from coordinator.fields import (
     MultiCheckboxField,
     content_language_field,
 )
-from coordinator.surveys.labels import KIND_LABELS
+from coordinator.services.surveys.kinds import all_kinds
 
 
 class SurveyForm(FlaskForm):
@@ -74,7 +74,7 @@ class QuestionForm(FlaskForm):
     )
     help_text = TextAreaField(_l("Hjälptext"), validators=[Optional(), Length(max=2000)])
     kind = SelectField(
-        _l("Typ av svar"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()]
+        _l("Typ av svar"), choices=[SelectChoice(k.name, k.label) for k in all_kinds()]
     )
     required = BooleanField(_l("Obligatorisk"))
     parent_id = SelectField(_l("Delfråga under"), validators=[Optional()])
@@ -85,6 +85,56 @@ class QuestionForm(FlaskForm):
     )
     use_sni = BooleanField(_l("Använd SNI 2007-listan (avdelning A–U) som alternativ"))
     allow_other = BooleanField(_l('Lägg till fältet "Annat, nämligen"'))
+    # Settings of the other kinds; each kind names the fields it reads (settings_fields).
+    # Numbers are typed as text and read the Swedish way by the kind.
+    unit = StringField(
+        _l("Enhet"),
+        description=_l("Visas efter fältet, till exempel st, kr eller årsarbetskrafter."),
+        validators=[Optional(), Length(max=100)],
+    )
+    minimum = StringField(
+        _l("Minsta tillåtna tal"),
+        description=_l("Lämna tomt för ingen gräns."),
+        validators=[Optional(), Length(max=40)],
+    )
+    maximum = StringField(
+        _l("Största tillåtna tal"),
+        description=_l("Lämna tomt för ingen gräns."),
+        validators=[Optional(), Length(max=40)],
+    )
+    integer_only = BooleanField(_l("Bara heltal"))
+    scale_points = SelectField(
+        _l("Skala"),
+        choices=[SelectChoice("5", _l("1–5")), SelectChoice("7", _l("1–7"))],
+        default="5",
+    )
+    low_label = StringField(
+        _l("Text vid 1"),
+        description=_l("Till exempel Mycket dåligt."),
+        validators=[Optional(), Length(max=100)],
+    )
+    high_label = StringField(
+        _l("Text vid skalans högsta värde"),
+        description=_l("Till exempel Mycket bra."),
+        validators=[Optional(), Length(max=100)],
+    )
+    dont_know = BooleanField(_l('Lägg till "Vet ej" utanför skalan'))
+    grid_rows = TextAreaField(
+        _l("Rutnätets rader"),
+        description=_l("En per rad, till exempel en sektor per rad."),
+        validators=[Optional(), Length(max=5000)],
+    )
+    grid_scale = BooleanField(_l("Svara på en skala i stället för med alternativen ovan"))
+    max_files = StringField(
+        _l("Högst antal filer"),
+        description=_l("Från 1 till 10."),
+        validators=[Optional(), Length(max=10)],
+    )
+    max_file_mb = StringField(_l("Högst MB per fil"), validators=[Optional(), Length(max=10)])
+    max_total_mb = StringField(
+        _l("Högst MB för alla filer tillsammans"), validators=[Optional(), Length(max=10)]
+    )
+    condition = MultiCheckboxField(_l("Visa bara frågan om"))
 
 
 class SettingsForm(FlaskForm):

@@ -1,23 +1,20 @@
-"""How answers read to people: Ja/Nej, option labels, question kinds."""
+"""How surveys and answers read to people: states, statuses, option labels, the kind of a
+question and the partial that shows its answer."""
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Mapping
+
+from flask import Flask, request, url_for
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from coordinator.models import Question
-from coordinator.services.surveys.responses import MAX_ANSWER_LENGTH
-
-KIND_LABELS = {
-    "heading": _l("Rubrik med delfrågor"),
-    "yes_no_comment": _l("Ja/nej med kommentar"),
-    "short_text": _l("Kort text"),
-    "long_text": _l("Lång text"),
-    "single_choice": _l("Ett alternativ"),
-    "multiple_choice": _l("Flera alternativ"),
-}
-
+from coordinator.services.surveys.conditions import condition_text, not_applicable
+from coordinator.services.surveys.kinds import KINDS, kind_of
+from coordinator.services.surveys.kinds.answers import MAX_ANSWER_LENGTH, field_name
+from coordinator.services.surveys.kinds.file_upload import file_size
+from coordinator.services.surveys.kinds.summaries import figure_text
 
 SURVEY_STATE_LABELS = {"draft": _l("Utkast"), "open": _l("Öppen"), "closed": _l("Stängd")}
 RESPONSE_STATUS_LABELS = {
@@ -36,22 +33,35 @@ RESPONSE_STATUS_TAGS = {
 }
 
 
-def choice_label(question: Question, value: str) -> str:
-    if question.kind == "yes_no_comment":
-        return str({"yes": _l("Ja"), "no": _l("Nej")}.get(value, value))
-    return next((o["label"] for o in question.options if o["value"] == value), value)
+def kind_label(name: str) -> str:
+    kind = KINDS.get(name)
+    return str(kind.label) if kind else name
 
 
-def option_labels(question: Question, values: list[str]) -> list[str]:
-    labels = {o["value"]: o["label"] for o in question.options}
-    return [labels.get(v, v) for v in values]
+def question_has_error(errors: Mapping[str, str], question: Question) -> bool:
+    prefix = field_name(question, "")
+    return any(name.startswith(prefix) for name in errors)
+
+
+def attachment_url(file_id: int) -> str:
+    """A file attached to an answer: through the respondent's own link on their pages,
+    through the staff pages elsewhere."""
+    token = (request.view_args or {}).get("token")
+    if request.blueprint == "respond" and token:
+        return url_for("respond.download_file", token=token, file_id=file_id)
+    return url_for("results.download_attachment", file_id=file_id)
 
 
 def init_labels(app: Flask) -> None:
+    app.jinja_env.filters["figure"] = figure_text
     app.jinja_env.globals.update(
-        choice_label=choice_label,
-        option_labels=option_labels,
-        kind_label=lambda kind: KIND_LABELS.get(kind, kind),
+        kind_label=kind_label,
+        question_kind=kind_of,
+        question_has_error=question_has_error,
+        condition_text=condition_text,
+        not_applicable=not_applicable,
+        attachment_url=attachment_url,
+        file_size=file_size,
         survey_state_label=lambda state: SURVEY_STATE_LABELS.get(state, state),
         response_status_label=lambda status: RESPONSE_STATUS_LABELS.get(status, status),
         response_status_tag=lambda status: RESPONSE_STATUS_TAGS.get(status, ""),

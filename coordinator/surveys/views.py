@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
@@ -36,6 +37,7 @@ from coordinator.services.surveys.building import (
     parse_reminder_days,
     update_survey_settings,
 )
+from coordinator.services.surveys.conditions import condition_sources
 from coordinator.services.surveys.followup import build_dashboard
 from coordinator.services.surveys.invitations import (
     contacts_for_picking,
@@ -46,10 +48,12 @@ from coordinator.services.surveys.invitations import (
     revoke,
     select_recipients,
 )
+from coordinator.services.surveys.kinds import all_kinds, kind_of, settings_fields
 from coordinator.services.surveys.questions import (
     add_question,
     answerable_questions,
     build_options,
+    is_heading,
     question_tree,
     update_question,
 )
@@ -64,7 +68,7 @@ from coordinator.services.surveys.responses import (
     parse_answers,
     register_response,
     stored_answers,
-    validate_lengths,
+    validate_answers,
 )
 from coordinator.services.surveys.states import (
     close_survey,
@@ -205,9 +209,55 @@ def _question_form(survey: Survey, question: Question | None = None) -> Question
     form.parent_id.choices = [SelectChoice("", _("Ingen (egen fråga)"))] + [
         SelectChoice(str(q.id), f"{q.number}. {q.text[:60]}")
         for q in survey.questions
-        if q.is_heading
+        if is_heading(q)
     ]
+    form.condition.choices = [
+        SelectChoice(value, label)
+        for _source, choices in _condition_groups(survey, question)
+        for value, label in choices
+    ]
+    if question is not None and request.method == "GET":
+        form.parent_id.data = str(question.parent_id or "")
+        form.options.data = "\n".join(o["label"] for o in question.options)
+        for name, value in kind_of(question).settings_data(question).items():
+            form[name].data = value
+        form.condition.data = [
+            f"{question.condition_question_id}:{value}" for value in question.condition_values
+        ]
     return form
+
+
+def _condition_groups(
+    survey: Survey, question: Question | None
+) -> list[tuple[Question, list[tuple[str, str]]]]:
+    """The earlier questions a follow-up can depend on, each with its values as the
+    builder's checkboxes ("<question id>:<value>", label)."""
+    return [
+        (
+            source,
+            [(f"{source.id}:{v}", label) for v, label in kind_of(source).condition_choices(source)],
+        )
+        for source in condition_sources(survey, question)
+    ]
+
+
+def _render_question_form(
+    form: QuestionForm, survey: Survey, question: Question | None = None
+) -> str:
+    """The question form: the settings of every kind (each saying which kinds it is for;
+    script shows only the chosen kind's), the condition, and a preview of the question."""
+    settings = [
+        (form[name], [kind for kind in all_kinds() if name in kind.settings_fields])
+        for name in settings_fields()
+    ]
+    return render_template(
+        "surveys/question_form.html",
+        form=form,
+        survey=survey,
+        question=question,
+        settings=settings,
+        condition_groups=_condition_groups(survey, question),
+    )
 
 
 def _question(survey: Survey, question_id: int) -> Question:
@@ -230,6 +280,8 @@ def _question_values(form: QuestionForm, kind: str, options: list[Any]) -> dict[
         "parent_id": _parent_id(form),
         "actor": current_staff(),
         "now": utcnow(),
+        "settings": {name: form[name].data for name in settings_fields()},
+        "condition": list(form.condition.data or []),
     }
 
 
@@ -246,7 +298,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
         return redirect(url_for("surveys.show_survey", survey_id=survey.id))
     form = _question_form(survey)
     if form.validate_on_submit():
-        kind = form.kind.data or "long_text"
+        kind = form.kind.data or ""
         try:
             options = build_options(kind, form.options.data or "", bool(form.use_sni.data))
             add_question(
@@ -259,7 +311,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
             db.session.commit()
             flash(_("Frågan är tillagd."), "success")
             return redirect(url_for("surveys.show_survey", survey_id=survey.id))
-    return render_template("surveys/question_form.html", form=form, survey=survey)
+    return _render_question_form(form, survey)
 
 
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
@@ -468,7 +520,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
         invitations=invitations,
         organisation_id=organisation_id,
         answers={r.id: stored_answers(r) for r in responses},
-        questions=[q for q in survey.questions if not q.is_heading],
+        questions=answerable_questions(survey),
     )
 
 
@@ -502,7 +554,9 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
     survey = _survey(survey_id)
     organisation = db.get_or_404(Organisation, organisation_id)
     answers = (
-        parse_answers(answerable_questions(survey), request.form)
+        parse_answers(
+            answerable_questions(survey), CombinedMultiDict((request.form, request.files))
+        )
         if request.method == "POST"
         else {}
     )
@@ -510,7 +564,7 @@ def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugRespo
     received = request.form.get("received_at", "").strip()
     if request.method == "POST":
         name = request.form.get("respondent_name", "").strip()
-        errors = validate_lengths(answerable_questions(survey), answers)
+        errors = validate_answers(answerable_questions(survey), answers)
         if not name:
             errors["respondent_name"] = _("Ange vem som svarade")
         received_at = _received_at(received)
@@ -569,9 +623,6 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
     survey = _survey(survey_id)
     question = _question(survey, question_id)
     form = _question_form(survey, question)
-    if request.method == "GET":
-        form.parent_id.data = str(question.parent_id or "")
-        form.options.data = "\n".join(o["label"] for o in question.options)
     if form.validate_on_submit():
         kind = form.kind.data or question.kind
         try:
@@ -590,9 +641,7 @@ def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
             return redirect(
                 url_for("surveys.show_survey", survey_id=survey.id, _anchor=f"q{question.id}")
             )
-    return render_template(
-        "surveys/question_form.html", form=form, survey=survey, question=question
-    )
+    return _render_question_form(form, survey, question)
 
 
 def _settings_times(form: SettingsForm) -> tuple[datetime, datetime | None] | None:

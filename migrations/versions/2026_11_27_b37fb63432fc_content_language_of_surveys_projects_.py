@@ -5,7 +5,7 @@ page in the other interface language marks them (WCAG 3.1.2). Everything written
 is Swedish.
 
 Revision ID: b37fb63432fc
-Revises: f06ee50f161b
+Revises: 5823cb23c228
 Create Date: 2026-11-27 17:30:18.001122
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b37fb63432fc'
-down_revision = 'f06ee50f161b'
+down_revision = '5823cb23c228'
 branch_labels = None
 depends_on = None
 

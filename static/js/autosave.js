@@ -84,6 +84,10 @@
     saving = true;
     dirty = false;
     var data = new FormData(form);
+    // Files are uploaded and removed with the buttons, never in the background.
+    form.querySelectorAll("input[type=file], [data-autosave-skip]").forEach(function (input) {
+      data.delete(input.name);
+    });
     data.set("action", "autosave");
     fetch(form.getAttribute("data-autosave"), {
       method: "POST",

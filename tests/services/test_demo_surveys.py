@@ -6,8 +6,10 @@ from coordinator.demo.loading import load_demo_data
 from coordinator.demo.surveys import load_synthetic_survey
 from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Response
+from coordinator.services.results.summary import Selection, summarise_survey
 from coordinator.services.surveys.followup import build_dashboard
 from coordinator.services.surveys.invitations import find_invitation_by_token
+from coordinator.services.surveys.kinds import kind_names
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -16,13 +18,32 @@ def test_demo_rus_survey_as_the_boards_answered_it(app):
     result = load_demo_data("demo password 1", now=NOW)
     survey = result["survey"]
     assert survey.state == "open"
-    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 21
+    invited = select(func.count()).select_from(Invitation).where(Invitation.survey_id == survey.id)
+    assert db.session.scalar(invited) == 21
     board = build_dashboard(survey)
     assert board.boards_answered == 12  # nine on time and three late
     assert (board.count("on_time"), board.count("late"), board.count("draft")) == (9, 3, 2)
     invitation = find_invitation_by_token(result["example_token"])
     assert invitation is not None and invitation.survey is survey
     assert load_demo_data("demo password 1", now=NOW)["example_token"] is None  # once only
+
+
+def test_the_2025_round_uses_every_kind_and_the_boards_answered_it(app):
+    result = load_demo_data("demo password 1", now=NOW)
+    survey = result["survey_2025"]
+    assert survey.project is result["survey"].project and survey is not result["survey"]
+    assert {q.kind for q in survey.questions} == set(kind_names())
+    assert any(q.condition_question is not None for q in survey.questions)
+    board = build_dashboard(survey)
+    assert (board.count("on_time"), board.count("late"), board.count("draft")) == (9, 2, 1)
+    summary = {s.question.number: s for s in summarise_survey(survey, Selection()).questions}
+    assert summary["1a"].figures[1].value == 9  # attached files
+    assert summary["2"].figures[0].value == 11  # numbers
+    assert summary["1b"].not_applicable == 8  # a follow-up to "Nej"
+    assert len(summary["5a"].table.rows) == 8  # one per sector
+    invitation = find_invitation_by_token(result["example_token_2025"])
+    assert invitation is not None and invitation.survey is survey and invitation.response is None
+    assert load_demo_data("demo password 1", now=NOW)["example_token_2025"] is None
 
 
 def test_synthetic_survey_for_benchmarks(app):

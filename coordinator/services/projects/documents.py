@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from datetime import datetime
 from pathlib import PurePath
 
@@ -20,6 +21,12 @@ OOXML = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+# OpenDocument: a zip whose "mimetype" entry names the type.
+ODF = {
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
 }
 OLE_TYPES = {
     ".doc": "application/msword",
@@ -38,6 +45,7 @@ SUFFIXES = {
     OOXML["xl/"]: (".xlsx",),
     OOXML["ppt/"]: (".pptx",),
     **{content_type: (suffix,) for suffix, content_type in OLE_TYPES.items()},
+    **{content_type: (suffix,) for content_type, suffix in ODF.items()},
 }
 
 
@@ -65,18 +73,22 @@ def detect_type(data: bytes, filename: str) -> str:
         return found
     raise DocumentError(
         _l(
-            "Filtypen är inte tillåten. "
-            "Ladda upp PDF, Word, Excel, PowerPoint eller en bild (PNG, JPEG, GIF)."
+            "Filtypen är inte tillåten. Ladda upp PDF, Word, Excel, PowerPoint, "
+            "OpenDocument eller en bild (PNG, JPEG, GIF)."
         )
     )
 
 
 def _ooxml_type(data: bytes) -> str | None:
-    """Word, Excel or PowerPoint by the folder inside the zip that the format requires."""
+    """Word, Excel or PowerPoint by the folder inside the zip that the format requires;
+    an OpenDocument text, spreadsheet or presentation by its "mimetype" entry."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except zipfile.BadZipFile as exc:
+            if names[:1] == ["mimetype"] and archive.getinfo("mimetype").file_size < 100:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                return declared if declared in ODF else None
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise DocumentError(_l("Filen är skadad.")) from exc
     if "[Content_Types].xml" not in names:
         return None

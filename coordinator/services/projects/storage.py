@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from coordinator.extensions import db
+
+_DELETIONS = "storage_deletions"
 
 
 class LocalStorage:
@@ -41,3 +47,20 @@ def storage() -> LocalStorage:
         Path(current_app.instance_path) / "uploads"
     )
     return LocalStorage(Path(folder))
+
+
+def delete_after_commit(key: str) -> None:
+    """Remove a stored file once the transaction that dropped its row commits; after a
+    rollback the row, and so the file, stays."""
+    db.session.info.setdefault(_DELETIONS, []).append((storage(), key))
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_files(session: Session) -> None:
+    for store, key in session.info.pop(_DELETIONS, []):
+        store.delete(key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files(session: Session) -> None:
+    session.info.pop(_DELETIONS, None)

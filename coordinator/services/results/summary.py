@@ -16,7 +16,6 @@ Which responses count (`Selection`):
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,11 +26,16 @@ from typing import TypeVar
 from sqlalchemy import Select, select
 
 from coordinator.extensions import db
-from coordinator.models import Answer, Organisation, Question, Response, Survey
+from coordinator.models import Answer, Organisation, Response, Survey
+from coordinator.services.surveys.answer_files import files_by_answer
+from coordinator.services.surveys.conditions import has_conditions, not_applicable
+from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.kinds.answers import ANSWER_COLUMNS, AnswerInput, read_answer
+from coordinator.services.surveys.kinds.summaries import QuestionSummary, TextAnswer
 from coordinator.services.surveys.questions import answerable_questions
-from coordinator.services.surveys.responses import AnswerInput
 
-OTHER = "__other__"
+__all__ = ["QuestionSummary", "TextAnswer"]
+
 ANSWER_BATCH = 1000
 
 
@@ -57,27 +61,14 @@ class ResponseRow:
     submitted_at: datetime | None
     updated_at: datetime
     answers: dict[int, AnswerInput] = field(default_factory=dict)
+    # Questions whose condition the answers do not meet ("Ej aktuell").
+    not_applicable: set[int] = field(default_factory=set)
 
     @property
     def status(self) -> str:
         if self.state != "submitted":
             return "draft"
         return "late" if self.late else "on_time"
-
-
-@dataclass
-class TextAnswer:
-    organisation: str
-    respondent: str
-    text: str
-
-
-@dataclass
-class QuestionSummary:
-    question: Question
-    counts: list[tuple[str, int]]  # (label, count) in the question's order; empty for text
-    unanswered: int
-    texts: list[TextAnswer]  # comments, free text and "other" text, by county code
 
 
 @dataclass
@@ -174,10 +165,8 @@ def iter_response_rows(
             select(
                 Answer.response_id,
                 Answer.question_id,
-                Answer.choice,
-                Answer.text,
-                Answer.options,
-                Answer.other_text,
+                Answer.id,
+                *(getattr(Answer, column) for column in ANSWER_COLUMNS),
             )
             .join(Response, Answer.response_id == Response.id)
             .join(Organisation, Response.organisation_id == Organisation.id)
@@ -189,6 +178,10 @@ def iter_response_rows(
     )
     groups = groupby(stream, key=itemgetter(0))
     position = {row.response_id: i for i, row in enumerate(heads)}
+    questions = answerable_questions(survey)
+    stores_files = any(kind_of(q).stores_files for q in questions)
+    files = files_by_answer(Response.survey_id == survey.id) if stores_files else {}
+    conditional = has_conditions(questions)
     pending = next(groups, None)
     try:
         for index, head in enumerate(heads):
@@ -197,63 +190,18 @@ def iter_response_rows(
                 pending = next(groups, None)
             answers = {}
             if pending is not None and pending[0] == head.response_id:
-                for _, question_id, choice, text, options, other in pending[1]:
-                    answers[question_id] = AnswerInput(
-                        choice=choice or "",
-                        text=text or "",
-                        options=list(options or []),
-                        other=other or "",
+                for _, question_id, answer_id, *columns in pending[1]:
+                    choice, text, options, other, number, day, rows = columns
+                    answers[question_id] = read_answer(
+                        choice, text, options, other, number, day, rows, files.get(answer_id)
                     )
                 pending = next(groups, None)
             head.answers = answers
+            head.not_applicable = not_applicable(questions, answers) if conditional else set()
             yield head
             head.answers = {}
     finally:
         stream.close()
-
-
-class _Tally:
-    """Counts for one question, fed one answer at a time."""
-
-    def __init__(self, question: Question, collect_texts: bool) -> None:
-        self.question = question
-        self.collect_texts = collect_texts
-        self.counter: Counter[str] = Counter()
-        self.unanswered = 0
-        self.texts: list[TextAnswer] = []
-
-    def add(self, row: ResponseRow, answer: AnswerInput | None) -> None:  # noqa: C901 - one branch per kind
-        kind = self.question.kind
-        if answer is None or answer.empty:
-            self.unanswered += 1
-            return
-        if kind in ("yes_no_comment", "single_choice"):
-            if answer.choice:
-                self.counter[answer.choice] += 1
-            elif not answer.other.strip():
-                self.unanswered += 1
-            if kind == "single_choice" and answer.other.strip():
-                self.counter[OTHER] += 1
-        elif kind == "multiple_choice":
-            self.counter.update(set(answer.options))
-            if answer.other.strip():
-                self.counter[OTHER] += 1
-        if self.collect_texts:
-            for text in (answer.text, answer.other):
-                if text.strip():
-                    self.texts.append(TextAnswer(row.organisation, row.respondent, text))
-
-    def summary(self) -> QuestionSummary:
-        question = self.question
-        if question.kind == "yes_no_comment":
-            counts = [("Ja", self.counter["yes"]), ("Nej", self.counter["no"])]
-        elif question.kind in ("single_choice", "multiple_choice"):
-            counts = [(o["label"], self.counter[o["value"]]) for o in question.options]
-            if question.allow_other:
-                counts.append((question.other_label or "Annat", self.counter[OTHER]))
-        else:
-            counts = []
-        return QuestionSummary(question, counts, self.unanswered, self.texts)
 
 
 def summarise_survey(
@@ -267,12 +215,15 @@ def summarise_survey(
     """Counts per yes/no question (Ja, Nej, unanswered) and per option, and the free text
     by organisation. `each` sees every response with its answers on the way (the export
     writes its rows there), so that the numbers and the rows come from the same pass."""
-    tallies = [_Tally(q, collect_texts) for q in answerable_questions(survey)]
+    tallies = [kind_of(q).tally(q, collect_texts) for q in answerable_questions(survey)]
     responses = 0
     for row in iter_response_rows(survey, selection, heads):
         responses += 1
         for tally in tallies:
-            tally.add(row, row.answers.get(tally.question.id))
+            if tally.question.id in row.not_applicable:
+                tally.skip()
+            else:
+                tally.add(row.organisation, row.respondent, row.answers.get(tally.question.id))
         if each is not None:
             each(row)
     return SurveySummary(responses, [tally.summary() for tally in tallies])

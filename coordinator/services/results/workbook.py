@@ -20,9 +20,11 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from copy import copy
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
+from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -42,6 +44,7 @@ from coordinator.services.results.summary import (
     response_heads,
     summarise_survey,
 )
+from coordinator.services.surveys.conditions import NOT_APPLICABLE
 from coordinator.services.surveys.followup import (
     STATUS_DRAFT,
     STATUS_INVITED,
@@ -51,10 +54,14 @@ from coordinator.services.surveys.followup import (
     STATUS_OPENED,
     build_dashboard,
 )
+from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.kinds.base import ExportValue, Link
+from coordinator.services.surveys.kinds.numbers import format_number
+from coordinator.services.surveys.kinds.summaries import QuestionSummary
 from coordinator.services.surveys.questions import answerable_questions
-from coordinator.services.surveys.responses import AnswerInput
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
+DAY_FORMAT = "yyyy-mm-dd"
 # The follow-up dashboard's statuses, in the workbook's Swedish.
 STATUS = {
     STATUS_ON_TIME: "Svarat i tid",
@@ -71,14 +78,6 @@ MAIL_STATES = {
     "failed": "Misslyckades",
     "skipped": "Skickas inte",
 }
-KINDS = {
-    "heading": "Rubrik",
-    "yes_no_comment": "Ja/nej med kommentar",
-    "short_text": "Kort text",
-    "long_text": "Lång text",
-    "single_choice": "Ett alternativ",
-    "multiple_choice": "Flera alternativ",
-}
 FIXED_SHEETS = ("Översikt", "Alla svar", "Sammanställning", "Frågor")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
@@ -86,10 +85,6 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 def local_time(value: datetime | None) -> datetime | None:
     """Excel has no time zones: naive Stockholm time."""
     return value.astimezone(STOCKHOLM).replace(tzinfo=None) if value else None
-
-
-def yes_no(value: str) -> str:
-    return {"yes": "Ja", "no": "Nej"}.get(value, value)
 
 
 def fit(texts: Iterable[str], least: int = MIN_WIDTH, most: int = MAX_WIDTH) -> int:
@@ -132,7 +127,10 @@ class SheetWriter:
         self.text_style = self._style(alignment=wrap, quotePrefix=True)
         self.bold_style = self._style(alignment=wrap, quotePrefix=True, font=Font(bold=True))
         self.date_style = self._style(alignment=wrap, number_format=DATE_FORMAT)
+        self.day_style = self._style(alignment=wrap, number_format=DAY_FORMAT)
         self.number_style = self._style(alignment=wrap)
+        link_font = Font(color="0563C1", underline="single")
+        self.link_style = self._style(alignment=wrap, quotePrefix=True, font=link_font)
 
     def _style(self, **attributes: Any) -> Any:
         template = WriteOnlyCell(self.sheet)
@@ -141,17 +139,32 @@ class SheetWriter:
         return copy(template._style)  # the registered style, reused by every cell below
 
     def cell(self, value: Any, bold: bool = False) -> WriteOnlyCell | None:
+        """A cell of the value's own type: text (never a formula), a number, a date and
+        time, a date, or text with a link."""
         if value is None or value == "":
             return None
-        if isinstance(value, str):
+        if isinstance(value, str | Link):
             cell = WriteOnlyCell(self.sheet)
             # Set directly, not through `value`, which would make "=…" a formula.
-            cell._value = excel_text(value)
+            cell._value = excel_text(value.text if isinstance(value, Link) else value)
             cell.data_type = "s"
             cell._style = self.bold_style if bold else self.text_style
+            if isinstance(value, Link):
+                cell.hyperlink = value.url
+                cell._style = self.link_style
+        elif isinstance(value, Decimal):
+            # Excel numbers are doubles; an accepted number has at most 15 digits.
+            number = int(value) if value == value.to_integral_value() else float(value)
+            cell = WriteOnlyCell(self.sheet, value=number)
+            cell._style = self.number_style
         else:
             cell = WriteOnlyCell(self.sheet, value=value)
-            cell._style = self.date_style if isinstance(value, datetime) else self.number_style
+            if isinstance(value, datetime):
+                cell._style = self.date_style
+            elif isinstance(value, date):
+                cell._style = self.day_style
+            else:
+                cell._style = self.number_style
         return cell
 
     def append(self, values: Iterable[Any], bold: bool = False) -> None:
@@ -175,36 +188,9 @@ def sheet_name(number: str, used: set[str]) -> str:
     return candidate
 
 
-def answer_text(question: Question, answer: AnswerInput | None) -> str:
-    """A choice answer as labels; multiple choice joined with "; ", the other text last."""
-    if answer is None:
-        return ""
-    labels = {o["value"]: o["label"] for o in question.options}
-    other = f"{question.other_label or 'Annat'}: {answer.other}" if answer.other.strip() else ""
-    if question.kind == "multiple_choice":
-        parts = [labels.get(v, v) for v in answer.options]
-    elif question.kind == "single_choice":
-        parts = [labels.get(answer.choice, answer.choice)] if answer.choice else []
-    else:
-        return answer.text
-    return "; ".join(parts + ([other] if other else []))
-
-
-def answer_cells(question: Question, answer: AnswerInput | None) -> list[str]:
-    """The cells of one question: two for yes/no (Ja/Nej, Kommentar), else one."""
-    if question.kind == "yes_no_comment":
-        return [yes_no(answer.choice) if answer else "", answer.text if answer else ""]
-    return [answer_text(question, answer)]
-
-
 def all_answers_header(questions: Sequence[Question]) -> list[str]:
     header = ["Organisation", "Länskod", "Svarande", "Status", "Samordnat svar", "Inskickat"]
-    for q in questions:
-        if q.kind == "yes_no_comment":
-            header += [f"{q.number} Ja/Nej: {q.text}", f"{q.number} Kommentar"]
-        else:
-            header.append(f"{q.number}: {q.text}")
-    return header
+    return header + [c.header for q in questions for c in kind_of(q).columns(q)]
 
 
 def all_answers_row(questions: Sequence[Question], row: ResponseRow) -> list[Any]:
@@ -217,8 +203,19 @@ def all_answers_row(questions: Sequence[Question], row: ResponseRow) -> list[Any
         local_time(row.submitted_at),
     ]
     for q in questions:
-        cells += answer_cells(q, row.answers.get(q.id))
+        kind = kind_of(q)
+        if q.id in row.not_applicable:
+            cells += [NOT_APPLICABLE] + [None] * (len(kind.columns(q)) - 1)
+        else:
+            cells += kind.cells(q, row.answers.get(q.id))
     return cells
+
+
+def question_rows(q: Question, row: ResponseRow) -> list[tuple[ExportValue, ExportValue]]:
+    """The rows of one response on the question's own sheet."""
+    if q.id in row.not_applicable:
+        return [(NOT_APPLICABLE, None)]
+    return kind_of(q).sheet_rows(q, row.answers.get(q.id))
 
 
 def write_workbook(
@@ -228,6 +225,13 @@ def write_workbook(
     include_drafts: bool = False,
     coordinated_only: bool = False,
     now: datetime,
+) -> None:
+    with force_locale("sv"):  # the workshop's paper, whatever the reader's language
+        _write_workbook(survey, target, include_drafts, coordinated_only, now)
+
+
+def _write_workbook(
+    survey: Survey, target: IO[bytes], include_drafts: bool, coordinated_only: bool, now: datetime
 ) -> None:
     selection = Selection(include_drafts=include_drafts, coordinated_only=coordinated_only)
     questions = answerable_questions(survey)
@@ -242,37 +246,34 @@ def write_workbook(
         workbook,
         "Alla svar",
         [organisation_width, 8, 22, 13, 10, 16]
-        + [w for q in questions for w in ([10, 40] if q.kind == "yes_no_comment" else [40])],
+        + [c.width for q in questions for c in kind_of(q).columns(q)],
     )
     answers_sheet.append(header, bold=True)
 
     used = {name.lower() for name in FIXED_SHEETS}
     question_sheets = []
     for q in questions:
+        kind = kind_of(q)
         sheet = SheetWriter(
             workbook,
             sheet_name(q.number, used),
-            [organisation_width, 50 if q.kind == "yes_no_comment" else 60, 60, 24],
+            [organisation_width, *kind.sheet_widths, 24],
             header_row=3,
             title_rows=3,
         )
         sheet.append([f"Fråga {q.number}"], bold=True)
         sheet.append([q.text])
-        sheet.append(["Organisation", "Svar", "Kommentar", "Svarande"], bold=True)
+        sheet.append(["Organisation", *kind.sheet_headers, "Svarande"], bold=True)
         question_sheets.append((q, sheet))
 
-    summary_sheet = SheetWriter(workbook, "Sammanställning", [50, 10, 12])
+    summary_sheet = SheetWriter(workbook, "Sammanställning", [50, 10, 12, 12])
     key_sheet = SheetWriter(workbook, "Frågor", [10, 80, 22, 13])
 
     def write_rows(row: ResponseRow) -> None:
         answers_sheet.append(all_answers_row(questions, row))
         for q, sheet in question_sheets:
-            answer = row.answers.get(q.id)
-            if q.kind == "yes_no_comment":
-                main, comment = answer_cells(q, answer)
-            else:
-                main, comment = answer_text(q, answer), ""
-            sheet.append([row.organisation, main, comment, row.respondent])
+            for main, comment in question_rows(q, row):
+                sheet.append([row.organisation, main, comment, row.respondent])
 
     summary = summarise_survey(survey, selection, heads=heads, collect_texts=False, each=write_rows)
     answers_sheet.finish()
@@ -348,44 +349,95 @@ def _overview(
 
 
 def _summary(sheet: SheetWriter, summary: SurveySummary) -> None:
-    """Per yes/no and choice question its counts, each with a native bar chart."""
-    sheet.append(["Fråga och svar", "Antal", "Obesvarade"], bold=True)
+    """Per question what its kind sums up: counts with a native bar chart, figures (count,
+    mean …), and a table (one row per grid row) with a stacked bar chart."""
+    sheet.append(["Fråga och svar", "Antal", "Obesvarade", "Ej aktuella"], bold=True)
     for result in summary.questions:
-        if not result.counts:
+        if not (result.counts or result.figures or result.table):
             continue
         sheet.append(
-            [f"{result.question.number}: {result.question.text}", None, result.unanswered],
+            [
+                f"{result.question.number}: {result.question.text}",
+                None,
+                result.unanswered,
+                result.not_applicable or None,
+            ],
             bold=True,
         )
-        first = sheet.rows + 1
-        for label, count in result.counts:
-            sheet.append([label, count])
-        last = sheet.rows
-        chart = BarChart()
-        chart.type = "bar"
-        chart.style = 10
-        chart.title = f"Fråga {result.question.number}"
-        chart.legend = None
-        chart.y_axis.title = "Antal svar"
-        chart.y_axis.majorUnit = 1 if max(c for _, c in result.counts) <= 10 else None
-        chart.x_axis.scaling.orientation = "maxMin"  # options top to bottom, as listed
-        chart.add_data(
-            Reference(sheet.sheet, min_col=2, min_row=first, max_row=last), titles_from_data=False
-        )
-        chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=first, max_row=last))
-        chart.height = max(5.0, 0.7 * (last - first + 1) + 2.5)
-        chart.width = 18
-        sheet.sheet.add_chart(chart, f"E{first - 1}")
-        # Leave room for the chart below its rows before the next question starts.
-        for _ in range(max(1, round(chart.height / 0.5) - (last - first + 1))):
+        start = sheet.rows
+        room = _counts(sheet, result) if result.counts else 0
+        if result.note:
+            sheet.append([str(result.note)])
+        for figure in result.figures:
+            sheet.append([str(figure.label), figure.value])
+        if result.table:
+            room = max(room, _table(sheet, result))
+        # Leave room for a chart below its rows before the next question starts.
+        for _ in range(max(1, room - (sheet.rows - start))):
             sheet.append([])
     sheet.finish()
+
+
+def _counts(sheet: SheetWriter, result: QuestionSummary) -> int:
+    """The counts and their bar chart beside them; the rows the chart needs."""
+    first = sheet.rows + 1
+    for label, count in result.counts:
+        sheet.append([label, count])
+    last = sheet.rows
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = f"Fråga {result.question.number}"
+    chart.legend = None
+    chart.y_axis.title = "Antal svar"
+    chart.y_axis.majorUnit = 1 if max(c for _, c in result.counts) <= 10 else None
+    chart.x_axis.scaling.orientation = "maxMin"  # options top to bottom, as listed
+    chart.add_data(
+        Reference(sheet.sheet, min_col=2, min_row=first, max_row=last), titles_from_data=False
+    )
+    chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=first, max_row=last))
+    chart.height = max(5.0, 0.7 * (last - first + 1) + 2.5)
+    chart.width = 18
+    sheet.sheet.add_chart(chart, f"E{first - 1}")
+    return round(chart.height / 0.5)
+
+
+def _table(sheet: SheetWriter, result: QuestionSummary) -> int:
+    """A table of counts (one row per grid row) and a stacked bar chart to its right; the
+    rows the chart needs."""
+    table = result.table
+    assert table is not None
+    sheet.append(table.headers, bold=True)
+    header = sheet.rows
+    for line in table.rows:
+        sheet.append(line)
+    if not table.rows or not table.counted:
+        return 0
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.style = 10
+    chart.title = f"Fråga {result.question.number}"
+    chart.y_axis.title = "Antal svar"
+    chart.x_axis.scaling.orientation = "maxMin"  # rows top to bottom, as listed
+    chart.add_data(
+        Reference(
+            sheet.sheet, min_col=2, max_col=1 + table.counted, min_row=header, max_row=sheet.rows
+        ),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=header + 1, max_row=sheet.rows))
+    chart.height = max(6.0, 0.8 * len(table.rows) + 3)
+    chart.width = 20
+    sheet.sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}{header}")
+    return round(chart.height / 0.5)
 
 
 def _key(sheet: SheetWriter, survey: Survey) -> None:
     sheet.append(["Nummer", "Fråga", "Typ", "Obligatorisk"], bold=True)
     for q in survey.questions:
-        sheet.append([q.number, q.text, KINDS.get(q.kind, q.kind), "Ja" if q.required else "Nej"])
+        sheet.append([q.number, q.text, kind_of(q).export_label, "Ja" if q.required else "Nej"])
     sheet.finish()
 
 
@@ -402,17 +454,25 @@ def write_csv(
     questions = answerable_questions(survey)
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_text(h) for h in all_answers_header(questions)])
-    for row in iter_response_rows(survey, selection):
-        writer.writerow(
-            [
-                v.strftime("%Y-%m-%d %H:%M")
-                if isinstance(v, datetime)
-                else csv_text(str(v))
-                if v is not None
-                else ""
-                for v in all_answers_row(questions, row)
-            ]
-        )
+    with force_locale("sv"):
+        writer.writerow([csv_text(h) for h in all_answers_header(questions)])
+        for row in iter_response_rows(survey, selection):
+            writer.writerow([csv_value(v) for v in all_answers_row(questions, row)])
     text.flush()
     text.detach()
+
+
+def csv_value(value: Any) -> str:
+    """A value as Swedish Excel reads it: dates as ÅÅÅÅ-MM-DD, numbers with a decimal
+    comma, text that cannot run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_number(value, group=False)
+    if isinstance(value, Link):
+        return csv_text(value.text)
+    return csv_text(str(value))

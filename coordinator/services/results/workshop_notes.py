@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Meeting, NoteRevision, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.projects.notes import save_notes
-from coordinator.services.results.summary import SurveySummary
+from coordinator.services.results.summary import QuestionSummary, SurveySummary
+from coordinator.services.surveys.kinds.summaries import figure_text
 
 
 def workshop_notes_markdown(survey: Survey, summary: SurveySummary) -> str:
@@ -19,16 +21,43 @@ def workshop_notes_markdown(survey: Survey, summary: SurveySummary) -> str:
     for result in summary.questions:
         question = result.question
         lines += [f"## {question.number}. {question.text}", ""]
+        lines += _figures(result)
         for label, count in result.counts:
             lines.append(f"- {label}: {count}")
         if result.counts:
             lines += [f"- Obesvarade: {result.unanswered}", ""]
+        lines += _table(result)
+        if result.not_applicable:
+            lines += [f"- Ej aktuell: {result.not_applicable}", ""]
+        for item in result.files:
+            lines.append(f"- **{item.organisation}:** {item.file.filename}")
         for answer in result.texts:
             first, *rest = answer.text.strip().splitlines() or [""]
             lines.append(f"- **{answer.organisation}:** {first}")
             lines += [f"  {line}" for line in rest]
         lines += ["", "Diskussion:", "", "Beslut:", "", "Åtgärd:", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _figures(result: QuestionSummary) -> list[str]:
+    with force_locale("sv"):
+        figures = [f"- {figure.label}: {figure_text(figure.value)}" for figure in result.figures]
+    return [*figures, ""] if figures else []
+
+
+def _table(result: QuestionSummary) -> list[str]:
+    """One line per row of a grid: its counts by column, then its figures."""
+    table = result.table
+    if table is None:
+        return []
+    lines = []
+    for label, *values in table.rows:
+        parts = [
+            f"{header} {figure_text(v)}"
+            for header, v in zip(table.headers[1:], values, strict=True)
+        ]
+        lines.append(f"- {label}: " + ", ".join(parts))
+    return [*lines, ""]
 
 
 def meetings_for_notes(survey: Survey) -> list[Meeting]:

@@ -17,7 +17,7 @@ from coordinator.models import Invitation, Project, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
 from coordinator.services.surveys.invitations import create_invitation
-from coordinator.services.surveys.questions import option_items
+from coordinator.services.surveys.option_lists import option_items
 
 
 def create_survey(
@@ -134,6 +134,11 @@ def copy_survey(survey: Survey, actor: User, now: datetime) -> Survey:
             other_label=question.other_label,
             comment_label=question.comment_label,
             parent=mapping.get(question.parent_id) if question.parent_id else None,
+            settings=dict(question.settings or {}),
+            condition_question=mapping.get(question.condition_question_id)
+            if question.condition_question_id
+            else None,
+            condition_values=list(question.condition_values or []),
         )
         copy.questions.append(new)
         mapping[question.id] = new

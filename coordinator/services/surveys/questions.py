@@ -3,6 +3,7 @@ answers meaningful (nothing is deleted or changes kind once answered)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,11 +13,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import Answer, OptionList, Question, Survey, User
+from coordinator.models import Answer, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
-
-CHOICE_KINDS = ("single_choice", "multiple_choice")
+from coordinator.services.surveys.conditions import (
+    check_condition,
+    check_order,
+    dependants,
+    parse_condition,
+)
+from coordinator.services.surveys.kinds import kind_named, kind_of
 
 
 def has_answers(question: Question) -> bool:
@@ -33,22 +39,14 @@ def build_options(
     current: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> list[dict[str, Any]]:
     """Options from one label per line (a label kept from `current` keeps its value), or
-    the SNI 2007 list. Only choice questions have options."""
-    if kind not in CHOICE_KINDS:
-        return []
-    if use_sni:
-        return option_items("sni2007")
-    values = {o["label"]: o["value"] for o in current}
-    labels = [line.strip() for line in lines.splitlines() if line.strip()]
-    if not labels:
-        raise SurveyError(_l("Ange minst ett svarsalternativ, ett per rad"), field="options")
-    return [{"value": values.get(label, label), "label": label} for label in labels]
+    the SNI 2007 list. Only kinds with options have any."""
+    return kind_named(kind).build_options(lines, use_sni, current)
 
 
 def _parent(survey: Survey, parent_id: int | None, question: Question | None) -> Question | None:
     if parent_id is None:
         return None
-    parent = next((q for q in survey.questions if q.id == parent_id and q.is_heading), None)
+    parent = next((q for q in survey.questions if q.id == parent_id and is_heading(q)), None)
     if parent is None or parent is question:
         raise SurveyError(_l("Välj en rubrikfråga i den här enkäten"), field="parent_id")
     return parent
@@ -67,20 +65,31 @@ def add_question(
     parent_id: int | None,
     actor: User,
     now: datetime,
+    settings: Mapping[str, Any] | None = None,
+    condition: Sequence[str] = (),
 ) -> Question:
+    """A new question last in the survey. `settings` are the builder's fields for the kind
+    (unit, scale, rows …) and `condition` its "<question id>:<value>" choices."""
     if survey.state != "draft":
         raise SurveyError(_l("Frågor kan bara läggas till medan enkäten är ett utkast."))
+    question_kind = kind_named(kind)
+    other = allow_other and question_kind.offers_other()
+    source_id, values = parse_condition(condition)
+    source = check_condition(survey, None, source_id, values)
     question = Question(
         number=number.strip(),
         text=text.strip(),
         help_text=help_text.strip(),
         kind=kind,
-        required=required and kind != "heading",
+        required=required and question_kind.answerable,
         options=options,
-        allow_other=allow_other and kind == "multiple_choice",
-        other_label=_("Annat, nämligen") if allow_other and kind == "multiple_choice" else "",
+        allow_other=other,
+        other_label=_("Annat, nämligen") if other else "",
         parent=_parent(survey, parent_id, None),
         position=max((q.position for q in survey.questions), default=-1) + 1,
+        settings=question_kind.clean_settings(settings or {}),
+        condition_question=source,
+        condition_values=values if source else [],
     )
     survey.questions.append(question)
     db.session.flush()
@@ -109,10 +118,20 @@ def update_question(
     parent_id: int | None,
     actor: User,
     now: datetime,
+    settings: Mapping[str, Any] | None = None,
+    condition: Sequence[str] | None = None,
 ) -> None:
-    """Change a question. Once answers exist, or the survey has opened, its kind and
-    options are fixed; every change is kept in the audit trail with the old and new value."""
+    """Change a question. Once answers exist, or the survey has opened, its kind, options
+    and the settings that decide what an answer means are fixed; every change is kept in the
+    audit trail with the old and new value. `settings` or `condition` None: unchanged."""
     survey = question.survey
+    question_kind = kind_named(kind)
+    other = allow_other and question_kind.offers_other()
+    new_settings = (
+        question.settings
+        if settings is None
+        else question_kind.clean_settings(settings, question.settings)
+    )
     fixed = has_answers(question) or survey.state != "draft"
     if fixed and kind != question.kind:
         raise SurveyError(
@@ -120,7 +139,9 @@ def update_question(
         )
     if fixed and (
         (options is not None and options != question.options)
-        or (allow_other and kind == "multiple_choice") != question.allow_other
+        or other != question.allow_other
+        or question_kind.fixed_settings(new_settings)
+        != question_kind.fixed_settings(question.settings or {})
     ):
         raise SurveyError(
             _l("Frågan har svar eller enkäten är öppnad, så svarsalternativen kan inte ändras."),
@@ -131,15 +152,17 @@ def update_question(
         "text": text.strip(),
         "help_text": help_text.strip(),
         "kind": kind,
-        "required": required and kind != "heading",
+        "required": required and question_kind.answerable,
         "parent_id": parent.id
         if parent_id and (parent := _parent(survey, parent_id, question))
         else None,
+        "settings": new_settings,
+        **_condition_values(question, condition),
     }
     if not fixed:
         new_values["options"] = options if options is not None else question.options
-        new_values["allow_other"] = allow_other and kind == "multiple_choice"
-        new_values["other_label"] = _("Annat, nämligen") if new_values["allow_other"] else ""
+        new_values["allow_other"] = other
+        new_values["other_label"] = _("Annat, nämligen") if other else ""
     changes = {}
     for name, value in new_values.items():
         if getattr(question, name) != value:
@@ -157,6 +180,17 @@ def update_question(
         )
 
 
+def _condition_values(question: Question, condition: Sequence[str] | None) -> dict[str, Any]:
+    if condition is None:
+        return {}
+    source_id, values = parse_condition(condition)
+    source = check_condition(question.survey, question, source_id, values)
+    return {
+        "condition_question_id": source.id if source else None,
+        "condition_values": values if source else [],
+    }
+
+
 def move_question(question: Question, direction: str, actor: User, now: datetime) -> None:
     """Swap with the neighbour above ("up") or below, while the survey is a draft."""
     survey = question.survey
@@ -168,6 +202,7 @@ def move_question(question: Question, direction: str, actor: User, now: datetime
     if not 0 <= other < len(questions):
         return
     questions[index], questions[other] = questions[other], questions[index]
+    check_order(questions)
     for position, item in enumerate(questions):
         item.position = position
     survey.questions.sort(key=lambda q: q.position)  # as the next load will order them
@@ -188,6 +223,13 @@ def delete_question(question: Question, actor: User, now: datetime) -> None:
         raise SurveyError(_l("Frågan har svar eller enkäten är öppnad, så den kan inte tas bort."))
     if any(q.parent_id == question.id for q in survey.questions):
         raise SurveyError(_l("Ta bort eller flytta rubrikens delfrågor först."))
+    if followers := dependants(question):
+        raise SurveyError(
+            _l(
+                "Fråga %(number)s är en följdfråga till den här frågan. Ta bort villkoret först.",
+                number=followers[0].number,
+            )
+        )
     record_event(
         actor,
         "question.delete",
@@ -201,8 +243,12 @@ def delete_question(question: Question, actor: User, now: datetime) -> None:
     db.session.flush()
 
 
+def is_heading(question: Question) -> bool:
+    return not kind_of(question).answerable
+
+
 def answerable_questions(survey: Survey) -> list[Question]:
-    return [q for q in survey.questions if not q.is_heading]
+    return [q for q in survey.questions if kind_of(q).answerable]
 
 
 @dataclass
@@ -211,6 +257,10 @@ class QuestionGroup:
 
     question: Question
     children: list[Question] = field(default_factory=list)
+
+    @property
+    def is_heading(self) -> bool:
+        return is_heading(self.question)
 
 
 def question_tree(survey: Survey) -> list[QuestionGroup]:
@@ -224,10 +274,3 @@ def question_tree(survey: Survey) -> list[QuestionGroup]:
         groups.append(group)
         by_id[question.id] = group
     return groups
-
-
-def option_items(key: str) -> list[dict[str, str]]:
-    option_list = db.session.scalar(select(OptionList).where(OptionList.key == key))
-    if option_list is None:
-        raise SurveyError(_l("Alternativlistan %(key)s finns inte. Kör flask seed.", key=key))
-    return [{"value": i.code, "label": f"{i.code} {i.label}"} for i in option_list.items]

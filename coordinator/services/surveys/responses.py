@@ -1,8 +1,8 @@
 """Answering: saving drafts, detecting two saves of the same response, submitting.
 
-A respondent's answers arrive as form fields named after the question id:
-q<id>_choice (yes/no or the chosen option), q<id>_text (comment or text answer),
-q<id>_options (chosen options, repeated) and q<id>_other ("Annat, nämligen").
+A respondent's answers arrive as form fields named after the question id (q<id>_choice,
+q<id>_text, …); each question's kind reads its own fields, says what it refuses and what
+is missing, and stores what it accepts (services/surveys/kinds/).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_decimal
-from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
@@ -24,23 +22,21 @@ from coordinator.models import Answer, Invitation, Organisation, Question, Respo
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
 from coordinator.services.mail.outbox import absolute_url, queue_email
+from coordinator.services.surveys.answer_files import files_by_answer
+from coordinator.services.surveys.conditions import not_applicable
 from coordinator.services.surveys.invitations import invitation_token, pass_on, record_opened
+from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.kinds.answers import (
+    MAX_ANSWER_LENGTH,
+    AnswerInput,
+    StoredFile,
+    field_name,
+    read_answer,
+)
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.states import can_submit, is_late
 
-MAX_ANSWER_LENGTH = 20_000
-
-
-@dataclass
-class AnswerInput:
-    choice: str = ""
-    text: str = ""
-    options: list[str] = field(default_factory=list)
-    other: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not (self.choice or self.text.strip() or self.options or self.other.strip())
+__all__ = ["MAX_ANSWER_LENGTH", "AnswerInput", "SaveResult", "field_name"]
 
 
 @dataclass
@@ -50,38 +46,32 @@ class SaveResult:
     conflict: dict[int, AnswerInput] | None = None
 
 
-def field_name(question: Question, part: str) -> str:
-    return f"q{question.id}_{part}"
-
-
-def parse_answers(questions: Sequence[Question], form: Any) -> dict[int, AnswerInput]:
-    """The posted answers, by question id. `form` is a MultiDict (or a plain mapping)."""
-
-    def get(name: str) -> str:
-        value = form.get(name, "")
-        return value if isinstance(value, str) else ""
-
-    def get_list(name: str) -> list[str]:
-        if hasattr(form, "getlist"):
-            return [v for v in form.getlist(name) if isinstance(v, str)]
-        value = form.get(name, [])
-        return list(value) if isinstance(value, list | tuple) else [value]
-
+def parse_answers(
+    questions: Sequence[Question], form: Any, stored: Mapping[int, AnswerInput] | None = None
+) -> dict[int, AnswerInput]:
+    """The posted answers, by question id. `form` is a MultiDict (or a plain mapping), with
+    the uploaded files when the form has any; `stored` adds what the form cannot post (the
+    files an answer already holds)."""
     answers = {}
     for question in questions:
-        answers[question.id] = AnswerInput(
-            choice=get(field_name(question, "choice")),
-            text=get(field_name(question, "text")),
-            options=get_list(field_name(question, "options")),
-            other=get(field_name(question, "other")),
-        )
+        kind = kind_of(question)
+        posted = kind.parse(question, form)
+        answers[question.id] = kind.carry_over(posted, (stored or {}).get(question.id))
     return answers
 
 
-def _inputs(rows: Sequence[Answer]) -> dict[int, AnswerInput]:
+def _inputs(response: Response, rows: Sequence[Answer]) -> dict[int, AnswerInput]:
+    files = stored_files(response)
     return {
-        a.question_id: AnswerInput(
-            choice=a.choice or "", text=a.text, options=list(a.options or []), other=a.other_text
+        a.question_id: read_answer(
+            a.choice,
+            a.text,
+            a.options,
+            a.other_text,
+            a.number_value,
+            a.date_value,
+            a.row_choices,
+            files.get(a.id),
         )
         for a in rows
     }
@@ -92,7 +82,7 @@ def stored_answers(response: Response | None) -> dict[int, AnswerInput]:
     changes to them)."""
     if response is None:
         return {}
-    return _inputs(response.answers)
+    return _inputs(response, response.answers)
 
 
 def working_answers(response: Response | None) -> dict[int, AnswerInput]:
@@ -100,54 +90,42 @@ def working_answers(response: Response | None) -> dict[int, AnswerInput]:
     when there is one, otherwise its answers."""
     if response is None:
         return {}
-    return _inputs(response.pending_answers if response.has_changes else response.answers)
+    return _inputs(response, response.pending_answers if response.has_changes else response.answers)
 
 
-def validate_lengths(
+def stored_files(response: Response) -> dict[int, list[StoredFile]]:
+    """The files of the response's answers, by answer id (no query without a question
+    that takes files)."""
+    if not any(kind_of(q).stores_files for q in response.survey.questions):
+        return {}
+    return files_by_answer(Response.id == response.id)
+
+
+def validate_answers(
     questions: Sequence[Question], answers: Mapping[int, AnswerInput]
 ) -> dict[str, str]:
+    """What each question's kind refuses (too long, not a number, a file that fails the
+    check …): field to message. Questions whose condition is not met are not checked."""
+    hidden = not_applicable(questions, answers)
     errors = {}
     for question in questions:
         answer = answers.get(question.id)
-        if answer is None:
-            continue
-        for part, value in (("text", answer.text), ("other", answer.other)):
-            if len(value) > MAX_ANSWER_LENGTH:
-                errors[field_name(question, part)] = _(
-                    "Texten i fråga %(number)s är för lång: %(length)s av högst %(limit)s "
-                    "tecken. Den är inte sparad; korta den i fältet.",
-                    number=question.number,
-                    length=format_decimal(len(value)),
-                    limit=format_decimal(MAX_ANSWER_LENGTH),
-                )
+        if answer is not None and question.id not in hidden:
+            errors.update(kind_of(question).accept(question, answer)[1])
     return errors
 
 
 def missing_required(
     questions: Sequence[Question], answers: Mapping[int, AnswerInput]
 ) -> dict[str, str]:
-    """Required questions without an answer: field name to a message for the summary."""
+    """Required questions without an answer: field name to a message for the summary. A
+    question whose condition is not met is never required."""
+    hidden = not_applicable(questions, answers)
     errors = {}
     for question in questions:
-        if not question.required:
-            continue
-        answer = answers.get(question.id, AnswerInput())
-        if question.kind == "yes_no_comment" and answer.choice not in ("yes", "no"):
-            errors[field_name(question, "choice")] = _(
-                "Svara ja eller nej på fråga %(number)s", number=question.number
-            )
-        elif question.kind == "multiple_choice" and not (answer.options or answer.other.strip()):
-            errors[field_name(question, "options")] = _(
-                "Välj minst ett alternativ i fråga %(number)s", number=question.number
-            )
-        elif question.kind == "single_choice" and not answer.choice:
-            errors[field_name(question, "choice")] = _(
-                "Välj ett alternativ i fråga %(number)s", number=question.number
-            )
-        elif question.kind in ("short_text", "long_text") and not answer.text.strip():
-            errors[field_name(question, "text")] = _(
-                "Svara på fråga %(number)s", number=question.number
-            )
+        if question.required and question.id not in hidden:
+            kind = kind_of(question)
+            errors.update(kind.missing(question, answers.get(question.id, AnswerInput())))
     return errors
 
 
@@ -192,61 +170,69 @@ def save_answers(
 
     The answers of a submitted response do not change here: what is saved becomes its
     draft of changes, submitted only through `submit_response`.
+
+    An answer to a question whose condition the answers do not meet is kept as typed (so
+    nothing is lost when the respondent changes their mind) but ignored everywhere else:
+    never checked, never required, "Ej aktuell" in what is read and counted.
     """
     survey = response.survey
     if check_open and not can_submit(survey, now):
         raise ClosedError
     questions = answerable_questions(survey)
     current = working_answers(response)
-    if all(_same(q, answers.get(q.id), current.get(q.id)) for q in questions):
+    if all(kind_of(q).same(q, answers.get(q.id), current.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version.
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
         return SaveResult(saved=False, conflict=current)
-    errors = validate_lengths(questions, answers)
+    hidden = not_applicable(questions, {**current, **answers})
+    asked = [q for q in questions if q.id in answers]
     if response.submitted:
-        _write_answers(_changes_rows(response), questions, answers, errors, pending=True)
-        _keep_or_drop_changes(response, questions, now)
+        errors = _store(_changes_rows(response), asked, answers, hidden, now, pending=True)
+        _keep_or_drop_changes(response, now)
     else:
-        _write_answers(response.answers, questions, answers, errors, pending=False)
+        errors = _store(response.answers, asked, answers, hidden, now, pending=False)
     response.updated_at = now
     flag_modified(response, "updated_at")  # every save is a new version, even at the same second
     db.session.flush()
     return SaveResult(saved=True, errors=errors)
 
 
-def _write_answers(
+def _store(
     rows: list[Answer],
     questions: Sequence[Question],
     answers: Mapping[int, AnswerInput],
-    errors: Mapping[str, str],
+    hidden: set[int],
+    now: datetime,
     pending: bool,
-) -> None:
+) -> dict[str, str]:
+    """Each answer into `rows` as its kind accepts it; the messages for what was refused
+    (none for a question whose condition is not met)."""
+    errors: dict[str, str] = {}
     existing = {a.question_id: a for a in rows}
     for question in questions:
-        given = answers.get(question.id)
-        if given is None:
+        kind = kind_of(question)
+        # What is refused stays in the form; the stored answer keeps what was not accepted.
+        accepted, refused = kind.accept(question, answers[question.id])
+        if question.id not in hidden:
+            errors.update(refused)
+        if accepted is None:
             continue
-        if field_name(question, "text") in errors or field_name(question, "other") in errors:
-            continue  # the over-long text stays in the form; the stored answer is unchanged
         answer = existing.get(question.id)
         if answer is None:
-            if given.empty:
+            if kind.is_empty(question, accepted):
                 continue
             answer = Answer(question_id=question.id, pending=pending)
             rows.append(answer)
-        answer.choice = _plain(given.choice) or None
-        answer.text = _plain(given.text)
-        answer.options = [
-            o for o in given.options if o in {opt["value"] for opt in question.options}
-        ]
-        answer.other_text = _plain(given.other)
+        kind.store(question, accepted, answer, now)
+    return errors
 
 
 def _changes_rows(response: Response) -> list[Answer]:
     """The rows of the draft of changes; the first change starts it as a copy of the
-    submitted answers, whatever their kind (every column but the keys is copied)."""
+    submitted answers, whatever their kind (every column but the keys is copied, and the
+    kind copies what it keeps beside the row, such as files)."""
     if not response.has_changes:
         response.pending_answers.clear()
         columns = [
@@ -255,21 +241,43 @@ def _changes_rows(response: Response) -> list[Answer]:
             if attr.key not in ("id", "response_id", "pending")
         ]
         for answer in response.answers:
-            response.pending_answers.append(
-                Answer(pending=True, **{key: deepcopy(getattr(answer, key)) for key in columns})
-            )
+            copy = Answer(pending=True, **{key: deepcopy(getattr(answer, key)) for key in columns})
+            kind_of(answer.question).copy_answer(answer, copy)
+            response.pending_answers.append(copy)
     return response.pending_answers
 
 
-def _keep_or_drop_changes(response: Response, questions: Sequence[Question], now: datetime) -> None:
+def _keep_or_drop_changes(response: Response, now: datetime) -> None:
     """A draft of changes that came back to the submitted answers is no draft at all."""
-    submitted, changed = _inputs(response.answers), _inputs(response.pending_answers)
-    empty = AnswerInput()
-    if all(submitted.get(q.id, empty) == changed.get(q.id, empty) for q in questions):
+    if _contents(response.answers) == _contents(response.pending_answers):
         response.pending_answers.clear()
         response.changes_saved_at = None
     else:
         response.changes_saved_at = now
+
+
+_NOTHING: tuple[object, ...] = ("", "", [], "", None, None, {}, ())
+
+
+def _contents(rows: Sequence[Answer]) -> dict[int, tuple[object, ...]]:
+    """What each row holds, files by name and size (a copy's files are copies), leaving out
+    rows that hold nothing."""
+    contents: dict[int, tuple[object, ...]] = {}
+    for row in rows:
+        files = tuple((f.filename, f.size) for f in row.files)
+        content = (
+            row.choice or "",
+            row.text,
+            list(row.options or []),
+            row.other_text,
+            row.number_value,
+            row.date_value,
+            dict(row.row_choices or {}),
+            files,
+        )
+        if content != _NOTHING:
+            contents[row.question_id] = content
+    return contents
 
 
 def discard_changes(response: Response, now: datetime) -> None:
@@ -280,26 +288,6 @@ def discard_changes(response: Response, now: datetime) -> None:
     response.changes_saved_at = None
     response.updated_at = now
     db.session.flush()
-
-
-def _same(question: Question, given: AnswerInput | None, stored: AnswerInput | None) -> bool:
-    """Whether saving `given` would leave the stored answer as it is."""
-    if given is None:
-        return True
-    if stored is None:
-        return given.empty
-    valid = {opt["value"] for opt in question.options}
-    return (
-        _plain(given.choice) == stored.choice
-        and _plain(given.text) == stored.text
-        and [o for o in given.options if o in valid] == stored.options
-        and _plain(given.other) == stored.other
-    )
-
-
-def _plain(text: str) -> str:
-    """NUL means nothing in text and PostgreSQL cannot store it."""
-    return text.replace("\x00", "")
 
 
 def _mark_submitted(response: Response, now: datetime) -> None:
