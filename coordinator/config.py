@@ -38,6 +38,18 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     PRODUCT_NAME = "Coordinator"
+    # Who is asking: the body that sends surveys and runs the project pages. Shown in the
+    # header, the page title and e-mails; PRODUCT_NAME stays in the footer.
+    SENDER_NAME = os.environ.get(
+        "SENDER_NAME", "RUS – Länsstyrelsernas samverkan i miljömålssystemet"
+    )
+    # An image file (PNG, SVG, JPEG) shown beside the name in the header; none by default.
+    SENDER_LOGO = os.environ.get("SENDER_LOGO", "")
+    # The accessibility statement (tillgänglighetsredogörelse): a Markdown file of the
+    # operator's own, or the default text built from these settings.
+    ACCESSIBILITY_STATEMENT_FILE = os.environ.get("ACCESSIBILITY_STATEMENT_FILE", "")
+    ACCESSIBILITY_STATEMENT_FILE_EN = os.environ.get("ACCESSIBILITY_STATEMENT_FILE_EN", "")
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "sv")
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, RadioField, SelectChoice, SelectMultipleField
+from wtforms import Form, RadioField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -20,6 +20,15 @@ from coordinator.localtime import (
     is_ambiguous,
     local_to_utc,
     to_local,
+)
+
+# What a person can do in a text field that is shown formatted (Markdown), in their words.
+FORMATTING_HINT = _l(
+    "Fet stil med **två stjärnor**, punktlistor med - först på raden, tom rad mellan stycken."
+)
+FORMATTING_WITH_HEADINGS_HINT = _l(
+    "Rubriker med ## först på raden, fet stil med **två stjärnor**, punktlistor med - "
+    "först på raden, tom rad mellan stycken."
 )
 
 
@@ -102,3 +111,14 @@ def fill_local_moment(
         assert isinstance(fold_field, FoldField)
         fold_field.data = str(fold)
         fold_field.shown = True
+
+
+def content_language_field(description: object = None) -> SelectField:
+    """The language a survey, project or news item is written in: a page in the other
+    interface language marks the text with it (WCAG 3.1.2, language of parts)."""
+    return SelectField(
+        _l("Språk"),
+        description=description,
+        choices=[SelectChoice("sv", _l("Svenska")), SelectChoice("en", _l("Engelska"))],
+        default="sv",
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, has_request_context, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from coordinator.extensions import babel
 from coordinator.localtime import STOCKHOLM, SUMMER_TIME, is_ambiguous
@@ -76,6 +77,14 @@ def clock_change_note(value: datetime | None) -> str:
     return " (%s)" % (_("sommartid") if local.fold == SUMMER_TIME else _("normaltid"))
 
 
+def lang_attr(language: str | None) -> Markup:
+    """` lang="sv"` for content written in another language than the page's (WCAG 3.1.2,
+    language of parts), nothing when they are the same."""
+    if not language or language == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
@@ -90,3 +99,4 @@ def init_i18n(app: Flask) -> None:
         long_datetime=long_datetime,
         clock_change_note=clock_change_note,
     )
+    app.jinja_env.globals["lang_attr"] = lang_attr

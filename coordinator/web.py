@@ -156,6 +156,8 @@ def init_web(app: Flask) -> None:
     def layout_globals() -> dict[str, object]:
         return {
             "product_name": app.config["PRODUCT_NAME"],
+            "sender_name": app.config["SENDER_NAME"],
+            "sender_logo": bool(app.config["SENDER_LOGO"]),
             "get_locale": get_locale,
             "nav_items": lambda: NAV_ITEMS,
             "role_label": lambda role: ROLE_LABELS.get(role, role),

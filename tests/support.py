@@ -8,6 +8,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ from coordinator import create_app
 from coordinator.extensions import db, limiter
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+# The test apps show a sender's logo in the header, as an operator may configure.
+SENDER_LOGO = Path(__file__).parent / "data" / "sender-logo.svg"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -71,6 +74,7 @@ def make_app(database_uri: str, **config: Any) -> Flask:
             "ENV": "test",
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="coordinator-uploads-"),
+            "SENDER_LOGO": str(SENDER_LOGO),
             **config,
         }
     )

@@ -163,14 +163,14 @@ NEWS_BODY = "\n\n".join(
 _MEETING_2018_04_NOTES = """\
 **Deltagare:** projektgruppen (Skåne, Dalarna, Örebro, Västra Götaland, Västerbotten)
 
-**Dagordning**
+## Dagordning
 
 1. Projektplanen: syfte, avgränsning och tidplan
 2. Roller i projektgruppen
 3. Koppling till Tillväxtverkets arbete med Hållbart företagande
 4. Workshop i augusti
 
-**20/4 (Skype)**
+## 20/4 (Skype)
 
 - Projektplanen gicks igenom. Syftet ligger fast; avgränsningen mot det ordinarie
   tillväxtarbetet behöver förtydligas.
@@ -179,7 +179,7 @@ _MEETING_2018_04_NOTES = """\
 - Beslut: projektplanen skickas till RUS styrgrupp för synpunkter.
 - Åtgärd: revidera avgränsningen i projektplanen (ansvarig: projektledaren, senast 2018-04-23)
 
-**24/4 (fortsättning)**
+## 24/4 (fortsättning)
 
 - Reviderad projektplan godkänd av gruppen.
 - Diskussion om hur vi får en bild av vad länen redan gör gentemot näringslivet. En kort
@@ -194,14 +194,14 @@ _MEETING_2018_04_NOTES = """\
 _MEETING_2018_05_NOTES = """\
 **Deltagare:** projektgruppen; Västerbotten frånvarande
 
-**Dagordning**
+## Dagordning
 
 1. Enkät till länsstyrelserna
 2. Upplägg för workshopen den 29 augusti
 3. Informationsmöte i september
 4. Övrigt
 
-**Anteckningar**
+## Anteckningar
 
 - Utkastet till enkät diskuterades. Frågorna kortas ned; vi ber om ja/nej med en kort
   kommentar där det går, och om sektorer/branscher.

@@ -103,6 +103,7 @@ class NewsItem(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     published_on: Mapped[datetime] = mapped_column(UTCDateTime)
     published: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(8), default="sv", server_default="sv")
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,8 @@ class Project(db.Model):
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(10), default="running")
     visibility: Mapped[str] = mapped_column(String(10), default="staff")
+    # The language its texts are written in (WCAG 3.1.2: marked where the page differs).
+    language: Mapped[str] = mapped_column(String(8), default="sv", server_default="sv")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])

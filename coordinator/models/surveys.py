@@ -62,6 +62,8 @@ class Survey(db.Model):
     # Hard: nothing can be submitted after it.
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(10), default="draft")
+    # The language of its title, introduction, questions and options.
+    language: Mapped[str] = mapped_column(String(8), default="sv", server_default="sv")
     reply_to_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -16,7 +16,13 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
-from coordinator.fields import FoldField, MultiCheckboxField
+from coordinator.fields import (
+    FORMATTING_HINT,
+    FORMATTING_WITH_HEADINGS_HINT,
+    FoldField,
+    MultiCheckboxField,
+    content_language_field,
+)
 from coordinator.text import single_line_filter
 
 
@@ -39,7 +45,9 @@ class ProjectForm(FlaskForm):
     )
     summary = TextAreaField(_l("Kort beskrivning"), validators=[Optional(), Length(max=2000)])
     purpose = TextAreaField(
-        _l("Syfte"), description=_l("Markdown."), validators=[Optional(), Length(max=20000)]
+        _l("Syfte"),
+        description=FORMATTING_WITH_HEADINGS_HINT,
+        validators=[Optional(), Length(max=20000)],
     )
     origin = TextAreaField(
         _l("Ursprung"),
@@ -47,7 +55,9 @@ class ProjectForm(FlaskForm):
         validators=[Optional(), Length(max=20000)],
     )
     plan = TextAreaField(
-        _l("Projektplan"), description=_l("Markdown."), validators=[Optional(), Length(max=50000)]
+        _l("Projektplan"),
+        description=FORMATTING_WITH_HEADINGS_HINT,
+        validators=[Optional(), Length(max=50000)],
     )
     state = SelectField(
         _l("Läge"),
@@ -63,6 +73,9 @@ class ProjectForm(FlaskForm):
             SelectChoice("staff", _l("Bara för inloggade")),
             SelectChoice("public", _l("Offentlig sida")),
         ],
+    )
+    language = content_language_field(
+        _l("Gäller projektets texter och mötesanteckningar; nyheter har ett eget val.")
     )
     leader = SelectField(_l("Projektledare"), validators=[Optional()])
     members = MultiCheckboxField(
@@ -95,7 +108,7 @@ class MeetingForm(FlaskForm):
         ],
     )
     agenda = TextAreaField(
-        _l("Dagordning"), description=_l("Markdown."), validators=[Optional(), Length(max=20000)]
+        _l("Dagordning"), description=FORMATTING_HINT, validators=[Optional(), Length(max=20000)]
     )
     networks = MultiCheckboxField(_l("Inbjudna nätverk"), coerce=int)
     contact_emails = TextAreaField(
@@ -112,8 +125,9 @@ class NotesForm(FlaskForm):
     text = TextAreaField(
         _l("Mötesanteckningar"),
         description=_l(
-            "Markdown. Skriv Beslut: … eller Åtgärd: … (ansvarig: Namn, senast ÅÅÅÅ-MM-DD) "
-            "på egna rader."
+            "Rubriker med ## först på raden, fet stil med **två stjärnor**, punktlistor med - "
+            "först på raden. Skriv Beslut: … eller Åtgärd: … (ansvarig: Namn, senast "
+            "ÅÅÅÅ-MM-DD) på egna rader, så hamnar de i listan över beslut och åtgärder."
         ),
         validators=[Length(max=100000)],
     )
@@ -129,8 +143,9 @@ class NewsForm(FlaskForm):
     )
     date = DateField(_l("Datum"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))])
     body = TextAreaField(
-        _l("Text"), description=_l("Markdown."), validators=[Optional(), Length(max=50000)]
+        _l("Text"), description=FORMATTING_HINT, validators=[Optional(), Length(max=50000)]
     )
+    language = content_language_field()
     survey_id = SelectField(_l("Länka till enkät"), validators=[Optional()])
     published = BooleanField(_l("Publicera"))
 

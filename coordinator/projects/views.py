@@ -56,7 +56,7 @@ from coordinator.services.projects.meetings import (
     send_invitations,
 )
 from coordinator.services.projects.news import project_surveys, save_news
-from coordinator.services.projects.notes import NotesConflict, restore, save_notes, side_by_side
+from coordinator.services.projects.notes import NotesConflict, compare_texts, restore, save_notes
 from coordinator.services.projects.projects import EDITABLE, overview, page_data, save_project
 from coordinator.services.projects.search import search
 
@@ -460,12 +460,7 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
                 )
             except NotesConflict as exc:
                 conflict = exc.latest
-                conflict_diff = side_by_side(
-                    conflict.text,
-                    form.text.data or "",
-                    _("Sparad av någon annan (version %(n)s)", n=conflict.id),
-                    _("Din text"),
-                )
+                conflict_diff = compare_texts(conflict.text, form.text.data or "")
                 form.based_on.data = str(conflict.id)
             else:
                 db.session.commit()
@@ -493,9 +488,7 @@ def notes_history(meeting_id: int) -> str:
         old, new = revisions[-2], revisions[-1]
     diff = None
     if old is not None and new is not None:
-        diff = side_by_side(
-            old.text, new.text, _("Version %(n)s", n=old.id), _("Version %(n)s", n=new.id)
-        )
+        diff = compare_texts(old.text, new.text)
     return render_template(
         "projects/history.html",
         meeting=meeting,
@@ -544,6 +537,7 @@ def _edit_news(project: Project, item: NewsItem | None) -> str | WerkzeugRespons
                 published=bool(form.published.data),
                 survey_id=int(form.survey_id.data) if form.survey_id.data else None,
                 actor=current_staff(),
+                language=form.language.data or "sv",
                 now=utcnow(),
             )
         except NewsError as exc:

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -57,6 +58,14 @@ from coordinator.services.surveys.responses import (
 from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
+
+# What the page says when it could not save by itself (static/js/autosave.js shows it).
+_AUTOSAVE_FAILED = _l("Kunde inte spara automatiskt. Tryck på Spara utkast.")
+_AUTOSAVE_CLOSED = _l("Enkäten är stängd; svaren kan inte längre sparas.")
+_AUTOSAVE_CONFLICT = _l(
+    "Svaren har ändrats i ett annat fönster. "
+    "Tryck på Spara utkast för att välja vilken version som ska gälla."
+)
 
 
 def _token_limit() -> str:
@@ -164,7 +173,7 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
     )
     if not _csrf_ok():
         if autosave:
-            return jsonify(saved=False, reason="session"), 400
+            return jsonify(saved=False, reason="session", message=str(_AUTOSAVE_FAILED)), 400
         notice = _(
             "Sidan har varit öppen länge, så svaren är inte sparade ännu. "
             "Allt du skrev finns kvar: tryck på Spara utkast igen."
@@ -185,12 +194,12 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
     except ClosedError:
         db.session.rollback()
         if autosave:
-            return jsonify(saved=False, reason="closed"), 409
+            return jsonify(saved=False, reason="closed", message=str(_AUTOSAVE_CLOSED)), 409
         return _render_form(invitation, token, posted, status=409)
     if result.conflict is not None:
         db.session.rollback()
         if autosave:
-            return jsonify(saved=False, reason="conflict"), 409
+            return jsonify(saved=False, reason="conflict", message=str(_AUTOSAVE_CONFLICT)), 409
         return render_template(
             "respond/conflict.html",
             survey=survey,

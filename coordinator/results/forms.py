@@ -15,6 +15,9 @@ class CreateMeetingNotesForm(FlaskForm):
         _l("Möte"),
         coerce=int,
         validators=[InputRequired(message=_l("Välj mötet som anteckningarna gäller"))],
+        # Every option is a meeting, so the list is never empty; HTML's `required` on a
+        # select asks for an empty first option, which this list has no use for.
+        render_kw={"required": False},
     )
 
     def set_meetings(self, meetings: list[Meeting]) -> None:

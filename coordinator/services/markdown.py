@@ -41,10 +41,19 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(text: str) -> Markup:
+def render_markdown(text: str, top: int = 2) -> Markup:
     """Markdown to sanitised HTML: no scripts, no event handlers, no javascript: or data:
-    links; links get rel="noopener noreferrer". Raw HTML in the text is shown as text."""
-    html = _parser.render(text or "")
+    links; links get rel="noopener noreferrer". Raw HTML in the text is shown as text.
+
+    Headings fit the page they are shown on: the text's highest heading becomes an
+    h`top` (the level below the heading the text sits under), the others follow it."""
+    tokens = _parser.parse(text or "")
+    headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
+    if headings:
+        shift = top - min(int(t.tag[1]) for t in headings)
+        for token in headings:
+            token.tag = f"h{min(max(int(token.tag[1]) + shift, top), 6)}"
+    html = _parser.renderer.render(tokens, _parser.options, {})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -15,7 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordinator.fields import FoldField, MultiCheckboxField
+from coordinator.fields import (
+    FORMATTING_HINT,
+    FoldField,
+    MultiCheckboxField,
+    content_language_field,
+)
 from coordinator.services.surveys.kinds import all_kinds
 from coordinator.text import single_line_filter
 
@@ -42,7 +47,10 @@ class SurveyForm(FlaskForm):
     )
     introduction = TextAreaField(
         _l("Inledning"),
-        description=_l("Markdown. Lämna tomt för att använda mallens text."),
+        description=_l(
+            "Fet stil med **två stjärnor**, punktlistor med - först på raden. "
+            "Lämna tomt för att använda mallens text."
+        ),
         validators=[Optional(), Length(max=20_000)],
     )
     deadline_date = DateField(
@@ -133,6 +141,7 @@ class QuestionForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
+    language = content_language_field(_l("Gäller rubrik, inledning, frågor och svarsalternativ."))
     title = StringField(
         _l("Enkätens namn"),
         filters=[single_line_filter],
@@ -140,7 +149,7 @@ class SettingsForm(FlaskForm):
     )
     introduction = TextAreaField(
         _l("Inledning"),
-        description=_l("Markdown: **fetstil**, listor med -, tomrad mellan stycken."),
+        description=FORMATTING_HINT,
         validators=[Optional(), Length(max=20_000)],
     )
     deadline_date = DateField(

@@ -699,6 +699,7 @@ def edit_settings(survey_id: int) -> str | WerkzeugResponse:
                     reminder_days=reminder_days,
                     actor=current_staff(),
                     now=utcnow(),
+                    language=form.language.data or "sv",
                 )
             except SurveyError as exc:
                 form.closes_date.errors = [*form.closes_date.errors, str(exc)]

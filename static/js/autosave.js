@@ -7,6 +7,7 @@
     return;
   }
   var status = form.querySelector(".autosave-status");
+  var offline = status ? status.getAttribute("data-offline") : "";
   var version = form.querySelector("input[name=version]");
   var changesNotice = document.querySelector("[data-changes-notice]");
   var timer = null;
@@ -108,19 +109,14 @@
           if (changesNotice && body.changes) {
             changesNotice.hidden = false;
           }
-          say(body.message || ("Sparat " + body.saved_at));
-        } else if (body.reason === "conflict") {
+        } else if (body.reason === "conflict" || body.reason === "closed") {
           stopped = true;
-          say("Svaren har ändrats i ett annat fönster. Tryck på Spara utkast för att välja vilken version som ska gälla.");
-        } else if (body.reason === "closed") {
-          stopped = true;
-          say("Enkäten är stängd; svaren kan inte längre sparas.");
-        } else {
-          say("Kunde inte spara automatiskt. Tryck på Spara utkast.");
         }
+        // The server words every message in the page's language.
+        say(body.message || offline);
       })
       .catch(function () {
-        say("Kunde inte spara automatiskt just nu. Dina svar finns kvar på sidan.");
+        say(offline);
       })
       .then(function () {
         saving = false;

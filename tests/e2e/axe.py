@@ -7,11 +7,22 @@ from typing import Any
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def assert_accessible(page: Any, context: str = "") -> None:
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The WCAG 2.1 A and AA rules that the page breaks, as axe reports them."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    violations = results.response["violations"]
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+    return list(results.response["violations"])
+
+
+def assert_accessible(page: Any, context: str = "") -> None:
+    violations = axe_violations(page)
     if violations:
         lines = [f"axe found {len(violations)} violation(s) on {context or page.url}:"]
         for v in violations:

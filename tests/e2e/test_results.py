@@ -93,5 +93,5 @@ def test_results_page_matches_the_workbook(live_app, page, log_in):
     expect(page.locator("main")).to_contain_text("0 svar ingår.")
 
     page.get_by_role("link", name="Underlag till mötesanteckningar").click()
-    expect(page.get_by_label("Anteckningar (Markdown)")).to_contain_text("Kommentar från Skåne")
+    expect(page.get_by_label("Anteckningar", exact=True)).to_contain_text("Kommentar från Skåne")
     assert_accessible(page, "workshop notes")

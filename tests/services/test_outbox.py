@@ -77,7 +77,9 @@ def test_a_batch_of_500_arrives_complete_each_once(app, smtp_server, notice):
     recipients = [str(m["To"]) for m in smtp_server.messages]
     assert len(recipients) == 500 and len(set(recipients)) == 500
     message = smtp_server.to("person7@example.org")[0]
-    assert message["From"] == "Coordinator <coordinator@example.org>"
+    assert str(message["From"]) == (
+        "RUS – Länsstyrelsernas samverkan i miljömålssystemet <coordinator@example.org>"
+    )
     assert message["Reply-To"] == "projektledare@example.org"
     assert message["Message-ID"] and message["Date"]
     unsubscribe = str(message["List-Unsubscribe"]).strip()
@@ -87,6 +89,8 @@ def test_a_batch_of_500_arrives_complete_each_once(app, smtp_server, notice):
     html = message.get_body(("html",)).get_content()
     assert "Välkommen" in text and "http://localhost/r/abc" in text
     assert 'href="http://localhost/r/abc"' in html
+    sender = "RUS – Länsstyrelsernas samverkan i miljömålssystemet"
+    assert sender in html and f"Skickat av {sender} med Coordinator." in text
     assert unsubscribe.endswith("/one-click>")
     assert unsubscribe.strip("<>").removesuffix("/one-click") in text
     for subtype in ("plain", "html"):

@@ -25,10 +25,10 @@ from coordinator.services.projects.meetings import (
 from coordinator.services.projects.news import save_news
 from coordinator.services.projects.notes import (
     NotesConflict,
+    compare_texts,
     items,
     restore,
     save_notes,
-    side_by_side,
 )
 from coordinator.services.projects.projects import save_project
 from coordinator.services.projects.search import search
@@ -177,8 +177,14 @@ def test_revisions_conflict_restore_and_difference(app):
     assert [r.text for r in meeting.revisions][-1].endswith("3/7.")
     restored = restore(meeting, first, pia, NOW)
     assert restored.text == first.text and len(meeting.revisions) == 3
-    diff = str(side_by_side(first.text, second.text, "Före", "Efter"))
-    assert 'class="diff_chg">3</span>/7' in diff
+    diff = compare_texts(first.text, second.text)
+    assert (diff.changed, diff.added, diff.removed) == (1, 0, 0)
+    assert [p.kind for p in diff.rows[0].new or []] == ["same"]
+    changed = diff.rows[1]
+    assert [(p.kind, p.text) for p in changed.old or [] if p.kind != "same"] == [
+        ("removed", "2/7.")
+    ]
+    assert [(p.kind, p.text) for p in changed.new or [] if p.kind != "same"] == [("added", "3/7.")]
 
 
 def test_decisions_and_actions_are_picked_out(app):

@@ -381,10 +381,11 @@ def test_preview_restore_and_history(app, client, client_request):
         {"text": "Andra texten", "based_on": first.id, "action": "save", "published": "y"},
     )
     page = client_request.get(f"/meetings/{meeting.id}/notes/history")
-    diff = page.find(class_="diff")
-    text = diff.get_text().replace("\xa0", " ")
+    diff = page.find("table", class_="diff")
+    text = diff.get_text()
     assert diff.find("b") is None and "Första <b>texten</b>" in text and "Andra texten" in text
-    assert diff.select(".diff_sub, .diff_add, .diff_chg")
+    assert [d.get_text() for d in diff.select("del")] == ["Borttaget: Första <b>texten</b>"]
+    assert [i.get_text() for i in diff.select("ins")] == ["Tillagt: Andra texten"]
     client_request.post(f"/meetings/{meeting.id}/notes/restore/{first.id}")
     db.session.expire_all()
     assert [r.text for r in meeting.revisions][-1] == "Första <b>texten</b>"

@@ -269,6 +269,20 @@ def test_autosave_returns_the_new_version(app, client):
     assert stale.status_code == 409 and stale.json["reason"] == "conflict"
 
 
+def test_autosave_speaks_the_language_of_the_page(app, client):
+    _, _, token, q = _arrange()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    field = f"q{q['4'].id}_text"
+    data = {"csrf_token": csrf_token(client, app), "action": "autosave", "version": "0"}
+    saved = client.post(f"/r/{token}", data={**data, field: "autosparat"})
+    assert saved.json["message"] == f"Saved {saved.json['saved_at']}"
+    stale = client.post(f"/r/{token}", data={**data, field: "gammal flik"})
+    assert stale.json["message"].startswith("The answers were changed in another window")
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert 'data-offline="Could not save automatically just now.' in page
+
+
 def test_autosave_never_reports_saved_for_text_it_did_not_store(app, client):
     _, _, token, q = _arrange()
     field = f"q{q['2a'].id}_text"

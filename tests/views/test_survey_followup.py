@@ -163,7 +163,7 @@ def test_reminders_to_chosen_ones_who_have_not_answered(app, client_request):
     assert all(b.has_attr("checked") for b in boxes)
     assert "Gun" in page.select_one("pre").get_text()
     page = client_request.post(url, {}, status=200)
-    assert [a["href"] for a in page.select(".error-summary a")] == ["#invitations"]
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#invitations-0"]
     assert client_request.post(url, {"invitations": [second.id]}) == (
         f"/surveys/{survey.id}/dashboard"
     )

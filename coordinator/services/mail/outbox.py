@@ -145,6 +145,7 @@ def queue_email(
     headers: dict[str, str] = {}
     layout: dict[str, Any] = {
         "product_name": current_app.config["PRODUCT_NAME"],
+        "sender_name": current_app.config["SENDER_NAME"],
         "base_url": current_app.config["BASE_URL"],
         "unsubscribe_url": None,
     }

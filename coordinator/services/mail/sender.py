@@ -183,7 +183,7 @@ def build_mime(message: OutboxMessage, tokens: dict[str, str] | None = None) -> 
         mime.attach(body)
         for attachment in message.attachments:
             mime.attach(_attachment_part(attachment))
-    mime["From"] = formataddr((config["PRODUCT_NAME"], sender), charset=UTF8)
+    mime["From"] = formataddr((config["SENDER_NAME"], sender), charset=UTF8)
     mime["To"] = formataddr((message.recipient_name, message.recipient_email), charset=UTF8)
     mime["Subject"] = _header(message.subject)  # type: ignore[assignment]  # Header is allowed
     mime["Date"] = formatdate(usegmt=True)

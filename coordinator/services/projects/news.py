@@ -32,6 +32,7 @@ def save_news(
     published: bool,
     survey_id: int | None,
     actor: User,
+    language: str = "sv",
     now: datetime,
 ) -> NewsItem:
     """Create or change a post; a linked survey must belong to the same project."""
@@ -44,6 +45,7 @@ def save_news(
     was_published = item.published
     item.title, item.body = title.strip(), body.replace("\x00", "")
     item.published_on, item.published, item.survey_id = published_on, published, survey_id
+    item.language = language
     db.session.flush()
     action = "news.create" if created else "news.update"
     if published and not was_published:

@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from markupsafe import Markup, escape
-
 from coordinator.extensions import db
 from coordinator.models import Meeting, NoteRevision, User
 from coordinator.services.audit import record_event
@@ -82,16 +80,87 @@ def restore(meeting: Meeting, revision: NoteRevision, actor: User, now: datetime
     )
 
 
-def side_by_side(old: str, new: str, old_label: str, new_label: str) -> Markup:
-    """Two texts side by side, changed lines marked (difflib escapes the text)."""
-    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        old.splitlines(),
-        new.splitlines(),
-        fromdesc=str(escape(old_label)),
-        todesc=str(escape(new_label)),
-        context=False,
-    )
-    return Markup(table.replace(' nowrap="nowrap"', ""))  # noqa: S704 - difflib escapes the lines
+@dataclass
+class DiffPart:
+    """A run of words: "same" in both versions, or "added" / "removed"."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class DiffRow:
+    """One line of each version, side by side; a side is None where the line is only in
+    the other version."""
+
+    old: list[DiffPart] | None
+    new: list[DiffPart] | None
+
+    @property
+    def changed(self) -> bool:
+        return any(p.kind != "same" for p in (self.old or []) + (self.new or [])) or (
+            self.old is None or self.new is None
+        )
+
+
+@dataclass
+class NotesDiff:
+    rows: list[DiffRow]
+    added: int  # lines only in the newer version
+    removed: int  # lines only in the older version
+    changed: int  # lines in both, with words changed
+
+
+_WORDS = re.compile(r"\s+|\S+")
+
+
+def _word_diff(old: str, new: str) -> tuple[list[DiffPart], list[DiffPart]]:
+    """The changed words of a line, whole words only (a word is never split). Changes
+    with only spaces between them count as one, so "Beslut: A" → "Åtgärd: B" is one
+    removal and one addition, not one per word."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[tuple[bool, str, str]] = []  # (changed, old text, new text)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        runs.append((tag != "equal", "".join(a[i1:i2]), "".join(b[j1:j2])))
+    merged: list[tuple[bool, str, str]] = []
+    for k, run in enumerate(runs):
+        between_changes = 0 < k < len(runs) - 1 and runs[k + 1][0]
+        if merged and merged[-1][0] and (run[0] or (run[1].isspace() and between_changes)):
+            merged[-1] = (True, merged[-1][1] + run[1], merged[-1][2] + run[2])
+        else:
+            merged.append(run)
+    old_parts: list[DiffPart] = []
+    new_parts: list[DiffPart] = []
+    for changed, old_text, new_text in merged:
+        if old_text:
+            old_parts.append(DiffPart("removed" if changed else "same", old_text))
+        if new_text:
+            new_parts.append(DiffPart("added" if changed else "same", new_text))
+    return old_parts, new_parts
+
+
+def compare_texts(old: str, new: str) -> NotesDiff:
+    """Two versions line by line; changed lines word by word. The template shows removed
+    words as <del> and added ones as <ins>, each with a word for screen readers."""
+    a, b = old.splitlines(), new.splitlines()
+    diff = NotesDiff([], 0, 0, 0)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            diff.rows += [
+                DiffRow([DiffPart("same", x)], [DiffPart("same", y)])
+                for x, y in zip(a[i1:i2], b[j1:j2], strict=True)
+            ]
+            continue
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(paired):
+            diff.rows.append(DiffRow(*_word_diff(a[i1 + k], b[j1 + k])))
+        diff.changed += paired
+        diff.rows += [DiffRow([DiffPart("removed", x)], None) for x in a[i1 + paired : i2]]
+        diff.rows += [DiffRow(None, [DiffPart("added", y)]) for y in b[j1 + paired : j2]]
+        diff.removed += i2 - i1 - paired
+        diff.added += j2 - j1 - paired
+    return diff
 
 
 def items(meetings: list[Meeting], published_only: bool) -> list[NoteItem]:

@@ -16,7 +16,17 @@ from coordinator.services.audit import record_event
 from coordinator.services.errors import ProjectError
 from coordinator.services.projects.notes import items
 
-EDITABLE = ("title", "slug", "summary", "purpose", "origin", "plan", "state", "visibility")
+EDITABLE = (
+    "title",
+    "slug",
+    "summary",
+    "purpose",
+    "origin",
+    "plan",
+    "state",
+    "visibility",
+    "language",
+)
 
 
 @dataclass
@@ -73,7 +83,13 @@ def project_for_survey(title: str, actor: User, now: datetime) -> Project:
     project = db.session.scalar(select(Project).where(func.lower(Project.title) == title.lower()))
     if project is not None:
         return project
-    values = {"title": title, "slug": free_slug(title), "state": "running", "visibility": "staff"}
+    values = {
+        "title": title,
+        "slug": free_slug(title),
+        "state": "running",
+        "visibility": "staff",
+        "language": "sv",
+    }
     return create_project(values=values, leader_id=None, member_ids=[], actor=actor, now=now)
 
 

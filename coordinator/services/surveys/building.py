@@ -183,8 +183,9 @@ def update_survey_settings(
     reminder_days: list[int],
     actor: User,
     now: datetime,
+    language: str = "sv",
 ) -> None:
-    """Change title, texts and times; each change is kept in the audit trail."""
+    """Change title, texts, language and times; each change is kept in the audit trail."""
     if closes_at is not None and closes_at < deadline_at:
         raise SurveyError(_l("Stängningstiden kan inte vara före sista svarsdagen"))
     written = written_deadline_note(survey.deadline_at, survey.closes_at, survey.reply_to_user)
@@ -200,6 +201,7 @@ def update_survey_settings(
         "closes_at": closes_at,
         "reply_to_user_id": reply_to_user_id,
         "reminder_days": reminder_days,
+        "language": language,
     }
     changes = {}
     for name, value in new_values.items():
