@@ -153,6 +153,9 @@ MATRIX: dict[str, str] = {
     "surveys.copy": "editor",
     "surveys.edit_question": "editor",
     "surveys.edit_settings": "editor",
+    "surveys.mail_texts": "editor",
+    "surveys.edit_mail_text": "editor",
+    "surveys.restore_mail_text": "editor",
     "results.show_results": "staff",
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
@@ -240,6 +243,7 @@ def build_world() -> World:
     world.ids["question_id"] = survey.questions[0].id
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
+    world.ids["mail_kind"] = "reminder"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
     world.ids["file_id"] = _attached_file(invitation).id
     for endpoint in (
