@@ -166,11 +166,11 @@ def check_mail_text(subject: str, body: str) -> None:
     """SurveyError (on the field) unless both are filled in, the subject is one line
     without the link, every placeholder is known and the body holds the link."""
     if not subject.strip():
-        raise SurveyError(_l("Skriv ett ämne."), "subject")
+        raise SurveyError(_l("Skriv ett ämne"), "subject")
     if any(c in subject for c in "\r\n\x00"):
         raise SurveyError(_l("Ämnet måste stå på en rad."), "subject")
     if not body.strip():
-        raise SurveyError(_l("Skriv texten i meddelandet."), "body")
+        raise SurveyError(_l("Skriv texten i meddelandet"), "body")
     for field, text in (("subject", subject), ("body", body)):
         unknown = [name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]
         if unknown:
