@@ -1,11 +1,21 @@
 """The e-mail text editor over HTTP: what it starts from, how it refuses a text, the
 preview for a real recipient, saving and going back to the built-in text."""
 
+import re
+
+from sqlalchemy import select
+
 from coordinator.extensions import db
-from coordinator.models import AuditEvent
+from coordinator.models import AuditEvent, Invitation
+from coordinator.models.types import utcnow
+from coordinator.services.mail.sender import send_due_messages
 from coordinator.services.surveys.mail_texts import DEFAULTS, editable_text
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
 from tests.support import login
+
+
+def survey_invitations(survey):
+    return db.session.scalars(select(Invitation).where(Invitation.survey_id == survey.id))
 
 
 def _arrange(client_request):
@@ -82,3 +92,25 @@ def test_saving_and_going_back_to_the_built_in_text(client_request):
 def test_an_unknown_kind_of_mail_is_not_found(client_request):
     survey, _url = _arrange(client_request)
     client_request.get(f"/surveys/{survey.id}/mail-texts/newsletter", status=404)
+
+
+def test_an_edited_reminder_arrives_over_smtp_with_a_working_link(client_request, smtp_server):
+    survey, url = _arrange(client_request)
+    body = "Hej {namn}!\n\n**{organisation}** har inte svarat. Svara senast {sista_dag}:\n{länk}\n"
+    client_request.post(url, {"subject": "Glöm inte {enkät}", "body": body, "action": "save"})
+    client_request.post(
+        f"/surveys/{survey.id}/reminders",
+        {"invitations": [i.id for i in survey_invitations(survey)]},
+    )
+    send_due_messages(utcnow())
+    [sent] = smtp_server.messages
+    assert sent["Subject"] == f"Glöm inte {survey.title}"
+    assert sent.is_multipart()
+    text = sent.get_body(("plain",)).get_content()
+    html = sent.get_body(("html",)).get_content()
+    assert "Hej Karin <Ek>!\n\n**Länsstyrelsen i Skåne** har inte svarat" in text
+    assert "<strong>Länsstyrelsen i Skåne</strong>" in html and "Karin &lt;Ek&gt;" in html
+    token = re.search(r"http://localhost/r/(\S+)", text)[1]
+    assert f'href="http://localhost/r/{token}"' in html
+    client_request.post("/logout")
+    assert survey.title in client_request.get(f"/r/{token}").get_text()
