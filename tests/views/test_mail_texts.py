@@ -114,3 +114,14 @@ def test_an_edited_reminder_arrives_over_smtp_with_a_working_link(client_request
     assert f'href="http://localhost/r/{token}"' in html
     client_request.post("/logout")
     assert survey.title in client_request.get(f"/r/{token}").get_text()
+
+
+def test_the_reminder_page_previews_the_edited_text(client_request):
+    survey, url = _arrange(client_request)
+    before = client_request.get(f"/surveys/{survey.id}/reminders").select_one(".mail-body")
+    assert "En påminnelse: vi har ännu inte fått något svar" in before.get_text()
+    client_request.post(
+        url, {"subject": "Glöm inte", "body": "Hej {namn}! {länk}", "action": "save"}
+    )
+    after = client_request.get(f"/surveys/{survey.id}/reminders").select_one(".mail-body")
+    assert after.get_text().startswith("Hej Karin <Ek>! (personlig länk)")
