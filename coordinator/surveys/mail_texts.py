@@ -106,7 +106,8 @@ def _preview(survey: Survey, subject: str, body: str, invitation: Invitation | N
         return None
     link = redacted(absolute_url("respond.show_form", token=secret_marker()))
     values = recipient_values(survey, invitation.contact, invitation.organisation, link)
-    return {"invitation": invitation, "mail": compose(subject, body, values)}
+    # Headings in the text sit under "Som HTML" (an h3) on this page.
+    return {"invitation": invitation, "mail": compose(subject, body, values, top=4)}
 
 
 @bp.post("/<int:survey_id>/mail-texts/<mail_kind>/reset")

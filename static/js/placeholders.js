@@ -22,6 +22,7 @@
     button.type = "button";
     button.className = "chip";
     button.textContent = text;
+    button.setAttribute("aria-describedby", code.getAttribute("data-meaning"));
     button.addEventListener("click", function () {
       var start = last.selectionStart === null ? last.value.length : last.selectionStart;
       var end = last.selectionEnd === null ? start : last.selectionEnd;

@@ -51,7 +51,9 @@ def test_edit_preview_and_send_a_reminder_in_own_words(live_app, page, e2e_smtp,
 
     # The chips put the placeholder where the cursor is.
     body.fill("Hej ")
-    page.get_by_role("button", name="{namn}").click()
+    chip = page.get_by_role("button", name="{namn}")
+    expect(chip).to_have_accessible_description("mottagarens namn")
+    chip.click()
     body.press("End")
     body.type("! Svara senast ")
     page.get_by_role("button", name="{sista_dag}").click()

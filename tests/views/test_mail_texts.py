@@ -64,7 +64,7 @@ def test_the_preview_shows_a_real_recipient_escaped_and_saves_nothing(client_req
     survey, url = _arrange(client_request)
     page = client_request.post(
         url,
-        {"subject": "Till {namn}", "body": "Hej **{namn}**! {länk}", "action": "preview"},
+        {"subject": "Till {namn}", "body": "# Hej\n\nHej **{namn}**! {länk}", "action": "preview"},
         status=200,
     )
     preview = page.select_one(".mail-preview")
@@ -73,6 +73,7 @@ def test_the_preview_shows_a_real_recipient_escaped_and_saves_nothing(client_req
     assert "<strong>Karin &lt;Ek&gt;</strong>" in html
     assert 'href="http://localhost/r/…"' in html
     assert "Hej **Karin <Ek>**! http://localhost/r/…" in preview.select_one("pre").get_text()
+    assert preview.select_one(".mail-html h4").get_text() == "Hej"  # under "Som HTML", an h3
     assert editable_text(survey, "reminder")[2] is False
 
 

@@ -265,24 +265,24 @@ def fill_text(text: str, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
 
 
-def compose(subject: str, body: str, values: MailValues) -> ComposedMail:
+def compose(subject: str, body: str, values: MailValues, top: int = 2) -> ComposedMail:
     """The mail for one recipient. The subject is kept on one line whatever the values
     hold; in the HTML part the values are escaped after the Markdown is rendered, so a
     name can neither add markup nor turn into formatting, and the link goes only where
-    {länk} stands."""
+    {länk} stands. The text's highest heading becomes an h`top` (services/markdown.py)."""
     plain = {name: isolate_text(value) for name, value in values.by_placeholder().items()}
     plain[LINK] = values.link
     return ComposedMail(
         subject=" ".join(fill_text(subject, plain).split()),
         text=fill_text(body, plain),
-        html=_html_body(body, values),
+        html=_html_body(body, values, top),
     )
 
 
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 
 
-def _html_body(body: str, values: MailValues) -> Markup:
+def _html_body(body: str, values: MailValues, top: int) -> Markup:
     """Markdown rendered with each placeholder first replaced by a random word, which
     passes Markdown and the sanitiser unchanged; then each word is replaced by its escaped
     value. Inside an attribute the value goes in as text, except that a link target
@@ -290,7 +290,7 @@ def _html_body(body: str, values: MailValues) -> Markup:
     Elsewhere {länk} becomes a link."""
     nonce = secrets.token_hex(8)
     words = {name: f"x{nonce}p{i}x" for i, name in enumerate(PLACEHOLDERS)}
-    html = str(render_markdown(fill_text(body, words), top=2))
+    html = str(render_markdown(fill_text(body, words), top=top))
     by_name = values.by_placeholder()
     in_attribute = {words[name]: str(escape(value)) for name, value in by_name.items()}
     in_text = {words[name]: str(isolate_html(value)) for name, value in by_name.items()}
