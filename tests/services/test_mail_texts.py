@@ -15,6 +15,7 @@ from coordinator.services.surveys.invitations import find_invitation_by_token, i
 from coordinator.services.surveys.mail_texts import (
     DEFAULTS,
     MailValues,
+    built_in_text,
     check_mail_text,
     compose,
     editable_text,
@@ -69,9 +70,11 @@ def test_a_text_is_refused_with_the_reason_at_its_field(app, subject, body, fiel
     assert words.lower() in str(caught.value).lower()
 
 
-def test_every_built_in_text_is_accepted():
-    for subject, body in DEFAULTS.values():
-        check_mail_text(subject, body)
+def test_every_built_in_text_is_accepted_in_both_languages(app):
+    for kind in DEFAULTS:
+        for language in ("sv", "en"):
+            check_mail_text(*built_in_text(kind, language))
+    assert built_in_text("reminder", "en")[0] == "Reminder: {enkät}"
 
 
 def test_placeholders_are_filled_in_both_parts():
@@ -127,11 +130,11 @@ def test_saving_checks_and_audits_and_reset_returns_to_the_built_in_text(app):
         save_mail_text(survey, "reminder", "Påminnelse", "Ingen länk", user, NOW)
     save_mail_text(survey, "reminder", "Påminnelse om {enkät}", BODY, user, NOW)
     assert editable_text(survey, "reminder") == ("Påminnelse om {enkät}", BODY, True)
-    assert editable_text(survey, "invitation") == (*DEFAULTS["invitation"], False)
+    assert editable_text(survey, "invitation") == (*built_in_text("invitation", "sv"), False)
     save_mail_text(survey, "reminder", "Andra", BODY, user, NOW)
     assert db.session.query(SurveyMailText).count() == 1
     reset_mail_text(survey, "reminder", user, NOW)
-    assert editable_text(survey, "reminder") == (*DEFAULTS["reminder"], False)
+    assert editable_text(survey, "reminder") == (*built_in_text("reminder", "sv"), False)
 
 
 def test_the_texts_are_copied_with_the_survey(app):

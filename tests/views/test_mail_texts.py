@@ -9,7 +9,7 @@ from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation
 from coordinator.models.types import utcnow
 from coordinator.services.mail.sender import send_due_messages
-from coordinator.services.surveys.mail_texts import DEFAULTS, editable_text
+from coordinator.services.surveys.mail_texts import built_in_text, editable_text
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
 from tests.support import login
 
@@ -30,10 +30,10 @@ def _arrange(client_request):
 def test_the_editor_starts_from_the_built_in_text_with_the_placeholders_listed(client_request):
     survey, url = _arrange(client_request)
     page = client_request.get(url)
-    assert page.find("input", {"name": "subject"})["value"] == DEFAULTS["reminder"][0]
+    assert page.find("input", {"name": "subject"})["value"] == built_in_text("reminder", "sv")[0]
     assert (
         page.find("textarea", {"name": "body"}).get_text().strip()
-        == DEFAULTS["reminder"][1].strip()
+        == built_in_text("reminder", "sv")[1].strip()
     )
     listed = [code.get_text() for code in page.select(".placeholder-list code")]
     assert listed == ["{namn}", "{organisation}", "{enkät}", "{projekt}", "{sista_dag}", "{länk}"]
@@ -87,7 +87,7 @@ def test_saving_and_going_back_to_the_built_in_text(client_request):
     assert "Egen text" in client_request.get(f"/surveys/{survey.id}/mail-texts").get_text()
     assert db.session.query(AuditEvent).filter_by(action="survey.mail_text").count() == 1
     client_request.post(f"{url}/reset")
-    assert editable_text(survey, "reminder") == (*DEFAULTS["reminder"], False)
+    assert editable_text(survey, "reminder") == (*built_in_text("reminder", "sv"), False)
 
 
 def test_an_unknown_kind_of_mail_is_not_found(client_request):

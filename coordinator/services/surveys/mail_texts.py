@@ -54,37 +54,53 @@ KIND_LABELS: dict[str, object] = {
     "results_shared": _l("Resultatet delat"),
 }
 
-# The built-in texts written with placeholders: what the editor starts from. They say
-# what templates/emails/survey_<kind>.txt say (which an unedited survey still sends).
-DEFAULTS: dict[str, tuple[str, str]] = {
+# The built-in texts written with placeholders: what the editor starts from, in the
+# survey's language (built_in_text). They say what templates/emails/survey_<kind>.txt say,
+# which an unedited survey still sends.
+DEFAULTS: dict[str, tuple[object, object]] = {
     "invitation": (
-        "Enkät: {enkät}",
-        "Hej {namn}!\n\n"
-        'Projektgruppen för {projekt} vill gärna ha svar från {organisation} på enkäten "{enkät}".'
-        "\n\n**Svara senast {sista_dag}.**\n\n"
-        "Din personliga länk till enkäten (den gäller tills enkäten stängs; dela den inte):\n"
-        "{länk}\n\n"
-        "Du kan spara ett utkast och fortsätta senare genom samma länk. Vill du att en kollega "
-        "svarar i stället kan du skicka enkäten vidare därifrån.\n",
+        _l("Enkät: {enkät}"),
+        _l(
+            "Hej {namn}!\n\n"
+            "Projektgruppen för {projekt} vill gärna ha svar från {organisation} på enkäten "
+            '"{enkät}".\n\n**Svara senast {sista_dag}.**\n\n'
+            "Din personliga länk till enkäten (den gäller tills enkäten stängs; dela den inte):\n"
+            "{länk}\n\n"
+            "Du kan spara ett utkast och fortsätta senare genom samma länk. Vill du att en "
+            "kollega svarar i stället kan du skicka enkäten vidare därifrån.\n"
+        ),
     ),
     "reminder": (
-        "Påminnelse: {enkät}",
-        "Hej {namn}!\n\n"
-        "En påminnelse: vi har ännu inte fått något svar från {organisation} på enkäten "
-        '"{enkät}".\n\n**Svara senast {sista_dag}.**\n\n{länk}\n',
+        _l("Påminnelse: {enkät}"),
+        _l(
+            "Hej {namn}!\n\n"
+            "En påminnelse: vi har ännu inte fått något svar från {organisation} på enkäten "
+            '"{enkät}".\n\n**Svara senast {sista_dag}.**\n\n{länk}\n'
+        ),
     ),
     "receipt": (
-        "Kvitto: {enkät}",
-        'Tack för ditt svar på "{enkät}"!\n\n'
-        "Du kan ändra svaren genom samma länk tills enkäten stängs:\n{länk}\n",
+        _l("Kvitto: {enkät}"),
+        _l(
+            'Tack för ditt svar på "{enkät}"!\n\n'
+            "Du kan ändra svaren genom samma länk tills enkäten stängs:\n{länk}\n"
+        ),
     ),
     "results_shared": (
-        "Resultatet av {enkät}",
-        "Hej {namn}!\n\n"
-        'Nu kan {organisation} se det sammanställda resultatet av enkäten "{enkät}" '
-        "i projektet {projekt}:\n{länk}\n\nTack för att ni svarade!\n",
+        _l("Resultatet av {enkät}"),
+        _l(
+            "Hej {namn}!\n\n"
+            'Nu kan {organisation} se det sammanställda resultatet av enkäten "{enkät}" '
+            "i projektet {projekt}:\n{länk}\n\nTack för att ni svarade!\n"
+        ),
     ),
 }
+
+
+def built_in_text(kind: str, language: str) -> tuple[str, str]:
+    """(subject, body) of the built-in text, in this language."""
+    subject, body = DEFAULTS[kind]
+    with force_locale(language or "sv"):
+        return str(subject), str(body)
 
 
 @dataclass(frozen=True)
@@ -156,7 +172,7 @@ def survey_mail(
     if own is not None:
         subject, body = own.subject, own.body
     elif built_in_too:
-        subject, body = DEFAULTS[kind]
+        subject, body = built_in_text(kind, survey.language)
     else:
         return None
     return compose(subject, body, recipient_values(survey, contact, organisation, link))
@@ -206,8 +222,7 @@ def editable_text(survey: Survey, kind: str) -> tuple[str, str, bool]:
     own = mail_text(survey, kind)
     if own is not None:
         return own.subject, own.body, True
-    subject, body = DEFAULTS[kind]
-    return subject, body, False
+    return (*built_in_text(kind, survey.language), False)
 
 
 def save_mail_text(
