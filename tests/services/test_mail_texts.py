@@ -1,6 +1,7 @@
 """A survey's e-mails in the coordinator's own words: which texts are accepted, what a
 recipient gets, and that an unedited survey sends what it always sent."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -117,10 +118,13 @@ def test_hostile_values_and_text_are_escaped_in_the_html_part():
 
 
 def test_values_cannot_add_lines_to_the_subject():
-    mail = compose(
-        "Till {namn}", BODY, VALUES.__class__(**{**VALUES.__dict__, "name": "A\r\nBcc: x@y.z"})
-    )
+    mail = compose("Till {namn}", BODY, replace(VALUES, name="A\r\nBcc: x@y.z"))
     assert mail.subject == "Till A Bcc: x@y.z"
+
+
+def test_a_long_subject_is_shortened_to_what_the_outbox_keeps():
+    mail = compose("{enkät} – {projekt}", BODY, replace(VALUES, survey="å" * 300))
+    assert len(mail.subject) == 300 and mail.subject.endswith("å…")
 
 
 def test_saving_checks_and_audits_and_reset_returns_to_the_built_in_text(app):

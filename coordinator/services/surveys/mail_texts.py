@@ -45,6 +45,7 @@ PLACEHOLDERS: dict[str, object] = {
     "sista_dag": _l("sista svarsdag, t.ex. torsdag 23 augusti 2018 23:59"),
     LINK: _l("mottagarens personliga länk till enkäten"),
 }
+SUBJECT_MAX = 300  # OutboxMessage.subject
 PLACEHOLDER = re.compile(r"\{([^{}\s]{0,40})\}")
 
 KIND_LABELS: dict[str, object] = {
@@ -282,13 +283,17 @@ def fill_text(text: str, values: Mapping[str, str]) -> str:
 
 def compose(subject: str, body: str, values: MailValues, top: int = 2) -> ComposedMail:
     """The mail for one recipient. The subject is kept on one line whatever the values
-    hold; in the HTML part the values are escaped after the Markdown is rendered, so a
-    name can neither add markup nor turn into formatting, and the link goes only where
-    {länk} stands. The text's highest heading becomes an h`top` (services/markdown.py)."""
+    hold, and shortened to what the outbox keeps. In the HTML part the values are escaped
+    after the Markdown is rendered, so a name can neither add markup nor turn into
+    formatting, and the link goes only where {länk} stands. The text's highest heading
+    becomes an h`top` (services/markdown.py)."""
     plain = {name: isolate_text(value) for name, value in values.by_placeholder().items()}
     plain[LINK] = values.link
+    one_line = " ".join(fill_text(subject, plain).split())
+    if len(one_line) > SUBJECT_MAX:  # the outbox keeps at most this much
+        one_line = one_line[: SUBJECT_MAX - 1] + "…"
     return ComposedMail(
-        subject=" ".join(fill_text(subject, plain).split()),
+        subject=one_line,
         text=fill_text(body, plain),
         html=_html_body(body, values, top),
     )
