@@ -29,6 +29,7 @@ from coordinator.models import (
 )
 from coordinator.services.audit import record_event
 from coordinator.services.errors import RuleError
+from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
 from coordinator.services.results.summary import Selection, SurveySummary, summarise_survey
 
 
@@ -101,6 +102,48 @@ def undo_sharing(survey: Survey, actor: User | None, now: datetime) -> ResultsSh
         actor, "results.unshare", "survey", survey.id, survey.title, {"share": share.id}, now=now
     )
     return share
+
+
+def queue_results_shared_mail(survey: Survey, share: ResultsShare, now: datetime) -> int:
+    """ "Resultatet är delat": to everyone whose invitation was sent and is not revoked,
+    with the link to the results through their own answer link. Returns how many."""
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.survey_id == survey.id,
+            Invitation.sent_at.is_not(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .order_by(Invitation.id)
+    )
+    queued = 0
+    for invitation in invitations:
+        contact = invitation.contact
+        if contact is None or not contact.email:
+            continue
+        marker = secret_marker()
+        queue_email(
+            to_email=contact.email,
+            to_name=contact.name,
+            contact=contact,
+            organisation_id=invitation.organisation_id,
+            template="results_shared",
+            context={
+                "survey": survey,
+                "contact": contact,
+                "organisation": invitation.organisation,
+                "share": share,
+                "url": absolute_url("shared_results.for_board", token=marker),
+            },
+            secret_links={marker: ["invitation", invitation.id]},
+            subject=f"Resultat: {survey.title}",
+            cause=("results_shared", share.id),
+            reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
+            language=contact.language,
+            now=now,
+        )
+        queued += 1
+    return queued
 
 
 def share_for_invitation(invitation: Invitation, now: datetime) -> ResultsShare | None:
