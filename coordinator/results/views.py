@@ -203,14 +203,10 @@ def share(survey_id: int) -> str | WerkzeugResponse:
         else:
             mailed = queue_results_shared_mail(survey, shared, now) if form.notify.data else 0
             db.session.commit()
-            flash(
-                _(
-                    "Resultatet är delat med länsstyrelserna. %(n)s e-postmeddelanden "
-                    "ligger i utkorgen.",
-                    n=mailed,
-                ),
-                "success",
-            )
+            message = _("Resultatet är delat med länsstyrelserna.")
+            if mailed:
+                message += " " + _("%(n)s e-postmeddelanden ligger i utkorgen.", n=mailed)
+            flash(message, "success")
             return redirect(url_for("results.show_results", survey_id=survey.id))
     return render_template(
         "results/share.html",
