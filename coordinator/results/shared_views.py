@@ -58,6 +58,7 @@ def _render(
         back=back,
         file_endpoint=file_endpoint,
         file_values=values,
+        public="slug" in values,
     )
 
 
