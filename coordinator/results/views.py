@@ -185,7 +185,14 @@ def show_results(survey_id: int) -> str:
 def share(survey_id: int) -> str | WerkzeugResponse:
     """ "Dela resultatet med länsstyrelserna": choose what is included, then share."""
     survey = _survey(survey_id)
+    shared = current_share(survey, utcnow())
     form = ShareResultsForm()
+    if shared is not None and not form.is_submitted():
+        # Changing a sharing starts from what it includes, and does not mail everyone again.
+        form.include_free_text.data = shared.include_free_text
+        form.include_attachments.data = shared.include_attachments
+        form.on_public_page.data = shared.on_public_page
+        form.notify.data = False
     public = survey.project.visibility == "public"
     if not public:
         del form.on_public_page
@@ -197,11 +204,11 @@ def share(survey_id: int) -> str | WerkzeugResponse:
         )
         now = utcnow()
         try:
-            shared = share_results(survey, options, current_staff(), now)
+            new = share_results(survey, options, current_staff(), now)
         except SharingError as error:
             show_error(form, error, "include_free_text")
         else:
-            mailed = queue_results_shared_mail(survey, shared, now) if form.notify.data else 0
+            mailed = queue_results_shared_mail(survey, new, now) if form.notify.data else 0
             db.session.commit()
             message = _("Resultatet är delat med länsstyrelserna.")
             if mailed:
@@ -212,7 +219,7 @@ def share(survey_id: int) -> str | WerkzeugResponse:
         "results/share.html",
         survey=survey,
         form=form,
-        share=current_share(survey, utcnow()),
+        share=shared,
         history=sharing_history(survey),
     )
 

@@ -84,6 +84,11 @@ def test_free_text_left_out_and_public_page_only_when_chosen(app, client, client
     client_request.get(public, status=404)
     assert db.session.scalar(select(OutboxMessage.id)) is None
     client_request.post(f"/surveys/{survey.id}/results/share", {"on_public_page": "y"})
+    # Changing the sharing starts from what it includes, without mailing everyone again.
+    form = client_request.get(f"/surveys/{survey.id}/results/share")
+    assert form.find("input", attrs={"name": "on_public_page"}).has_attr("checked")
+    assert not form.find("input", attrs={"name": "include_free_text"}).has_attr("checked")
+    assert not form.find("input", attrs={"name": "notify"}).has_attr("checked")
     client.get("/logout")
 
     page = client_request.get(f"/r/{tokens['Dalarna']}/results")
