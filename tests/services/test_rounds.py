@@ -20,6 +20,7 @@ from coordinator.services.surveys.responses import (
 )
 from coordinator.services.surveys.rounds import (
     link_rounds,
+    previous_answer_texts,
     previous_answers,
     round_changes,
     start_next_round,
@@ -179,3 +180,6 @@ def test_link_rounds_matches_questions_by_number(app):
     assert q["1"].previous_question_id == _q(old)["1"].id
     before = previous_answers(new)
     assert before[board.id][q["1"].id].text == "Klimatrådet"
+    texts = previous_answer_texts(new)
+    assert texts[board.id, q["3"].id] == "C Tillverkning"
+    assert "Klimatrådet" in texts[board.id, q["1"].id]

@@ -186,6 +186,18 @@ def previous_answers(survey: Survey) -> dict[int, dict[int, AnswerInput]]:
     return answers
 
 
+def previous_answer_texts(survey: Survey) -> dict[tuple[int, int], str]:
+    """(organisation id, question id) → the board's previous-round answer as plain text:
+    the column "Förra omgången" beside each answer, for the workbook of a round."""
+    questions = {q.id: q for q in answerable_questions(survey)}
+    texts = {}
+    for organisation_id, answers in previous_answers(survey).items():
+        for question_id, answer in answers.items():
+            question = questions[question_id]
+            texts[organisation_id, question_id] = kind_of(question).plain_text(question, answer)
+    return texts
+
+
 def round_changes(survey: Survey, selection: Selection) -> dict[int, QuestionChange]:
     """Question id → what changed since the previous round: the question itself, and how
     many of the selected responses answer it differently from their board's last time."""
