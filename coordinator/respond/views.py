@@ -124,7 +124,7 @@ def _render_form(
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
-            prefilled=prefilled_questions(response),
+            prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
             results_shared=share_for_invitation(invitation, now) is not None,
         ),
         status,

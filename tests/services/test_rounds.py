@@ -19,7 +19,6 @@ from coordinator.services.surveys.responses import (
     submit_response,
 )
 from coordinator.services.surveys.rounds import (
-    link_rounds,
     previous_answer_texts,
     previous_answers,
     round_changes,
@@ -170,16 +169,13 @@ def test_a_board_that_did_not_answer_gets_no_draft_and_a_board_answering_keeps_i
     assert previous_answers(new) == {}
 
 
-def test_link_rounds_matches_questions_by_number(app):
-    old = make_survey(deadline_at=DEADLINE)
+def test_previous_answers_beside_the_new_ones(app):
+    survey = make_survey(deadline_at=DEADLINE)
     board = make_organisation()
-    _submit(old, make_contact(board), _full("Klimatrådet"))
-    new = make_survey(deadline_at=NOW)
-    link_rounds(new, old)
+    _submit(survey, make_contact(board), _full("Klimatrådet"))
+    new = start_next_round(survey, make_user(), NOW)
     q = _q(new)
-    assert q["1"].previous_question_id == _q(old)["1"].id
-    before = previous_answers(new)
-    assert before[board.id][q["1"].id].text == "Klimatrådet"
+    assert previous_answers(new)[board.id][q["1"].id].text == "Klimatrådet"
     texts = previous_answer_texts(new)
     assert texts[board.id, q["3"].id] == "C Tillverkning"
     assert "Klimatrådet" in texts[board.id, q["1"].id]

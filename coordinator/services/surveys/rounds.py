@@ -23,7 +23,6 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Question, Response, Survey, User
 from coordinator.services.audit import record_event
-from coordinator.services.errors import SurveyError
 from coordinator.services.results.summary import (
     ResponseRow,
     Selection,
@@ -61,19 +60,6 @@ def start_next_round(survey: Survey, actor: User, now: datetime) -> Survey:
         now=now,
     )
     return new
-
-
-def link_rounds(survey: Survey, previous: Survey) -> None:
-    """Make `survey` the next round of `previous`, matching questions by their number (for
-    a survey that was not made by "Ny omgång", such as the demo's)."""
-    if survey.id == previous.id:
-        raise SurveyError(_("En enkät kan inte vara nästa omgång av sig själv."))
-    by_number = {q.number: q for q in previous.questions}
-    survey.previous_round_id = previous.id
-    for question in survey.questions:
-        match = by_number.get(question.number)
-        question.previous_question_id = match.id if match else None
-    db.session.flush()
 
 
 def _board_answers(previous: Survey) -> dict[int, int]:
