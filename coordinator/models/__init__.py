@@ -24,6 +24,7 @@ from coordinator.models.responses import (
     ReminderDelivery,
     Response,
 )
+from coordinator.models.results import ResultsShare
 from coordinator.models.surveys import (
     DeadlineExtension,
     OptionList,
@@ -64,6 +65,7 @@ __all__ = [
     "RecoveryCode",
     "ReminderDelivery",
     "Response",
+    "ResultsShare",
     "Survey",
     "User",
     "network_members",

@@ -4,7 +4,7 @@ A survey may have its own subject and body for its invitation, reminder, receipt
 "results shared" mail. A survey without a row sends the built-in text, as before.
 
 Revision ID: 348fb9e8e596
-Revises: b37fb63432fc
+Revises: 43556e4665e2
 Create Date: 2026-11-27 20:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '348fb9e8e596'
-down_revision = 'b37fb63432fc'
+down_revision = '43556e4665e2'
 branch_labels = None
 depends_on = None
 
