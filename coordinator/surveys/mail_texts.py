@@ -20,6 +20,7 @@ from coordinator.services.errors import SurveyError
 from coordinator.services.mail.outbox import absolute_url, redacted, secret_marker
 from coordinator.services.surveys.mail_texts import (
     KIND_LABELS,
+    LINK_ENDPOINTS,
     PLACEHOLDERS,
     check_mail_text,
     compose,
@@ -86,7 +87,9 @@ def edit_mail_text(survey_id: int, mail_kind: str) -> str | WerkzeugResponse:
             show_error(form, exc, "body")
         else:
             chosen = next((i for i in recipients if i.id == form.recipient.data), None)
-            preview = _preview(survey, subject, body, chosen or next(iter(recipients), None))
+            preview = _preview(
+                survey, mail_kind, subject, body, chosen or next(iter(recipients), None)
+            )
     return render_template(
         "surveys/mail_text.html",
         survey=survey,
@@ -100,11 +103,14 @@ def edit_mail_text(survey_id: int, mail_kind: str) -> str | WerkzeugResponse:
     )
 
 
-def _preview(survey: Survey, subject: str, body: str, invitation: Invitation | None) -> object:
+def _preview(
+    survey: Survey, kind: str, subject: str, body: str, invitation: Invitation | None
+) -> object:
     """The mail as this invited person would get it, the link's secret shown as "…"."""
     if invitation is None or invitation.contact is None:
         return None
-    link = redacted(absolute_url("respond.show_form", token=secret_marker()))
+    endpoint = LINK_ENDPOINTS.get(kind, "respond.show_form")
+    link = redacted(absolute_url(endpoint, token=secret_marker()))
     values = recipient_values(survey, invitation.contact, invitation.organisation, link)
     # Headings in the text sit under "Som HTML" (an h3) on this page.
     return {"invitation": invitation, "mail": compose(subject, body, values, top=4)}

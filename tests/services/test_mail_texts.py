@@ -1,6 +1,7 @@
 """A survey's e-mails in the coordinator's own words: which texts are accepted, what a
 recipient gets, and that an unedited survey sends what it always sent."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -11,6 +12,11 @@ from coordinator.extensions import db
 from coordinator.models import OutboxMessage, SurveyMailText
 from coordinator.services.errors import SurveyError
 from coordinator.services.mail.secret_links import fill, tokens_for
+from coordinator.services.results.sharing import (
+    ShareOptions,
+    queue_results_shared_mail,
+    share_results,
+)
 from coordinator.services.surveys.building import copy_survey
 from coordinator.services.surveys.invitations import find_invitation_by_token, invite
 from coordinator.services.surveys.mail_texts import (
@@ -206,12 +212,19 @@ def test_an_edited_receipt_keeps_the_copy_of_the_answers(app):
     assert "Klimat 2030" in text and "Klimat 2030" in html
 
 
-def test_results_shared_has_a_built_in_text_to_start_from(app):
-    survey = make_survey()
-    contact = make_contact()
-    assert survey_mail(survey, "results_shared", contact, contact.organisation, "L") is None
-    mail = survey_mail(
-        survey, "results_shared", contact, contact.organisation, "L", built_in_too=True
+def test_an_edited_results_shared_mail_links_to_the_boards_results(app):
+    survey = make_survey(deadline_at=datetime(2018, 8, 23, 21, 59, tzinfo=UTC))
+    invitation, _ = make_invitation(survey, make_contact())
+    invitation.sent_at = NOW
+    share = share_results(survey, ShareOptions(), None, NOW)
+    save_mail_text(survey, "results_shared", "Se {enkät}", "Resultatet: {länk}", None, NOW)
+    assert queue_results_shared_mail(survey, share, NOW) == 1
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.cause_type == "results_shared")
     )
-    assert mail is not None and mail.subject == f"Resultatet av {survey.title}"
-    assert "\nL\n" in mail.text
+    assert message.subject == f"Se {survey.title}"
+    text, html = _sent(message)
+    assert text.startswith("Resultatet: http://localhost/r/")
+    token = re.search(r"http://localhost/r/(\S+)/results\n", text)[1]
+    assert find_invitation_by_token(token).id == invitation.id
+    assert f'href="http://localhost/r/{token}/results"' in html

@@ -126,3 +126,13 @@ def test_the_reminder_page_previews_the_edited_text(client_request):
     )
     after = client_request.get(f"/surveys/{survey.id}/reminders").select_one(".mail-body")
     assert after.get_text().startswith("Hej Karin <Ek>! (personlig länk)")
+
+
+def test_the_results_shared_preview_links_to_the_boards_results(client_request):
+    survey, _url = _arrange(client_request)
+    page = client_request.post(
+        f"/surveys/{survey.id}/mail-texts/results_shared",
+        {"subject": "Resultat", "body": "{länk}", "action": "preview"},
+        status=200,
+    )
+    assert page.select_one(".mail-preview pre").get_text() == "http://localhost/r/…/results"

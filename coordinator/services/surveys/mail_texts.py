@@ -37,6 +37,8 @@ from coordinator.services.surveys.states import effective_deadline
 LINK = "länk"
 # The frame (footer, opt-out link, the answers of a receipt) around a text of the survey's own.
 OWN_TEXT_TEMPLATE = "survey_own_text"
+# Where {länk} leads: the answer link, or for "results shared" the board's results page.
+LINK_ENDPOINTS = {"results_shared": "shared_results.for_board"}
 # The placeholders, in the order the editor offers them, with what each stands for.
 PLACEHOLDERS: dict[str, object] = {
     "namn": _l("mottagarens namn"),
@@ -44,7 +46,7 @@ PLACEHOLDERS: dict[str, object] = {
     "enkät": _l("enkätens titel"),
     "projekt": _l("projektets namn"),
     "sista_dag": _l("sista svarsdag, t.ex. torsdag 23 augusti 2018 23:59"),
-    LINK: _l("mottagarens personliga länk till enkäten"),
+    LINK: _l("mottagarens personliga länk till enkäten (till resultatet när det är delat)"),
 }
 SUBJECT_MAX = 300  # OutboxMessage.subject
 PLACEHOLDER = re.compile(r"\{([^{}\s]{0,40})\}")
@@ -57,8 +59,8 @@ KIND_LABELS: dict[str, object] = {
 }
 
 # The built-in texts written with placeholders: what the editor starts from, in the
-# survey's language (built_in_text). They say what templates/emails/survey_<kind>.txt say,
-# which an unedited survey still sends.
+# survey's language (built_in_text). They say what templates/emails/survey_<kind>.txt and
+# results_shared.txt say, which an unedited survey still sends.
 DEFAULTS: dict[str, tuple[object, object]] = {
     "invitation": (
         _l("Enkät: {enkät}"),
@@ -88,11 +90,11 @@ DEFAULTS: dict[str, tuple[object, object]] = {
         ),
     ),
     "results_shared": (
-        _l("Resultatet av {enkät}"),
+        _l("Resultat: {enkät}"),
         _l(
             "Hej {namn}!\n\n"
-            'Nu kan {organisation} se det sammanställda resultatet av enkäten "{enkät}" '
-            "i projektet {projekt}:\n{länk}\n\nTack för att ni svarade!\n"
+            'Nu kan {organisation} se det sammanställda resultatet av enkäten "{enkät}": '
+            "diagram, antal svar och länsstyrelsernas svar.\n\n{länk}\n"
         ),
     ),
 }
@@ -164,20 +166,13 @@ def survey_mail(
     contact: Contact,
     organisation: Organisation,
     link: str,
-    *,
-    built_in_too: bool = False,
 ) -> ComposedMail | None:
     """This contact's mail in the survey's own words; None when the survey has no own
-    text for this kind (the caller sends its template), unless `built_in_too`: then the
-    text the editor starts from (for mails without a template, such as results_shared)."""
+    text for this kind (the caller then sends its template)."""
     own = mail_text(survey, kind)
-    if own is not None:
-        subject, body = own.subject, own.body
-    elif built_in_too:
-        subject, body = built_in_text(kind, survey.language)
-    else:
+    if own is None:
         return None
-    return compose(subject, body, recipient_values(survey, contact, organisation, link))
+    return compose(own.subject, own.body, recipient_values(survey, contact, organisation, link))
 
 
 def check_mail_text(subject: str, body: str) -> None:
