@@ -159,6 +159,9 @@ MATRIX: dict[str, str] = {
     "results.workshop_notes": "staff",
     "results.export_attachments": "staff",
     "results.download_attachment": "staff",
+    "results.export_handout": "staff",
+    "results.download_receipt": "staff",
+    "results.export_receipts": "staff",
     "results.create_workshop_notes": "member",
     "projects.list_projects": "staff",
     "projects.new_project": "editor",
@@ -192,6 +195,7 @@ MATRIX: dict[str, str] = {
     "respond.done": "respondent",
     "respond.pass_on_view": "respondent",
     "respond.download_file": "respondent",
+    "respond.download_receipt": "respondent",
 }
 
 
@@ -242,6 +246,7 @@ def build_world() -> World:
     world.ids["action"] = "resend"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
     world.ids["file_id"] = _attached_file(invitation).id
+    world.ids["response_id"] = invitation.response.id
     for endpoint in (
         "show_form",
         "save",
@@ -251,6 +256,7 @@ def build_world() -> World:
         "done",
         "pass_on_view",
         "download_file",
+        "download_receipt",
     ):
         world.tokens[f"respond.{endpoint}"] = token
     from coordinator.services.projects.attendance import attendance_for, attendance_token

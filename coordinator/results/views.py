@@ -32,12 +32,18 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.downloads import send_stored
 from coordinator.extensions import db
-from coordinator.models import AnswerFile, Meeting, Survey
+from coordinator.models import AnswerFile, Meeting, Response, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.results.forms import CreateMeetingNotesForm
 from coordinator.services.results.attachments import write_attachments_zip
-from coordinator.services.results.charts import bar_chart, stacked_chart
+from coordinator.services.results.charts import question_charts
+from coordinator.services.results.handout import write_handout
+from coordinator.services.results.receipts import (
+    receipt_filename,
+    write_receipt,
+    write_receipts_zip,
+)
 from coordinator.services.results.summary import Selection, summarise_survey
 from coordinator.services.results.workbook import local_time, write_csv, write_workbook
 from coordinator.services.results.workshop_notes import (
@@ -139,6 +145,45 @@ def export_attachments(survey_id: int) -> WerkzeugResponse:
     )
 
 
+@bp.get("/<int:survey_id>/handout.pdf")
+@staff_required
+def export_handout(survey_id: int) -> WerkzeugResponse:
+    """ "Workshopunderlag": the results page's selection as a PDF to print."""
+    survey = _survey(survey_id)
+    selection = _selection()
+    return _download(
+        lambda spool: write_handout(survey, spool, now=utcnow(), selection=selection),
+        "Workshopunderlag " + _filename(survey, "pdf"),
+        "application/pdf",
+    )
+
+
+@bp.get("/responses/<int:response_id>/receipt.pdf")
+@staff_required
+def download_receipt(response_id: int) -> WerkzeugResponse:
+    """One response as the PDF its respondent can download from the receipt page."""
+    g.no_store = True
+    response = db.get_or_404(Response, response_id)
+    return _download(
+        lambda spool: write_receipt(response, spool, now=utcnow()),
+        receipt_filename(response),
+        "application/pdf",
+    )
+
+
+@bp.get("/<int:survey_id>/receipts.zip")
+@staff_required
+def export_receipts(survey_id: int) -> WerkzeugResponse:
+    """Every submitted response as its own PDF, in one zip."""
+    survey = _survey(survey_id)
+    title = _filename(survey, "zip").removesuffix(".zip")
+    return _download(
+        lambda spool: write_receipts_zip(survey, spool, now=utcnow()),
+        f"{title} svar som PDF.zip",
+        "application/zip",
+    )
+
+
 @bp.get("/attachments/<int:file_id>")
 @staff_required
 def download_attachment(file_id: int) -> WerkzeugResponse:
@@ -154,30 +199,11 @@ def show_results(survey_id: int) -> str:
     survey = _survey(survey_id)
     selection = _selection()
     summary = summarise_survey(survey, selection)
-    charts = {}
-    for result in summary.questions:
-        chart_id = f"chart-{result.question.id}"
-        if result.counts:
-            charts[result.question.id] = bar_chart(
-                chart_id,
-                _(
-                    "Fråga %(n)s: antal svar per %(by)s",
-                    n=result.question.number,
-                    by=str(result.counted_by).lower(),
-                ),
-                result.counts,
-            )
-        elif result.table and result.table.counted:
-            charts[result.question.id] = stacked_chart(
-                chart_id,
-                _("Fråga %(n)s: antal svar per rad", n=result.question.number),
-                result.table,
-            )
     return render_template(
         "results/show.html",
         survey=survey,
         summary=summary,
-        charts=charts,
+        charts=question_charts(summary.questions),
         has_files=any(kind_of(q).stores_files for q in survey.questions),
         selection=selection,
         timing=request.args.get("timing", ""),

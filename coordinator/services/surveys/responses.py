@@ -388,6 +388,7 @@ def queue_receipt(response: Response, now: datetime) -> None:
             "answers": stored_answers(response),
             "questions": answerable_questions(survey),
             "url": link,
+            "pdf_url": absolute_url("respond.download_receipt", token=marker),
         },
         subject=f"Kvitto: {survey.title}",
         cause=("receipt", response.id),
