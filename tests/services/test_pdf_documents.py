@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from coordinator.extensions import db
+from coordinator.services.results.charts import bar_chart
 from coordinator.services.results.handout import write_handout
 from coordinator.services.results.pdf import safe_filename
 from coordinator.services.results.receipts import (
@@ -202,7 +203,7 @@ def test_receipt_holds_the_board_the_respondent_and_every_answer(app):
     assert "Senast inskickat 2018-08-21 23:59" in text  # Stockholm time
     assert "Detta är den senast inskickade versionen av svaren" in text
     assert "1. Har ni strategier? Ja Klimatsamverkan Skåne" in text
-    assert "2a. Delge exempel. Industrisamtal" in text
+    assert "2. Hur verkar ni? 2a. Delge exempel. Industrisamtal" in text
     assert "C Tillverkning" in text and "Besöksnäring" in text
     assert "4. Övrigt? –" in text
     _assert_tagged_a4_numbered(data, f"Svar: {survey.title} – Länsstyrelsen i Skåne län")
@@ -246,3 +247,22 @@ def test_receipts_zip_names_each_pdf_by_county_code_and_board(app):
 )
 def test_safe_filenames(parts, name):
     assert safe_filename(*parts, extension="pdf") == name
+
+
+def test_export_command_writes_the_handout(app, runner, tmp_path):
+    survey, _ = _arrange()
+    target = tmp_path / "underlag.pdf"
+    args = ["export-survey", str(survey.id), "--pdf", "-o", str(target)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "Workshopunderlag" in _text(target.read_bytes())
+    assert runner.invoke(args=[*args, "--csv"]).exit_code != 0
+
+
+def test_paper_charts_write_every_label_whole():
+    long = "T Förvärvsarbete i hushåll; hushållens produktion av diverse varor och tjänster"
+    svg = str(bar_chart("c", "Sektorer", [(long, 3), ("C Tillverkning", 1)], wrap=True))
+    lines = re.findall(r'text-anchor="end"[^>]*>([^<]*)</text>', svg)
+    assert " ".join(lines) == f"{long} C Tillverkning"
+    screen = str(bar_chart("c", "Sektorer", [(long, 3)]))
+    assert "…" in screen  # the results page keeps one line, with the table beside it

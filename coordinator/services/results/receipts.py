@@ -12,36 +12,49 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
-from typing import IO
+from typing import IO, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coordinator.extensions import db
-from coordinator.models import Organisation, Response, Survey
+from coordinator.models import Organisation, Question, Response, Survey
 from coordinator.services.results.pdf import render_html, safe_filename, write_pdf
 from coordinator.services.surveys.conditions import not_applicable
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.questions import answerable_questions
-from coordinator.services.surveys.responses import stored_answers
+from coordinator.services.surveys.responses import AnswerInput, stored_answers
 
 
-def receipt_lines(response: Response) -> list[tuple[str, str, str]]:
-    """(number, question, answer as text) for every question, in the survey's order;
-    "Ej aktuell" where a condition hid the question, "–" where it has no answer."""
+class ReceiptLine(NamedTuple):
+    heading: str  # "2. Hur verkar ni?" above the first of its sub-questions, else ""
+    number: str
+    question: str
+    answer: str
+
+
+def _answer_text(question: Question, answer: AnswerInput | None, hidden: set[int]) -> str:
+    if question.id in hidden:
+        return "Ej aktuell"
+    if answer is None or answer.empty:
+        return "–"
+    return kind_of(question).plain_text(question, answer)
+
+
+def receipt_lines(response: Response) -> list[ReceiptLine]:
+    """Every question with its answer as text, in the survey's order: "Ej aktuell" where
+    a condition hid the question, "–" where it has no answer."""
     questions = answerable_questions(response.survey)
     answers = stored_answers(response)
     hidden = not_applicable(questions, answers)
     lines = []
+    previous = None
     for question in questions:
-        answer = answers.get(question.id)
-        if question.id in hidden:
-            text = "Ej aktuell"
-        elif answer is None or answer.empty:
-            text = "–"
-        else:
-            text = kind_of(question).plain_text(question, answer)
-        lines.append((question.number, question.text, text))
+        parent = question.parent
+        heading = f"{parent.number}. {parent.text}" if parent and parent is not previous else ""
+        previous = parent
+        text = _answer_text(question, answers.get(question.id), hidden)
+        lines.append(ReceiptLine(heading, question.number, question.text, text))
     return lines
 
 
