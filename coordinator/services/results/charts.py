@@ -153,27 +153,21 @@ def stacked_chart(chart_id: str, title: str, table: SummaryTable) -> Markup:
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
 
 
-def question_charts(questions: list[QuestionSummary], *, wrap: bool = False) -> dict[int, Markup]:
-    """A chart per question that has counts (bars) or a table of counts (stacked bars),
-    by question id, titled in the current locale; `wrap` writes bar labels whole."""
+def summary_charts(questions: list[QuestionSummary], *, wrap: bool = False) -> dict[int, Markup]:
+    """The chart of each question that has counts (bars) or a table of counts (stacked),
+    by question id: what the results page, the shared results and the handout show;
+    `wrap` (for paper) writes bar labels whole."""
     charts = {}
     for result in questions:
         chart_id = f"chart-{result.question.id}"
         if result.counts:
-            charts[result.question.id] = bar_chart(
-                chart_id,
-                _(
-                    "Fråga %(n)s: antal svar per %(by)s",
-                    n=result.question.number,
-                    by=str(result.counted_by).lower(),
-                ),
-                result.counts,
-                wrap=wrap,
+            title = _(
+                "Fråga %(n)s: antal svar per %(by)s",
+                n=result.question.number,
+                by=str(result.counted_by).lower(),
             )
+            charts[result.question.id] = bar_chart(chart_id, title, result.counts, wrap=wrap)
         elif result.table and result.table.counted:
-            charts[result.question.id] = stacked_chart(
-                chart_id,
-                _("Fråga %(n)s: antal svar per rad", n=result.question.number),
-                result.table,
-            )
+            title = _("Fråga %(n)s: antal svar per rad", n=result.question.number)
+            charts[result.question.id] = stacked_chart(chart_id, title, result.table)
     return charts

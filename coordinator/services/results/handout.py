@@ -16,7 +16,7 @@ from typing import IO
 from flask_babel import force_locale
 
 from coordinator.models import Survey
-from coordinator.services.results.charts import question_charts
+from coordinator.services.results.charts import summary_charts
 from coordinator.services.results.pdf import DOCUMENT_LANGUAGE, render_html, write_pdf
 from coordinator.services.results.summary import Selection, response_heads, summarise_survey
 from coordinator.services.surveys.followup import STATUS_DRAFT, build_dashboard
@@ -75,7 +75,7 @@ def _organisations(survey: Survey, selection: Selection) -> tuple[list[Organisat
 def handout_html(survey: Survey, selection: Selection, now: datetime) -> str:
     with force_locale(DOCUMENT_LANGUAGE):
         summary = summarise_survey(survey, selection)
-        charts = question_charts(summary.questions, wrap=True)
+        charts = summary_charts(summary.questions, wrap=True)
     answered, silent = _organisations(survey, selection)
     return render_html(
         "results/pdf/handout.html",
