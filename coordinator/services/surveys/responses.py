@@ -7,7 +7,7 @@ is missing, and stores what it accepts (services/surveys/kinds/).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -206,9 +206,10 @@ def _store(
     hidden: set[int],
     now: datetime,
     pending: bool,
+    stamp: Callable[[Answer], None] | None = None,
 ) -> dict[str, str]:
     """Each answer into `rows` as its kind accepts it; the messages for what was refused
-    (none for a question whose condition is not met)."""
+    (none for a question whose condition is not met). `stamp` marks each row written."""
     errors: dict[str, str] = {}
     existing = {a.question_id: a for a in rows}
     for question in questions:
@@ -226,6 +227,8 @@ def _store(
             answer = Answer(question_id=question.id, pending=pending)
             rows.append(answer)
         kind.store(question, accepted, answer, now)
+        if stamp is not None:
+            stamp(answer)
     return errors
 
 
