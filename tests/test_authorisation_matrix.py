@@ -149,6 +149,7 @@ MATRIX: dict[str, str] = {
     "surveys.remind": "editor",
     "surveys.organisation_responses": "staff",
     "surveys.change_invitation": "editor",
+    "surveys.mark_coordinated": "editor",
     "surveys.register_answer": "editor",
     "surveys.copy": "editor",
     "surveys.edit_question": "editor",
@@ -192,6 +193,10 @@ MATRIX: dict[str, str] = {
     "respond.done": "respondent",
     "respond.pass_on_view": "respondent",
     "respond.download_file": "respondent",
+    "respond.show_board": "respondent",
+    "respond.save_board": "respondent",
+    "respond.check_board": "respondent",
+    "respond.submit_board": "respondent",
 }
 
 
@@ -241,7 +246,9 @@ def build_world() -> World:
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
+    world.overrides["surveys.mark_coordinated"] = {"action": "set"}
     world.ids["file_id"] = _attached_file(invitation).id
+    world.ids["response_id"] = invitation.response.id
     for endpoint in (
         "show_form",
         "save",
@@ -251,6 +258,10 @@ def build_world() -> World:
         "done",
         "pass_on_view",
         "download_file",
+        "show_board",
+        "save_board",
+        "check_board",
+        "submit_board",
     ):
         world.tokens[f"respond.{endpoint}"] = token
     from coordinator.services.projects.attendance import attendance_for, attendance_token

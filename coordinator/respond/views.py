@@ -36,6 +36,7 @@ from coordinator.models import AnswerFile, Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
+from coordinator.services.surveys.board_answers import board_answer_of
 from coordinator.services.surveys.invitations import find_invitation_by_token, record_opened
 from coordinator.services.surveys.questions import answerable_questions, question_tree
 from coordinator.services.surveys.responses import (
@@ -245,11 +246,12 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
 @bp.get("/<token>/files/<int:file_id>")
 @limiter.limit(_token_limit)
 def download_file(token: str, file_id: int) -> WerkzeugResponse:
-    """A file attached to this response (its answers or its draft of changes), no other."""
+    """A file attached to this response or to the board answer of its organisation (their
+    answers or drafts of changes), no other."""
     invitation = _invitation(token)
-    response = invitation.response
+    own = [r.id for r in (invitation.response, board_answer_of(invitation)) if r is not None]
     file = db.session.get(AnswerFile, file_id)
-    if response is None or file is None or file.answer.response_id != response.id:
+    if file is None or file.answer.response_id not in own:
         abort(404)
     return send_stored(file.storage_key, file.filename, file.content_type)
 

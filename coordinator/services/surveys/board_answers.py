@@ -191,12 +191,14 @@ def save_board_answer(
     return result
 
 
-def writers(response: Response | None) -> dict[int, Writer]:
+def writers(response: Response | None, submitted: bool = False) -> dict[int, Writer]:
     """Who last wrote each answer the colleagues see now (the draft of changes when there
-    is one), by question id. A writer whose personal data was erased has no name."""
+    is one; with `submitted`, the answers that count), by question id. A writer whose
+    personal data was erased has no name."""
     if response is None:
         return {}
-    rows = response.pending_answers if response.has_changes else response.answers
+    changes = response.has_changes and not submitted
+    rows = response.pending_answers if changes else response.answers
     found = {}
     for row in rows:
         if row.written_at is None:
@@ -208,6 +210,20 @@ def writers(response: Response | None) -> dict[int, Writer]:
             name = row.written_by_user.name
         found[row.question_id] = Writer(name=name, at=row.written_at)
     return found
+
+
+def coordinated_elsewhere(response: Response) -> bool:
+    """Whether another response of the same board is marked as its coordinated answer."""
+    return bool(
+        db.session.scalar(
+            select(Response.id).where(
+                Response.survey_id == response.survey_id,
+                Response.organisation_id == response.organisation_id,
+                Response.id != response.id,
+                Response.is_coordinated.is_(True),
+            )
+        )
+    )
 
 
 def submit_board_answer(
