@@ -9,6 +9,7 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Response
 from coordinator.services.errors import ClosedError
+from coordinator.services.results.summary import Selection, response_heads
 from coordinator.services.surveys.board_answers import (
     board_answer_of,
     fingerprints,
@@ -17,12 +18,15 @@ from coordinator.services.surveys.board_answers import (
     submit_board_answer,
     writers,
 )
+from coordinator.services.surveys.followup import build_dashboard
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
     pass_on_to_colleague,
+    save_answers,
     set_coordinated,
+    submit_response,
     working_answers,
 )
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
@@ -225,3 +229,42 @@ def test_one_board_answer_per_board_in_the_database(app):
     with pytest.raises(Exception, match="(?i)unique"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_dashboard_shows_each_boards_board_answer_and_personal_answers(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    anna, bo = _board(survey)
+    halland, _ = _board(survey, "Länsstyrelsen Halland", "13")
+    q = _q(survey)
+    get_or_create_response(anna, BEFORE)
+    get_or_create_response(bo, BEFORE)
+    board = get_or_create_board_answer(anna, BEFORE)
+    full = {q["1"].id: AnswerInput(choice="no"), q["2a"].id: AnswerInput(text="Inga")}
+    save_board_answer(board, full, _shown(board), BEFORE, anna)
+    submit_board_answer(board, coordinated=True, actor=None, now=BEFORE)
+    get_or_create_board_answer(halland, BEFORE)
+    db.session.flush()
+    rows = {r.organisation.name: r for r in build_dashboard(survey).rows}
+    skane, hall = rows["Länsstyrelsen Skåne"], rows["Länsstyrelsen Halland"]
+    assert (skane.board_answer, skane.personal, skane.coordinated) == ("submitted", 2, True)
+    assert (hall.board_answer, hall.personal, hall.coordinated) == ("draft", 0, False)
+
+
+def test_one_answer_per_board_picks_the_coordinated_board_answer(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    anna, bo = _board(survey)
+    q = _q(survey)
+    full = {q["1"].id: AnswerInput(choice="no"), q["2a"].id: AnswerInput(text="Personligt")}
+    personal = get_or_create_response(anna, BEFORE)
+    save_answers(personal, full, None, LATER)
+    submit_response(personal, LATER)  # the latest submitted
+    board = get_or_create_board_answer(bo, BEFORE)
+    save_board_answer(board, full, _shown(board), BEFORE, bo)
+    submit_board_answer(board, coordinated=True, actor=None, now=BEFORE)
+    db.session.flush()
+    heads = response_heads(survey, Selection(coordinated_only=True))
+    assert [h.response_id for h in heads] == [board.id]
+    set_coordinated(board, False, make_user(), LATER)
+    db.session.flush()
+    heads = response_heads(survey, Selection(coordinated_only=True))
+    assert [h.response_id for h in heads] == [personal.id]
