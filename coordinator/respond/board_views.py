@@ -85,6 +85,12 @@ def _posted_seen(questions: Sequence[Question]) -> dict[int, str]:
     return {q.id: request.form.get(f"seen_{q.id}", "empty") for q in questions}
 
 
+def _posted(questions: Sequence[Question], response: Response | None) -> dict[int, AnswerInput]:
+    """The answers in the form, with the files the board answer already holds."""
+    form: CombinedMultiDict[str, Any] = CombinedMultiDict((request.form, request.files))
+    return parse_answers(questions, form, working_answers(response))
+
+
 def _current(response: Response | None) -> tuple[dict[int, AnswerInput], dict[int, str]]:
     """The board answer as stored now, and its fingerprints."""
     answers = working_answers(response)
@@ -111,21 +117,19 @@ def save_board(token: str) -> Any:
     survey = invitation.survey
     questions = answerable_questions(survey)
     action = request.form.get("action", "save")
-    posted = parse_answers(
-        questions,
-        CombinedMultiDict((request.form, request.files)),
-        working_answers(board_answer_of(invitation)),
-    )
     seen = _posted_seen(questions)
     if not _csrf_ok():
+        posted = _posted(questions, board_answer_of(invitation))
         notice = _(
             "Sidan har varit öppen länge, så svaren är inte sparade ännu. "
             "Allt du skrev finns kvar: tryck på Spara utkast igen."
         )
         return _render_board(invitation, token, posted, seen, status=400, notice=notice)
     now = utcnow()
+    # Locked before its answers are read, so that they are what the last save left.
+    response = get_or_create_board_answer(invitation, now)
+    posted = _posted(questions, response)
     try:
-        response = get_or_create_board_answer(invitation, now)
         result = save_board_answer(response, posted, seen, now, invitation=invitation)
     except ClosedError:
         db.session.rollback()
