@@ -71,15 +71,17 @@ def board_answer_of(invitation: Invitation, lock: bool = False) -> Response | No
 
 
 def get_or_create_board_answer(invitation: Invitation, now: datetime) -> Response:
-    """The organisation's board answer, made at its first save. The organisation row is
-    locked first (PostgreSQL; SQLite writes run one at a time), so two colleagues saving
-    at once make one board answer."""
-    db.session.scalar(
-        select(Organisation.id)
-        .where(Organisation.id == invitation.organisation_id)
-        .with_for_update()
-    )
+    """The organisation's board answer, locked, made at its first save. Before making it
+    the organisation row is locked (PostgreSQL; SQLite writes run one at a time), so two
+    colleagues saving at once make one board answer."""
     response = board_answer_of(invitation, lock=True)
+    if response is None:
+        db.session.scalar(
+            select(Organisation.id)
+            .where(Organisation.id == invitation.organisation_id)
+            .with_for_update(key_share=True)
+        )
+        response = board_answer_of(invitation, lock=True)
     if response is None:
         response = Response(
             survey_id=invitation.survey_id,
