@@ -4,7 +4,8 @@ the same answer from their own link (/r/<token>/board), beside their personal an
 Saving sends, for each question, the fingerprint of the answer the page showed, so that
 only the questions this person changed are written and a question someone else saved in
 the meantime comes back as a conflict with both texts (services/surveys/board_answers.py).
-The page does not save by itself: each save is a person's deliberate version.
+The page also saves by itself (static/js/autosave.js), and then takes the new
+fingerprints of the answers it wrote.
 """
 
 from __future__ import annotations
@@ -12,15 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict
 
 from coordinator.extensions import csrf, db, limiter
 from coordinator.i18n import short_datetime
 from coordinator.models import Invitation, Question, Response
 from coordinator.models.types import utcnow
-from coordinator.respond.views import _csrf_ok, _invitation, _token_limit, bp
+from coordinator.respond.views import (
+    _AUTOSAVE_CLOSED,
+    _AUTOSAVE_FAILED,
+    _autosave_reply,
+    _csrf_ok,
+    _invitation,
+    _token_limit,
+    bp,
+)
 from coordinator.services.errors import ClosedError
 from coordinator.services.surveys.board_answers import (
     board_answer_of,
@@ -34,6 +44,7 @@ from coordinator.services.surveys.board_answers import (
 from coordinator.services.surveys.questions import answerable_questions, question_tree
 from coordinator.services.surveys.responses import (
     AnswerInput,
+    SaveResult,
     has_something_to_submit,
     missing_required,
     parse_answers,
@@ -42,6 +53,11 @@ from coordinator.services.surveys.responses import (
 )
 from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
 from coordinator.surveys.labels import question_has_error
+
+_AUTOSAVE_BOARD_CONFLICT = _l(
+    "En kollega har ändrat en fråga som du också ändrar. "
+    "Tryck på Spara utkast för att se båda texterna och välja."
+)
 
 
 def _render_board(
@@ -119,6 +135,8 @@ def save_board(token: str) -> Any:
     action = request.form.get("action", "save")
     seen = _posted_seen(questions)
     if not _csrf_ok():
+        if action == "autosave":
+            return jsonify(saved=False, reason="session", message=str(_AUTOSAVE_FAILED)), 400
         posted = _posted(questions, board_answer_of(invitation))
         notice = _(
             "Sidan har varit öppen länge, så svaren är inte sparade ännu. "
@@ -133,9 +151,14 @@ def save_board(token: str) -> Any:
         result = save_board_answer(response, posted, seen, now, invitation=invitation)
     except ClosedError:
         db.session.rollback()
+        if action == "autosave":
+            return jsonify(saved=False, reason="closed", message=str(_AUTOSAVE_CLOSED)), 409
         return _render_board(invitation, token, posted, seen, status=409)
     stored, fresh = _current(response)
+    version, has_changes = response.version, response.has_changes
     db.session.commit()  # what did not conflict is saved
+    if action == "autosave":
+        return _autosave_board_reply(result, version, has_changes, fresh, now)
     if result.conflict:
         # Keeping one's own text posts it again: over what is stored now for the questions
         # in conflict, with what the page showed for the others (not over newer answers).
@@ -155,6 +178,20 @@ def save_board(token: str) -> Any:
     question = action.removeprefix("upload-") if action.startswith("upload-") else ""
     anchor = f"question-{question}" if question.isdigit() else None
     return redirect(url_for("respond.show_board", token=token, _anchor=anchor))
+
+
+def _autosave_board_reply(
+    result: SaveResult, version: int, has_changes: bool, fresh: Mapping[int, str], now: Any
+) -> Any:
+    """What the page's script says after saving by itself, with the new fingerprint of
+    each answer it wrote (never of the others: the page still shows what it showed)."""
+    reply = _autosave_reply(result, version, has_changes, now)
+    body = reply.get_json()
+    body["seen"] = {f"seen_{q}": fresh[q] for q in result.written}
+    if result.conflict:
+        body.update(saved=False, reason="conflict", message=str(_AUTOSAVE_BOARD_CONFLICT))
+        return jsonify(body), 409
+    return jsonify(body)
 
 
 def _conflict(

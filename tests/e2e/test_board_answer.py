@@ -65,6 +65,24 @@ def test_two_colleagues_one_board_answer_with_a_conflict(
     expect(group(bos, "4")).to_contain_text("Senast ändrat av Bo Berg")
     expect(group(bos, "1").get_by_label("Ja")).to_be_checked()
 
+    # The page saves by itself, again and again, without taking its own saves for a
+    # colleague's.
+    box = group(bos, "4").get_by_role("textbox")
+    for text in (
+        "Vi deltar i LeadIT.\nOch i Klimatklivet.",
+        "Vi deltar i LeadIT och Klimatklivet.",
+    ):
+        with bos.expect_response(
+            lambda r: r.url.endswith("/board") and r.request.method == "POST", timeout=15000
+        ) as saved:
+            box.fill(text)
+        assert saved.value.status == 200
+    expect(bos.locator(".autosave-status")).to_contain_text("Sparat")
+    bos.reload()
+    expect(group(bos, "4").get_by_role("textbox")).to_have_value(
+        "Vi deltar i LeadIT och Klimatklivet."
+    )
+
     # A coordinator submits it on the board's behalf as the coordinated answer.
     log_in("pia@example.org")
     page.goto(f"/surveys/{survey_id}/organisations/{board_id}")

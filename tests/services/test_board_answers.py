@@ -121,6 +121,7 @@ def test_the_same_question_edited_by_two_is_a_conflict_and_nothing_is_lost(app):
     assert result.conflict[q["2a"].id].text == "Annas text"
     answers = working_answers(board)
     assert answers[q["2a"].id].text == "Annas text"  # not overwritten
+    assert result.written == [q["4"].id]
     assert answers[q["4"].id].text == "Bos övrigt"  # the other question is saved
     # Choosing his own text after seeing both: the form now carries what is stored.
     again = save_board_answer(

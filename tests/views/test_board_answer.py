@@ -156,3 +156,30 @@ def test_a_board_answer_file_is_not_reachable_from_another_board(app, client_req
     db.session.commit()
     client_request.get(f"/r/{bo}/files/{file.id}")
     client_request.get(f"/r/{halland}/files/{file.id}", status=404)
+
+
+def test_saving_by_itself_takes_the_fingerprints_of_what_it_wrote(app, client_request):
+    survey, q, anna, bo, _ = _arrange()
+    bo_client = ClientRequest(app.test_client(), app)
+    annas_page = client_request.get(f"/r/{anna}/board")
+    bos_page = bo_client.get(f"/r/{bo}/board")
+    text, other = f"q{q['2a'].id}_text", f"q{q['4'].id}_text"
+    data = {**_form_data(annas_page), text: "Annas utkast", "action": "autosave"}
+    reply = client_request.client.post(f"/r/{anna}/board", data=data)
+    assert reply.status_code == 200 and reply.json["saved"]
+    assert list(reply.json["seen"]) == [f"seen_{q['2a'].id}"]
+    # Anna goes on typing: her own earlier save is no conflict.
+    data.update({text: "Annas utkast, längre", **reply.json["seen"]})
+    again = client_request.client.post(f"/r/{anna}/board", data=data)
+    assert again.status_code == 200 and again.json["saved"]
+    # Bo's page still shows question 2a empty: his automatic save of it is a conflict,
+    # while his question 4 is saved.
+    bos = {**_form_data(bos_page), text: "Bos utkast", other: "Bos övrigt", "action": "autosave"}
+    conflict = bo_client.client.post(f"/r/{bo}/board", data=bos)
+    assert conflict.status_code == 409 and conflict.json["reason"] == "conflict"
+    assert list(conflict.json["seen"]) == [f"seen_{q['4'].id}"]
+    board = _board(survey, "Länsstyrelsen Skåne")
+    assert {a.question_id: a.text for a in board.answers} == {
+        q["2a"].id: "Annas utkast, längre",
+        q["4"].id: "Bos övrigt",
+    }

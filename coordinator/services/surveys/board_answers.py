@@ -175,6 +175,7 @@ def save_board_answer(
         return result
 
     def stamp(row: Answer) -> None:
+        result.written.append(row.question_id)
         row.written_at = now
         row.written_by_invitation = invitation
         row.written_by_user = user

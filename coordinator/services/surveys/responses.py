@@ -44,6 +44,8 @@ class SaveResult:
     saved: bool
     errors: dict[str, str] = field(default_factory=dict)
     conflict: dict[int, AnswerInput] | None = None
+    # The questions whose answer this save wrote (reported for a board answer only).
+    written: list[int] = field(default_factory=list)
 
 
 def parse_answers(
