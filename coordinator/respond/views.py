@@ -123,6 +123,7 @@ def _render_form(
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
+            board_answer=board_answer_of(invitation),
         ),
         status,
     )

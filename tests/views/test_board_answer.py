@@ -57,7 +57,12 @@ def test_colleagues_share_the_board_answer_and_see_who_wrote_what(app, client, c
     # Another board sees an empty board answer of its own, and Anna's personal answer is empty.
     theirs = ClientRequest(app.test_client(), app).get(f"/r/{halland}/board")
     assert "LeadIT" not in str(theirs)
-    assert "LeadIT" not in str(client_request.get(f"/r/{anna}"))
+    personal = client_request.get(f"/r/{anna}")
+    assert "LeadIT" not in str(personal)
+    status = personal.select_one(".board-panel").get_text(" ", strip=True)
+    assert "Det gemensamma svaret är ett utkast, senast sparat" in status
+    halland_personal = ClientRequest(app.test_client(), app).get(f"/r/{halland}")
+    assert "senast sparat" not in halland_personal.select_one(".board-panel").get_text()
 
 
 def test_the_same_question_saved_by_two_shows_both_texts(app, client_request):
