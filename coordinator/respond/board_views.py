@@ -20,7 +20,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from coordinator.extensions import csrf, db, limiter
 from coordinator.i18n import short_datetime
-from coordinator.models import Invitation, Question, Response
+from coordinator.models import Invitation, Question, Response, Survey
 from coordinator.models.types import utcnow
 from coordinator.respond.views import (
     _AUTOSAVE_CLOSED,
@@ -97,8 +97,9 @@ def _render_board(
 
 
 def _posted_seen(questions: Sequence[Question]) -> dict[int, str]:
-    """The fingerprint of each question's answer as the page showed it."""
-    return {q.id: request.form.get(f"seen_{q.id}", "empty") for q in questions}
+    """The fingerprint of each question's answer as the page showed it (only of the
+    questions that were on the page)."""
+    return {q.id: request.form[f"seen_{q.id}"] for q in questions if f"seen_{q.id}" in request.form}
 
 
 def _posted(questions: Sequence[Question], response: Response | None) -> dict[int, AnswerInput]:
@@ -107,11 +108,12 @@ def _posted(questions: Sequence[Question], response: Response | None) -> dict[in
     return parse_answers(questions, form, working_answers(response))
 
 
-def _current(response: Response | None) -> tuple[dict[int, AnswerInput], dict[int, str]]:
-    """The board answer as stored now, and its fingerprints."""
+def _current(
+    survey: Survey, response: Response | None
+) -> tuple[dict[int, AnswerInput], dict[int, str]]:
+    """The board answer as stored now (none before its first save), and its fingerprints."""
     answers = working_answers(response)
-    survey_questions = answerable_questions(response.survey) if response else []
-    return answers, fingerprints(survey_questions, answers)
+    return answers, fingerprints(answerable_questions(survey), answers)
 
 
 @bp.get("/<token>/board")
@@ -119,7 +121,7 @@ def _current(response: Response | None) -> tuple[dict[int, AnswerInput], dict[in
 def show_board(token: str) -> tuple[str, int]:
     invitation = _invitation(token)
     response = board_answer_of(invitation)
-    answers, seen = _current(response)
+    answers, seen = _current(invitation.survey, response)
     if not can_submit(invitation.survey, utcnow()):
         answers = stored_answers(response)
     return _render_board(invitation, token, answers, seen)
@@ -154,7 +156,7 @@ def save_board(token: str) -> Any:
         if action == "autosave":
             return jsonify(saved=False, reason="closed", message=str(_AUTOSAVE_CLOSED)), 409
         return _render_board(invitation, token, posted, seen, status=409)
-    stored, fresh = _current(response)
+    stored, fresh = _current(survey, response)
     version, has_changes = response.version, response.has_changes
     db.session.commit()  # what did not conflict is saved
     if action == "autosave":

@@ -76,8 +76,7 @@ def test_a_board_never_sees_another_boards_answer(app):
     skane, _ = _board(survey)
     halland, _ = _board(survey, "Länsstyrelsen Halland", "13")
     mine = get_or_create_board_answer(skane, BEFORE)
-    q = _q(survey)
-    save_board_answer(mine, {q["4"].id: AnswerInput(text="Bara Skåne")}, {}, BEFORE, skane)
+    save_board_answer(mine, _form(survey, q4="Bara Skåne"), _shown(mine), BEFORE, skane)
     assert board_answer_of(halland) is None
     theirs = get_or_create_board_answer(halland, BEFORE)
     assert theirs.id != mine.id and working_answers(theirs) == {}
@@ -130,6 +129,19 @@ def test_the_same_question_edited_by_two_is_a_conflict_and_nothing_is_lost(app):
     assert again.conflict is None
     assert working_answers(board)[q["2a"].id].text == "Bos text"
     assert writers(board)[q["2a"].id].name == "Bo Berg"
+
+
+def test_a_question_that_was_not_on_the_page_is_left_as_it_is(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    anna, bo = _board(survey)
+    q = _q(survey)
+    board = get_or_create_board_answer(anna, BEFORE)
+    save_board_answer(board, _form(survey, q4="Annas övrigt"), _shown(board), BEFORE, anna)
+    seen = _shown(board)
+    del seen[q["4"].id]  # a page without question 4 posts no answer and no fingerprint
+    result = save_board_answer(board, _form(survey, q2a="Bos exempel"), seen, LATER, bo)
+    assert result.written == [q["2a"].id]
+    assert working_answers(board)[q["4"].id].text == "Annas övrigt"
 
 
 def test_both_writing_the_same_text_is_no_conflict(app):

@@ -131,15 +131,16 @@ def _sort_out(
     current: Mapping[int, AnswerInput],
 ) -> tuple[dict[int, AnswerInput], dict[int, AnswerInput]]:
     """The questions this save changes, and those it would change over someone else's
-    newer answer (each with the stored answer)."""
+    newer answer (each with the stored answer). A question without a fingerprint was not
+    on the page that was sent (added since, say): it is left as it is."""
     changed: dict[int, AnswerInput] = {}
     conflicts: dict[int, AnswerInput] = {}
     for question in questions:
         given = posted.get(question.id)
         stored = current.get(question.id)
-        if given is None or kind_of(question).same(question, given, stored):
+        shown = seen.get(question.id)
+        if given is None or shown is None or kind_of(question).same(question, given, stored):
             continue
-        shown = seen.get(question.id, "empty")
         if fingerprint(question, given) == shown:
             continue  # not changed here: the stored answer (perhaps newer) stays
         if fingerprint(question, stored) != shown:
