@@ -25,7 +25,7 @@ from coordinator.models.types import utcnow
 from coordinator.respond.views import (
     _AUTOSAVE_CLOSED,
     _AUTOSAVE_FAILED,
-    _autosave_reply,
+    _autosave_body,
     _csrf_ok,
     _invitation,
     _token_limit,
@@ -187,8 +187,7 @@ def _autosave_board_reply(
 ) -> Any:
     """What the page's script says after saving by itself, with the new fingerprint of
     each answer it wrote (never of the others: the page still shows what it showed)."""
-    reply = _autosave_reply(result, version, has_changes, now)
-    body = reply.get_json()
+    body = _autosave_body(result, version, has_changes, now)
     body["seen"] = {f"seen_{q}": fresh[q] for q in result.written}
     if result.conflict:
         body.update(saved=False, reason="conflict", message=str(_AUTOSAVE_BOARD_CONFLICT))

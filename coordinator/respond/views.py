@@ -141,6 +141,10 @@ def show_form(token: str) -> tuple[str, int]:
 
 
 def _autosave_reply(result: SaveResult, version: int, has_changes: bool, now: Any) -> Any:
+    return jsonify(_autosave_body(result, version, has_changes, now))
+
+
+def _autosave_body(result: SaveResult, version: int, has_changes: bool, now: Any) -> dict[str, Any]:
     """What the page's script says after saving by itself. An answer that was not stored
     is never reported as saved: its field gets the reason."""
     time = short_datetime(now)[-5:]
@@ -157,7 +161,7 @@ def _autosave_reply(result: SaveResult, version: int, has_changes: bool, now: An
         body["message"] = _("Ändringarna är sparade %(time)s men inte inskickade.", time=time)
     else:
         body["message"] = _("Sparat %(time)s", time=time)
-    return jsonify(body)
+    return body
 
 
 @bp.post("/<token>")
