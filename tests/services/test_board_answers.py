@@ -1,13 +1,15 @@
 """The board answer: who sees it, the per-question version check, who wrote what, and
 marking it as the board's coordinated answer."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import AuditEvent, Response
+from coordinator.models import AuditEvent, Invitation, Response
 from coordinator.services.errors import ClosedError
 from coordinator.services.results.summary import Selection, response_heads
 from coordinator.services.surveys.board_answers import (
@@ -281,3 +283,48 @@ def test_one_answer_per_board_picks_the_coordinated_board_answer(app):
     db.session.flush()
     heads = response_heads(survey, Selection(coordinated_only=True))
     assert [h.response_id for h in heads] == [personal.id]
+
+
+def test_two_saves_at_once_on_postgresql_wait_for_each_other(app):
+    """Two application processes saving the same question at the same moment: the second
+    waits for the first to commit and then sees its answer as a conflict."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one write at a time (BEGIN IMMEDIATE)")
+    survey = make_survey(deadline_at=DEADLINE)
+    anna, bo = _board(survey)
+    q4 = _q(survey)["4"].id
+    board = get_or_create_board_answer(anna, BEFORE)
+    save_board_answer(board, _form(survey, q4="Första"), _shown(board), BEFORE, anna)
+    seen = {q4: _shown(board)[q4]}
+    anna_id, bo_id = anna.id, bo.id
+    db.session.commit()
+    anna_saved = threading.Event()
+    results = {}
+
+    def save(invitation_id: int, text: str, at: datetime) -> None:
+        with app.app_context():
+            invitation = db.session.get(Invitation, invitation_id)
+            response = get_or_create_board_answer(invitation, at)
+            results[text] = save_board_answer(
+                response, {q4: AnswerInput(text=text)}, seen, at, invitation
+            )
+            if text == "Anna":
+                anna_saved.set()
+                time.sleep(0.5)  # Bo's save has started meanwhile and waits
+            db.session.commit()
+            db.session.remove()
+
+    def bo_saves() -> None:
+        anna_saved.wait(5)
+        save(bo_id, "Bo", LATER)
+
+    threads = [threading.Thread(target=save, args=(anna_id, "Anna", BEFORE))]
+    threads.append(threading.Thread(target=bo_saves))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results["Anna"].conflict is None
+    assert results["Bo"].conflict is not None and results["Bo"].conflict[q4].text == "Anna"
+    db.session.expire_all()
+    assert working_answers(board)[q4].text == "Anna"
