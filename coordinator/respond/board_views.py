@@ -240,6 +240,7 @@ def check_board(token: str) -> Any:
         open_for_answers=can_submit(survey, utcnow()),
         to_submit=has_something_to_submit(response) or not response.is_coordinated,
         coordinated_elsewhere=coordinated_elsewhere(response),
+        writers=writers(response),
     )
 
 

@@ -105,6 +105,7 @@ def test_submitting_the_board_answer_as_the_coordinated_one(app, client_request)
     client_request.post(f"/r/{anna}/board", data, status=302)
     check = client_request.get(f"/r/{anna}/board/check")
     assert check.find("input", id="coordinated").has_attr("checked")
+    assert "Senast ändrat av Anna Andersson" in check.select_one(".answers-list").get_text()
     client_request.post(f"/r/{anna}/board/submit", {"coordinated": "y"}, status=302)
     board = _board(survey, "Länsstyrelsen Skåne")
     assert board.submitted and board.is_coordinated
