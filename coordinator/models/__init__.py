@@ -23,6 +23,7 @@ from coordinator.models.responses import (
     ReminderDelivery,
     Response,
 )
+from coordinator.models.results import ResultsShare
 from coordinator.models.surveys import (
     DeadlineExtension,
     OptionList,
@@ -61,6 +62,7 @@ __all__ = [
     "RecoveryCode",
     "ReminderDelivery",
     "Response",
+    "ResultsShare",
     "Survey",
     "User",
     "network_members",

@@ -183,6 +183,9 @@ class Answer(db.Model):
     row_choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # Part of the response's draft of changes (not submitted yet) rather than its answers.
     pending: Mapped[bool] = mapped_column(default=False)
+    # Copied from the board's answer in the previous round and not yet saved by a
+    # respondent ("Förifyllt från förra omgången – bekräfta eller ändra").
+    prefilled: Mapped[bool] = mapped_column(default=False)
     # Who last wrote this answer of a board answer, and when: a respondent through their
     # link, or a staff user on the board's behalf (both None for a personal answer).
     written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -72,6 +72,7 @@ from coordinator.services.surveys.responses import (
     stored_answers,
     validate_answers,
 )
+from coordinator.services.surveys.rounds import start_next_round
 from coordinator.services.surveys.states import (
     close_survey,
     extend_deadline,
@@ -658,6 +659,22 @@ def copy(survey_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash(_("Enkäten är kopierad som utkast, med frågor och mottagare men utan svar."), "success")
     return redirect(url_for("surveys.show_survey", survey_id=copy.id))
+
+
+@bp.post("/<int:survey_id>/next-round")
+@editor_required
+def next_round(survey_id: int) -> WerkzeugResponse:
+    """ "Ny omgång": a copy whose boards find their previous answers filled in."""
+    new = start_next_round(_survey(survey_id), current_staff(), utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Den nya omgången är skapad som utkast. Organisationernas svar från förra "
+            "omgången är förifyllda; ändrar du en fråga tas dess förifyllda svar bort."
+        ),
+        "success",
+    )
+    return redirect(url_for("surveys.show_survey", survey_id=new.id))
 
 
 @bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ survey, built together by everyone invited from it); each answer records who las
 it and when. A downgrade keeps board answers as ordinary responses.
 
 Revision ID: 6f94943a5981
-Revises: b37fb63432fc
+Revises: 43556e4665e2
 Create Date: 2026-11-27 20:40:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6f94943a5981'
-down_revision = 'b37fb63432fc'
+down_revision = '43556e4665e2'
 branch_labels = None
 depends_on = None
 

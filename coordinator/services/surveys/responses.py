@@ -33,6 +33,7 @@ from coordinator.services.surveys.kinds.answers import (
     field_name,
     read_answer,
 )
+from coordinator.services.surveys.prefill import confirm_prefilled
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.states import can_submit, is_late
 
@@ -182,6 +183,7 @@ def save_answers(
         raise ClosedError
     questions = answerable_questions(survey)
     current = working_answers(response)
+    confirm_prefilled(response, answers.keys())
     if all(kind_of(q).same(q, answers.get(q.id), current.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version.
@@ -323,6 +325,7 @@ def submit_response(response: Response, now: datetime) -> dict[str, str]:
         return {}
     if response.has_changes:
         _apply_changes(response)
+    confirm_prefilled(response)
     _mark_submitted(response, now)
     db.session.flush()
     return {}
