@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.respond.views import bp as respond_bp
     from coordinator.results.shared_views import bp as shared_results_bp
     from coordinator.results.views import bp as results_bp
+    from coordinator.surveys import mail_texts  # noqa: F401 - adds its pages to surveys_bp
     from coordinator.surveys.labels import init_labels
     from coordinator.surveys.views import bp as surveys_bp
 

@@ -155,6 +155,9 @@ MATRIX: dict[str, str] = {
     "surveys.next_round": "editor",
     "surveys.edit_question": "editor",
     "surveys.edit_settings": "editor",
+    "surveys.mail_texts": "editor",
+    "surveys.edit_mail_text": "editor",
+    "surveys.restore_mail_text": "editor",
     "results.show_results": "staff",
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
@@ -254,6 +257,7 @@ def build_world() -> World:
     world.ids["question_id"] = survey.questions[0].id
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
+    world.ids["mail_kind"] = "reminder"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
     world.overrides["surveys.mark_coordinated"] = {"action": "set"}
     world.ids["file_id"] = _attached_file(invitation).id

@@ -2,6 +2,7 @@
 
 from coordinator.models.audit import AuditEvent
 from coordinator.models.inbound import InboundMessage
+from coordinator.models.mail_texts import MAIL_TEXT_KINDS, SurveyMailText
 from coordinator.models.meetings import (
     ATTENDANCE_ANSWERS,
     Attendance,
@@ -35,6 +36,8 @@ from coordinator.models.users import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "ATTENDANCE_ANSWERS",
+    "MAIL_TEXT_KINDS",
+    "SurveyMailText",
     "Attendance",
     "Document",
     "InboundMessage",

@@ -50,6 +50,7 @@ from coordinator.services.surveys.invitations import (
     select_recipients,
 )
 from coordinator.services.surveys.kinds import all_kinds, kind_of, settings_fields
+from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
 from coordinator.services.surveys.questions import (
     add_question,
     answerable_questions,
@@ -430,8 +431,14 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
 
 
 def _preview_mail(survey: Survey, contact: Any, template: str) -> str:
-    """The text of the e-mail as this contact would get it, with a stand-in link."""
-    context = mail_context(survey, contact, contact.organisation, _("(personlig länk)"))
+    """The text of the e-mail as this contact would get it, with a stand-in link; in the
+    survey's own words when it has them (survey_invitation → its "invitation" text)."""
+    link = _("(personlig länk)")
+    context = mail_context(survey, contact, contact.organisation, link)
+    own = survey_mail(survey, template.removeprefix("survey_"), contact, contact.organisation, link)
+    if own is not None:
+        template = OWN_TEXT_TEMPLATE
+        context |= own.context()
     return render_template(
         f"emails/{template}.txt", product_name="Coordinator", unsubscribe_url="…", **context
     )

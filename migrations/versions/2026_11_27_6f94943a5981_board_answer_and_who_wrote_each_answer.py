@@ -5,7 +5,7 @@ survey, built together by everyone invited from it); each answer records who las
 it and when. A downgrade keeps board answers as ordinary responses.
 
 Revision ID: 6f94943a5981
-Revises: 43556e4665e2
+Revises: 348fb9e8e596
 Create Date: 2026-11-27 20:40:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6f94943a5981'
-down_revision = '43556e4665e2'
+down_revision = '348fb9e8e596'
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -31,6 +32,7 @@ from coordinator.services.audit import record_event
 from coordinator.services.errors import RuleError
 from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
 from coordinator.services.results.summary import Selection, SurveySummary, summarise_survey
+from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
 
 
 class SharingError(RuleError):
@@ -122,24 +124,35 @@ def queue_results_shared_mail(survey: Survey, share: ResultsShare, now: datetime
         if contact is None or not contact.email:
             continue
         marker = secret_marker()
+        link = absolute_url("shared_results.for_board", token=marker)
+        context: dict[str, Any] = {
+            "survey": survey,
+            "contact": contact,
+            "organisation": invitation.organisation,
+            "share": share,
+            "url": link,
+        }
+        template, subject, language = (
+            "results_shared",
+            f"Resultat: {survey.title}",
+            contact.language,
+        )
+        own = survey_mail(survey, "results_shared", contact, invitation.organisation, link)
+        if own is not None:  # in the coordinator's words, and so in the survey's language
+            template, subject, language = OWN_TEXT_TEMPLATE, own.subject, survey.language
+            context |= own.context()
         queue_email(
             to_email=contact.email,
             to_name=contact.name,
             contact=contact,
             organisation_id=invitation.organisation_id,
-            template="results_shared",
-            context={
-                "survey": survey,
-                "contact": contact,
-                "organisation": invitation.organisation,
-                "share": share,
-                "url": absolute_url("shared_results.for_board", token=marker),
-            },
+            template=template,
+            context=context,
             secret_links={marker: ["invitation", invitation.id]},
-            subject=f"Resultat: {survey.title}",
+            subject=subject,
             cause=("results_shared", share.id),
             reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
-            language=contact.language,
+            language=language,
             now=now,
         )
         queued += 1
