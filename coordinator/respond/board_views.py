@@ -48,6 +48,7 @@ from coordinator.services.surveys.responses import (
     has_something_to_submit,
     missing_required,
     parse_answers,
+    queue_receipt,
     stored_answers,
     working_answers,
 )
@@ -255,6 +256,7 @@ def submit_board(token: str) -> Any:
     now = utcnow()
     response = get_or_create_board_answer(invitation, now)
     coordinated = request.form.get("coordinated") == "y"
+    news = has_something_to_submit(response)
     try:
         missing = submit_board_answer(response, coordinated, actor=None, now=now)
     except ClosedError:
@@ -264,6 +266,8 @@ def submit_board(token: str) -> Any:
     if missing:
         db.session.rollback()
         return redirect(url_for("respond.check_board", token=token))
+    if news:
+        queue_receipt(response, now, submitter=invitation)
     at = short_datetime(now)
     db.session.commit()
     if coordinated:

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import AuditEvent, Response
+from coordinator.models import AuditEvent, OutboxMessage, Response
+from coordinator.services.mail.secret_links import fill, tokens_for
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
 from tests.support import ClientRequest, login
 
@@ -15,7 +16,8 @@ FUTURE = datetime.now(UTC) + timedelta(days=30)
 def _arrange():
     survey = make_survey(deadline_at=FUTURE)
     board = make_organisation("Länsstyrelsen Skåne", "12")
-    _, anna = make_invitation(survey, make_contact(board, name="Anna Andersson"))
+    anna_contact = make_contact(board, name="Anna Andersson", email="anna@lansstyrelsen.se")
+    _, anna = make_invitation(survey, anna_contact)
     _, bo = make_invitation(survey, make_contact(board, name="Bo Berg"))
     other = make_organisation("Länsstyrelsen Halland", "13")
     _, halland = make_invitation(survey, make_contact(other, name="Hanna Hall"))
@@ -109,6 +111,11 @@ def test_submitting_the_board_answer_as_the_coordinated_one(app, client_request)
     client_request.post(f"/r/{anna}/board/submit", {"coordinated": "y"}, status=302)
     board = _board(survey, "Länsstyrelsen Skåne")
     assert board.submitted and board.is_coordinated
+    # The receipt goes to the colleague who submitted it, with the link to the board answer.
+    receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.cause_type == "receipt"))
+    assert receipt.recipient_email == "anna@lansstyrelsen.se"
+    text = fill(receipt.text_body, tokens_for([receipt]))
+    assert f"/r/{anna}/board" in text
     shown = client_request.get(f"/r/{anna}/board")
     assert "länsstyrelsens samordnade svar" in shown.get_text(" ", strip=True).lower()
 

@@ -375,8 +375,10 @@ def pass_on_to_colleague(
     return pass_on(invitation, name, email, now)
 
 
-def queue_receipt(response: Response, now: datetime) -> None:
-    invitation = response.invitation
+def queue_receipt(response: Response, now: datetime, submitter: Invitation | None = None) -> None:
+    """A copy of the submitted answers to the respondent; for a board answer, to the
+    colleague who submitted it (`submitter`), with the link to the board answer."""
+    invitation = submitter or response.invitation
     contact = invitation.contact if invitation else None
     if invitation is None or contact is None or not contact.email:
         return
@@ -384,7 +386,8 @@ def queue_receipt(response: Response, now: datetime) -> None:
     # The same link as in the invitation, for changing the answers; the sender puts the
     # token in (services/mail/secret_links.py), so it is not stored with the receipt.
     marker = secret_marker()
-    link = absolute_url("respond.show_form", token=marker)
+    endpoint = "respond.show_board" if response.is_board_answer else "respond.show_form"
+    link = absolute_url(endpoint, token=marker)
     context: dict[str, Any] = {
         "survey": survey,
         "response": response,
