@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.main.views import bp as main_bp
     from coordinator.projects.views import bp as projects_bp
     from coordinator.register.views import bp as register_bp
+    from coordinator.respond import board_views  # noqa: F401 - its routes join respond's
     from coordinator.respond.meeting_views import bp as meeting_answer_bp
     from coordinator.respond.views import bp as respond_bp
     from coordinator.results.shared_views import bp as shared_results_bp

@@ -149,6 +149,7 @@ MATRIX: dict[str, str] = {
     "surveys.remind": "editor",
     "surveys.organisation_responses": "staff",
     "surveys.change_invitation": "editor",
+    "surveys.mark_coordinated": "editor",
     "surveys.register_answer": "editor",
     "surveys.copy": "editor",
     "surveys.next_round": "editor",
@@ -208,6 +209,10 @@ MATRIX: dict[str, str] = {
     "respond.pass_on_view": "respondent",
     "respond.download_file": "respondent",
     "respond.download_receipt": "respondent",
+    "respond.show_board": "respondent",
+    "respond.save_board": "respondent",
+    "respond.check_board": "respondent",
+    "respond.submit_board": "respondent",
 }
 
 
@@ -258,6 +263,7 @@ def build_world() -> World:
     world.ids["action"] = "resend"
     world.ids["mail_kind"] = "reminder"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
+    world.overrides["surveys.mark_coordinated"] = {"action": "set"}
     world.ids["file_id"] = _attached_file(invitation).id
     world.ids["response_id"] = invitation.response.id
     for endpoint in (
@@ -270,6 +276,10 @@ def build_world() -> World:
         "pass_on_view",
         "download_file",
         "download_receipt",
+        "show_board",
+        "save_board",
+        "check_board",
+        "submit_board",
     ):
         world.tokens[f"respond.{endpoint}"] = token
     world.tokens["shared_results.for_board"] = token

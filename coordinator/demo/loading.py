@@ -54,6 +54,7 @@ def load_demo_register(now: datetime) -> int:
 
 
 def load_demo_data(password: str, now: datetime) -> dict[str, object]:
+    from coordinator.demo.board_answer import load_board_answer
     from coordinator.demo.mail import load_inbound_examples
     from coordinator.demo.projects import load_project_page
     from coordinator.demo.rounds import load_rus_round_2025
@@ -64,6 +65,8 @@ def load_demo_data(password: str, now: datetime) -> dict[str, object]:
     contacts = load_demo_register(now)
     survey, example_token = load_rus_survey(now)
     round_2025, token_2025 = load_rus2025_survey(now)
+    if token_2025 is not None:
+        load_board_answer(round_2025, now)
     leader = next((u for u in staff if u.role == "coordinator"), None)
     load_project_page(leader, now)
     round_2025_prefilled, token_prefilled = (

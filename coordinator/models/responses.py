@@ -17,6 +17,9 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from coordinator.extensions import db
@@ -81,6 +84,15 @@ class Response(db.Model):
     __table_args__ = (
         CheckConstraint("state IN ('draft', 'submitted')", name="state"),
         Index("ix_responses_survey_org", "survey_id", "organisation_id"),
+        # One board answer per organisation and survey.
+        Index(
+            "uq_responses_board_answer",
+            "survey_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sql_text("is_board_answer"),
+            postgresql_where=sql_text("is_board_answer"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +111,9 @@ class Response(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     late: Mapped[bool] = mapped_column(default=False)
     is_coordinated: Mapped[bool] = mapped_column(default=False)
+    # The board's answer that everyone invited from the organisation works on together
+    # (no invitation of its own); see services/surveys/board_answers.py.
+    is_board_answer: Mapped[bool] = mapped_column(default=False)
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -171,9 +186,20 @@ class Answer(db.Model):
     # Copied from the board's answer in the previous round and not yet saved by a
     # respondent ("Förifyllt från förra omgången – bekräfta eller ändra").
     prefilled: Mapped[bool] = mapped_column(default=False)
+    # Who last wrote this answer of a board answer, and when: a respondent through their
+    # link, or a staff user on the board's behalf (both None for a personal answer).
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    written_by_invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    written_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+    written_by_invitation: Mapped[Invitation | None] = relationship()
+    written_by_user: Mapped[User | None] = relationship()
     # Deleted through the ORM (not only by the database's cascade), so that removing an
     # answer also removes its files' bytes from storage (services/surveys/kinds/file_upload.py).
     files: Mapped[list[AnswerFile]] = relationship(

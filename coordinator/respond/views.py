@@ -40,6 +40,7 @@ from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
 from coordinator.services.results.receipts import receipt_filename, write_receipt
 from coordinator.services.results.sharing import share_for_invitation
+from coordinator.services.surveys.board_answers import board_answer_of
 from coordinator.services.surveys.invitations import find_invitation_by_token, record_opened
 from coordinator.services.surveys.prefill import prefilled_questions
 from coordinator.services.surveys.questions import answerable_questions, question_tree
@@ -127,6 +128,7 @@ def _render_form(
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
+            board_answer=board_answer_of(invitation),
             prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
             results_shared=share_for_invitation(invitation, now) is not None,
         ),
@@ -146,6 +148,10 @@ def show_form(token: str) -> tuple[str, int]:
 
 
 def _autosave_reply(result: SaveResult, version: int, has_changes: bool, now: Any) -> Any:
+    return jsonify(_autosave_body(result, version, has_changes, now))
+
+
+def _autosave_body(result: SaveResult, version: int, has_changes: bool, now: Any) -> dict[str, Any]:
     """What the page's script says after saving by itself. An answer that was not stored
     is never reported as saved: its field gets the reason."""
     time = short_datetime(now)[-5:]
@@ -162,7 +168,7 @@ def _autosave_reply(result: SaveResult, version: int, has_changes: bool, now: An
         body["message"] = _("Ändringarna är sparade %(time)s men inte inskickade.", time=time)
     else:
         body["message"] = _("Sparat %(time)s", time=time)
-    return jsonify(body)
+    return body
 
 
 @bp.post("/<token>")
@@ -252,11 +258,12 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
 @bp.get("/<token>/files/<int:file_id>")
 @limiter.limit(_token_limit)
 def download_file(token: str, file_id: int) -> WerkzeugResponse:
-    """A file attached to this response (its answers or its draft of changes), no other."""
+    """A file attached to this response or to the board answer of its organisation (their
+    answers or drafts of changes), no other."""
     invitation = _invitation(token)
-    response = invitation.response
+    own = [r.id for r in (invitation.response, board_answer_of(invitation)) if r is not None]
     file = db.session.get(AnswerFile, file_id)
-    if response is None or file is None or file.answer.response_id != response.id:
+    if file is None or file.answer.response_id not in own:
         abort(404)
     return send_stored(file.storage_key, file.filename, file.content_type)
 

@@ -28,8 +28,9 @@ from coordinator.models import (
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.services.errors import PastDeadlineError, SurveyError
+from coordinator.services.errors import ClosedError, PastDeadlineError, SurveyError
 from coordinator.services.projects.projects import project_for_survey
+from coordinator.services.surveys.board_answers import submit_board_answer, writers
 from coordinator.services.surveys.building import (
     copy_survey,
     create_survey,
@@ -68,6 +69,7 @@ from coordinator.services.surveys.reminders import (
 from coordinator.services.surveys.responses import (
     parse_answers,
     register_response,
+    set_coordinated,
     stored_answers,
     validate_answers,
 )
@@ -510,7 +512,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
         db.session.scalars(
             select(Response)
             .where(Response.survey_id == survey.id, Response.organisation_id == organisation_id)
-            .order_by(Response.id)
+            .order_by(Response.is_board_answer.desc(), Response.id)
         )
     )
     invitations = list(
@@ -528,7 +530,48 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
         invitations=invitations,
         organisation_id=organisation_id,
         answers={r.id: stored_answers(r) for r in responses},
+        writers={r.id: writers(r, submitted=True) for r in responses if r.is_board_answer},
         questions=answerable_questions(survey),
+    )
+
+
+@bp.post(
+    "/<int:survey_id>/responses/<int:response_id>/coordinated/<any(set, clear, submit):action>"
+)
+@editor_required
+def mark_coordinated(survey_id: int, response_id: int, action: str) -> WerkzeugResponse:
+    """Set or clear which response is the board's coordinated answer, or submit a board
+    answer as the coordinated one on the board's behalf (audited)."""
+    survey = _survey(survey_id)
+    response = db.session.get(Response, response_id)
+    if response is None or response.survey_id != survey.id:
+        abort(404)
+    now = utcnow()
+    if action == "submit" and response.is_board_answer:
+        try:
+            missing = submit_board_answer(response, True, actor=current_staff(), now=now)
+        except ClosedError:
+            missing = {"closed": _("Enkäten är stängd. Svaren kan inte längre skickas in.")}
+        if missing:
+            db.session.rollback()
+            for message in missing.values():
+                flash(message, "error")
+        else:
+            flash(_("Det gemensamma svaret är inskickat som samordnat svar."), "success")
+    else:
+        set_coordinated(response, action != "clear", current_staff(), now)
+        if action == "clear":
+            flash(_("Svaret är inte längre markerat som samordnat."), "success")
+        else:
+            flash(_("Svaret är markerat som organisationens samordnade svar."), "success")
+    db.session.commit()
+    return redirect(
+        url_for(
+            "surveys.organisation_responses",
+            survey_id=survey.id,
+            organisation_id=response.organisation_id,
+            _anchor=f"response-{response.id}",
+        )
     )
 
 

@@ -102,9 +102,18 @@
       })
       .then(function (result) {
         var body = result.body;
+        // A board answer: each answer this save wrote is now the one the page shows.
+        Object.keys(body.seen || {}).forEach(function (name) {
+          var seen = form.querySelector("input[name='" + name + "']");
+          if (seen) {
+            seen.value = body.seen[name];
+          }
+        });
         if (result.ok && body.version) {
           // Also when an answer was refused: the others were saved as a new version.
-          version.value = body.version;
+          if (version) {
+            version.value = body.version;
+          }
           showFieldErrors(body.errors);
           if (changesNotice && body.changes) {
             changesNotice.hidden = false;

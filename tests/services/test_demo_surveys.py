@@ -35,7 +35,8 @@ def test_the_2025_round_uses_every_kind_and_the_boards_answered_it(app):
     assert {q.kind for q in survey.questions} == set(kind_names())
     assert any(q.condition_question is not None for q in survey.questions)
     board = build_dashboard(survey)
-    assert (board.count("on_time"), board.count("late"), board.count("draft")) == (9, 2, 1)
+    # One draft is a board's answer that two colleagues are writing together.
+    assert (board.count("on_time"), board.count("late"), board.count("draft")) == (9, 2, 2)
     summary = {s.question.number: s for s in summarise_survey(survey, Selection()).questions}
     assert summary["1a"].figures[1].value == 9  # attached files
     assert summary["2"].figures[0].value == 11  # numbers
@@ -44,6 +45,23 @@ def test_the_2025_round_uses_every_kind_and_the_boards_answered_it(app):
     invitation = find_invitation_by_token(result["example_token_2025"])
     assert invitation is not None and invitation.survey is survey and invitation.response is None
     assert load_demo_data("demo password 1", now=NOW)["example_token_2025"] is None
+
+
+def test_the_2025_round_shows_a_board_answer_with_two_writers(app):
+    from coordinator.services.surveys.board_answers import board_answer_of, writers
+
+    result = load_demo_data("demo password 1", now=NOW)
+    invitation = find_invitation_by_token(result["example_token_2025"])
+    board = board_answer_of(invitation)
+    assert board is not None and not board.submitted
+    names = {w.name for w in writers(board).values()}
+    assert len(names) == 2 and invitation.contact.name in names
+    row = next(r for r in build_dashboard(result["survey_2025"]).rows if r.board_answer)
+    assert (row.organisation, row.board_answer, row.personal) == (
+        invitation.organisation,
+        "draft",
+        0,
+    )
 
 
 def test_synthetic_survey_for_benchmarks(app):

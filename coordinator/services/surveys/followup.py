@@ -30,6 +30,9 @@ class OrganisationRow:
     on_time: int = 0
     late: int = 0
     coordinated: bool = False
+    # The board answer: "" (none yet), "draft" or "submitted"; and the personal answers.
+    board_answer: str = ""
+    personal: int = 0
     last_activity: datetime | None = None
     mail_state: str | None = None
     # Invited contacts whose address bounces, and invitations with an automatic reply.
@@ -75,6 +78,9 @@ class Dashboard:
         return sum(len(r.bouncing) for r in self.rows)
 
 
+_BOARD_ANSWER_STATES = ("", "draft", "submitted")
+
+
 def _latest(values: list[datetime | None]) -> datetime | None:
     present = [v for v in values if v is not None]
     return max(present) if present else None
@@ -109,6 +115,14 @@ def build_dashboard(survey: Survey) -> Dashboard:
                 ),
                 func.max(case((Response.is_coordinated.is_(True), 1), else_=0)),
                 func.max(Response.updated_at),
+                func.max(
+                    case(
+                        (Response.is_board_answer.is_(True) & (Response.state == "submitted"), 2),
+                        (Response.is_board_answer.is_(True), 1),
+                        else_=0,
+                    )
+                ),
+                func.sum(case((Response.is_board_answer.is_(False), 1), else_=0)),
             )
             .where(Response.survey_id == survey.id)
             .group_by(Response.organisation_id)
@@ -142,8 +156,8 @@ def build_dashboard(survey: Survey) -> Dashboard:
     dashboard = Dashboard()
     for organisation in organisations:
         invited, opened, last_opened = invitations.get(organisation.id, (0, 0, None))
-        drafts, on_time, late, coordinated, last_saved = responses.get(
-            organisation.id, (0, 0, 0, 0, None)
+        drafts, on_time, late, coordinated, last_saved, board, personal = responses.get(
+            organisation.id, (0, 0, 0, 0, None, 0, 0)
         )
         dashboard.rows.append(
             OrganisationRow(
@@ -154,6 +168,8 @@ def build_dashboard(survey: Survey) -> Dashboard:
                 on_time=int(on_time or 0),
                 late=int(late or 0),
                 coordinated=bool(coordinated),
+                board_answer=_BOARD_ANSWER_STATES[int(board or 0)],
+                personal=int(personal or 0),
                 last_activity=_latest([last_opened, last_saved]),
                 mail_state=mail_states.get(organisation.id),
                 bouncing=[

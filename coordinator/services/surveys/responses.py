@@ -7,7 +7,7 @@ is missing, and stores what it accepts (services/surveys/kinds/).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +46,8 @@ class SaveResult:
     saved: bool
     errors: dict[str, str] = field(default_factory=dict)
     conflict: dict[int, AnswerInput] | None = None
+    # The questions whose answer this save wrote (reported for a board answer only).
+    written: list[int] = field(default_factory=list)
 
 
 def parse_answers(
@@ -209,9 +211,10 @@ def _store(
     hidden: set[int],
     now: datetime,
     pending: bool,
+    stamp: Callable[[Answer], None] | None = None,
 ) -> dict[str, str]:
     """Each answer into `rows` as its kind accepts it; the messages for what was refused
-    (none for a question whose condition is not met)."""
+    (none for a question whose condition is not met). `stamp` marks each row written."""
     errors: dict[str, str] = {}
     existing = {a.question_id: a for a in rows}
     for question in questions:
@@ -229,6 +232,8 @@ def _store(
             answer = Answer(question_id=question.id, pending=pending)
             rows.append(answer)
         kind.store(question, accepted, answer, now)
+        if stamp is not None:
+            stamp(answer)
     return errors
 
 
@@ -370,8 +375,10 @@ def pass_on_to_colleague(
     return pass_on(invitation, name, email, now)
 
 
-def queue_receipt(response: Response, now: datetime) -> None:
-    invitation = response.invitation
+def queue_receipt(response: Response, now: datetime, submitter: Invitation | None = None) -> None:
+    """A copy of the submitted answers to the respondent; for a board answer, to the
+    colleague who submitted it (`submitter`), with the link to the board answer."""
+    invitation = submitter or response.invitation
     contact = invitation.contact if invitation else None
     if invitation is None or contact is None or not contact.email:
         return
@@ -379,7 +386,8 @@ def queue_receipt(response: Response, now: datetime) -> None:
     # The same link as in the invitation, for changing the answers; the sender puts the
     # token in (services/mail/secret_links.py), so it is not stored with the receipt.
     marker = secret_marker()
-    link = absolute_url("respond.show_form", token=marker)
+    endpoint = "respond.show_board" if response.is_board_answer else "respond.show_form"
+    link = absolute_url(endpoint, token=marker)
     context: dict[str, Any] = {
         "survey": survey,
         "response": response,

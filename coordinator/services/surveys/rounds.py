@@ -86,7 +86,17 @@ def _invitations_by_board(survey: Survey) -> dict[int, list[Invitation]]:
     return boards
 
 
-_SKIPPED_COLUMNS = ("id", "response_id", "question_id", "pending", "prefilled")
+# Who wrote a board answer's answer belongs to that round, not to the copy.
+_SKIPPED_COLUMNS = (
+    "id",
+    "response_id",
+    "question_id",
+    "pending",
+    "prefilled",
+    "written_at",
+    "written_by_invitation_id",
+    "written_by_user_id",
+)
 
 
 def _copy_answers(source: Response, target: Response, questions: Iterable[Question]) -> None:
