@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, g, render_template, request
+from flask import Flask, Request, Response, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -89,6 +89,13 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def secret_link_page() -> None:
+    """The page was opened with a secret token in its address: neither cached nor sent
+    on as a referrer to the sites its links lead to."""
+    g.no_store = True
+    g.no_referrer = True
+
+
 def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return render_template("errors/error.html", code=code, title=title, text=text), code
@@ -106,6 +113,24 @@ def content_security_policy(app: Flask) -> str:
     )
 
 
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(current_app))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Signed-in staff see personal data on almost every page: none of it is kept in
+    # a browser's or proxy's cache.
+    if getattr(g, "no_store", False) or session.get("_user_id"):
+        headers["Cache-Control"] = "no-store"
+    if getattr(g, "no_referrer", False):
+        headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def init_web(app: Flask) -> None:
     app.request_class = CoordinatorRequest
     app.jinja_env.filters["markdown"] = render_markdown
@@ -115,19 +140,7 @@ def init_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(app))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if getattr(g, "no_store", False):
-            headers["Cache-Control"] = "no-store"
-        return response
+    app.after_request(security_headers)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

@@ -32,6 +32,7 @@ from coordinator.services.mail.outbox import (
     set_opt_out,
 )
 from coordinator.services.mail.sender import send_due_messages
+from coordinator.web import secret_link_page
 
 bp = Blueprint("mail", __name__)
 
@@ -107,7 +108,7 @@ def _token_limit() -> str:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @limiter.limit(_token_limit)
 def unsubscribe(token: str) -> str | Response:
-    g.no_store = True
+    secret_link_page()
     contact = contact_for_unsubscribe_token(token)
     if contact is None or contact.erased:
         abort(404)
@@ -126,7 +127,7 @@ def unsubscribe_one_click(token: str) -> str | Response:
     here (RFC 8058) without cookies, so there is no CSRF token: the unguessable token in
     the address is the authorisation. Programs without one-click support open it (GET)
     and get the confirm page."""
-    g.no_store = True
+    secret_link_page()
     contact = contact_for_unsubscribe_token(token)
     if contact is None or contact.erased:
         abort(404)

@@ -42,6 +42,7 @@ from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.projects.forms import DocumentForm, MeetingForm, NewsForm, NotesForm, ProjectForm
 from coordinator.services.errors import DocumentError, MeetingError, NewsError, ProjectError
+from coordinator.services.mail.outbox import absolute_url
 from coordinator.services.markdown import render_markdown
 from coordinator.services.projects.attendance import ANSWER_LABELS, attendance_overview
 from coordinator.services.projects.attendance_export import participants_workbook
@@ -580,12 +581,13 @@ def feed(slug: str) -> WerkzeugResponse:
     """Aktuellt as an Atom feed: published items only, text escaped by ElementTree."""
     project = _public_project(slug)
     news = page_data(project, public=True)["news"]
-    page = url_for("projects.public_project", slug=project.slug, _external=True)
+    # From BASE_URL, not the request's Host header, which the client chooses.
+    page = absolute_url("projects.public_project", slug=project.slug)
     root = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
     ET.SubElement(root, "title").text = _("%(title)s – Aktuellt", title=project.title)
     ET.SubElement(root, "id").text = page
     ET.SubElement(root, "link", rel="alternate", href=page)
-    ET.SubElement(root, "link", rel="self", href=request.url)
+    ET.SubElement(root, "link", rel="self", href=absolute_url("projects.feed", slug=project.slug))
     updated = max((n.published_on for n in news), default=project.created_at)
     ET.SubElement(root, "updated").text = updated.isoformat()
     for item in news:

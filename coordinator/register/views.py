@@ -243,11 +243,11 @@ def edit_contact(contact_id: int) -> str | Response:
 def _contact_form(contact: Contact | None) -> str | Response:
     if contact is not None:
         form = ContactForm(
-            obj=contact,
-            organisation=contact.organisation_id,
-            networks=[n.id for n in contact.networks],
-            opted_out=contact.opted_out,
+            obj=contact, networks=[n.id for n in contact.networks], opted_out=contact.opted_out
         )
+        if not form.is_submitted():
+            # obj's `organisation` is the object itself, which selects nothing.
+            form.organisation.data = contact.organisation_id
     else:
         form = ContactForm(organisation=request.args.get("organisation", type=int))
     _contact_choices(form)
