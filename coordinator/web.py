@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, g, render_template, request, session
@@ -10,10 +11,12 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from coordinator.bidi import isolate_filter
 from coordinator.extensions import db, login_manager
+from coordinator.fields import MAX_ID
 from coordinator.models import User
 from coordinator.navigation import NAV_ITEMS, ROLE_LABELS
 from coordinator.services.markdown import render_markdown
@@ -75,6 +78,24 @@ class CoordinatorRequest(Request):
             )
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: a number too big for the database's id column matches no
+    route (404) instead of overflowing the query."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def refuse_nul() -> None:
+    """A NUL in the path or query string means nothing in text and PostgreSQL cannot
+    compare with it: the request is refused before any view sees it."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        raise BadRequest()
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user a session cookie names, if the cookie is still current: its id carries the
@@ -133,6 +154,8 @@ def security_headers(response: Response) -> Response:
 
 def init_web(app: Flask) -> None:
     app.request_class = CoordinatorRequest
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["isolate"] = isolate_filter
     login_manager.login_view = "auth.login"

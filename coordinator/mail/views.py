@@ -22,6 +22,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from coordinator.extensions import csrf, db, limiter
+from coordinator.fields import db_id
 from coordinator.models import InboundMessage, OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
@@ -145,7 +146,7 @@ def unsubscribe_one_click(token: str) -> str | Response:
 def outbox() -> str:
     state = request.args.get("state", "")
     cause = request.args.get("cause", "")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_id) or 1, 1)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if state in STATES:
         query = query.where(OutboxMessage.state == state)

@@ -25,7 +25,7 @@ from wtforms import SelectChoice
 
 from coordinator.downloads import send_stored
 from coordinator.extensions import db
-from coordinator.fields import fill_local_moment, local_moment
+from coordinator.fields import db_id, fill_local_moment, local_moment
 from coordinator.form_errors import show_error
 from coordinator.localtime import STOCKHOLM, local_to_utc
 from coordinator.models import (
@@ -453,9 +453,7 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
                     meeting,
                     form.text.data or "",
                     published=bool(form.published.data),
-                    based_on=int(form.based_on.data)
-                    if (form.based_on.data or "").isdigit()
-                    else None,
+                    based_on=_based_on(form.based_on.data),
                     actor=current_staff(),
                     now=utcnow(),
                 )
@@ -477,14 +475,21 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
     )
 
 
+def _based_on(value: str | None) -> int | None:
+    try:
+        return db_id(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @bp.get("/meetings/<int:meeting_id>/notes/history")
 @staff_required
 def notes_history(meeting_id: int) -> str:
     meeting = _meeting(meeting_id)
     revisions = meeting.revisions
     by_id = {r.id: r for r in revisions}
-    old = by_id.get(request.args.get("old", type=int) or 0)
-    new = by_id.get(request.args.get("new", type=int) or 0)
+    old = by_id.get(request.args.get("old", type=db_id) or 0)
+    new = by_id.get(request.args.get("new", type=db_id) or 0)
     if (old is None or new is None) and len(revisions) >= 2:
         old, new = revisions[-2], revisions[-1]
     diff = None

@@ -71,6 +71,7 @@ def test_projects_and_news_keep_their_own_languages(app, client, client_request)
         "state": "running",
         "visibility": "public",
         "language": "en",
+        "leader": "",
         "members": str(user.id),
     }
     assert client_request.post("/projects/industry/edit", form) == "/projects/industry"
