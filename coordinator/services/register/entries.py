@@ -7,11 +7,11 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Response, User
-from coordinator.services.audit import record_event
+from coordinator.services.audit import pseudonymise_audit_trail, record_event
 from coordinator.services.errors import RegisterError
 
 
@@ -238,7 +238,17 @@ def delete_contact(contact: Contact, actor: User) -> None:
 
 def erase_contact(contact: Contact, actor: User, now: datetime) -> None:
     """Remove the personal data of a contact (GDPR) but keep the row, so that answers
-    given on behalf of the organisation still have a respondent to point at."""
+    given on behalf of the organisation still have a respondent to point at. The audit
+    trail keeps the events without the person, and their survey links stop opening."""
+    pseudonymise_audit_trail(
+        "contact", contact.id, [contact.name, contact.email or ""], "Raderad kontakt"
+    )
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.contact_id == contact.id, Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
     contact.name = "Raderad kontakt"
     contact.email = None
     contact.title = ""
