@@ -37,6 +37,10 @@ ERROR_TEXTS = {
         _l("Kontrollera adressen. Om du följde en länk kan den vara gammal."),
     ),
     405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte användas på det sättet.")),
+    410: (
+        _l("Filen finns inte längre"),
+        _l("Filen saknas hos oss. Be den som lade upp den att göra det igen."),
+    ),
     413: (
         _l("Filen eller texten är för stor"),
         _l("Det du skickade var för stort. Försök med en mindre fil."),
