@@ -46,6 +46,14 @@ class OrganisationForm(FlaskForm):
             Regexp(r"^\d{2}$", message=_l("Länskoden ska vara två siffror, till exempel 01")),
         ],
     )
+    mail_domains = StringField(
+        _l("E-postdomäner (valfritt)"),
+        description=_l(
+            "Domänerna i personalens adresser, till exempel lansstyrelsen.se. En enkät kan "
+            "skickas vidare från en svarslänk bara till adresser i dem."
+        ),
+        validators=[Length(max=500, message=_l("Högst 500 tecken"))],
+    )
 
 
 class ContactForm(FlaskForm):

@@ -126,6 +126,7 @@ def _organisation_form(org: Organisation | None) -> str | Response:
                 name=form.name.data or "",
                 kind=form.kind.data or "other",
                 county_code=form.county_code.data,
+                mail_domains=form.mail_domains.data or "",
                 actor=current_staff(),
             )
         except RegisterError as exc:

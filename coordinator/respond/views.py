@@ -354,7 +354,11 @@ def pass_on_view(token: str) -> Any:
     if form.validate_on_submit():
         try:
             colleague = pass_on_to_colleague(
-                invitation, form.name.data or "", form.email.data or "", utcnow()
+                invitation,
+                form.name.data or "",
+                form.email.data or "",
+                utcnow(),
+                limit=int(current_app.config["PASS_ON_LIMIT"]),
             )
         except ClosedError:
             db.session.rollback()
