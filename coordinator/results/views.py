@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     g,
     make_response,
@@ -32,12 +31,28 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.downloads import send_stored
 from coordinator.extensions import db
-from coordinator.models import AnswerFile, Meeting, Survey
+from coordinator.form_errors import show_error
+from coordinator.models import AnswerFile, Meeting, Response, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.results.forms import CreateMeetingNotesForm
+from coordinator.results.forms import CreateMeetingNotesForm, ShareResultsForm
 from coordinator.services.results.attachments import write_attachments_zip
-from coordinator.services.results.charts import bar_chart, stacked_chart
+from coordinator.services.results.charts import summary_charts
+from coordinator.services.results.handout import write_handout
+from coordinator.services.results.receipts import (
+    receipt_filename,
+    write_receipt,
+    write_receipts_zip,
+)
+from coordinator.services.results.sharing import (
+    ShareOptions,
+    SharingError,
+    current_share,
+    queue_results_shared_mail,
+    share_results,
+    sharing_history,
+    undo_sharing,
+)
 from coordinator.services.results.summary import Selection, summarise_survey
 from coordinator.services.results.workbook import local_time, write_csv, write_workbook
 from coordinator.services.results.workshop_notes import (
@@ -46,6 +61,8 @@ from coordinator.services.results.workshop_notes import (
     workshop_notes_markdown,
 )
 from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.rounds import round_changes
+from coordinator.surveys.views import editable_survey
 
 bp = Blueprint("results", __name__, url_prefix="/surveys")
 
@@ -139,6 +156,45 @@ def export_attachments(survey_id: int) -> WerkzeugResponse:
     )
 
 
+@bp.get("/<int:survey_id>/handout.pdf")
+@staff_required
+def export_handout(survey_id: int) -> WerkzeugResponse:
+    """ "Workshopunderlag": the results page's selection as a PDF to print."""
+    survey = _survey(survey_id)
+    selection = _selection()
+    return _download(
+        lambda spool: write_handout(survey, spool, now=utcnow(), selection=selection),
+        "Workshopunderlag " + _filename(survey, "pdf"),
+        "application/pdf",
+    )
+
+
+@bp.get("/responses/<int:response_id>/receipt.pdf")
+@staff_required
+def download_receipt(response_id: int) -> WerkzeugResponse:
+    """One response as the PDF its respondent can download from the receipt page."""
+    g.no_store = True
+    response = db.get_or_404(Response, response_id)
+    return _download(
+        lambda spool: write_receipt(response, spool, now=utcnow()),
+        receipt_filename(response),
+        "application/pdf",
+    )
+
+
+@bp.get("/<int:survey_id>/receipts.zip")
+@staff_required
+def export_receipts(survey_id: int) -> WerkzeugResponse:
+    """Every submitted response as its own PDF, in one zip."""
+    survey = _survey(survey_id)
+    title = _filename(survey, "zip").removesuffix(".zip")
+    return _download(
+        lambda spool: write_receipts_zip(survey, spool, now=utcnow()),
+        f"{title} svar som PDF.zip",
+        "application/zip",
+    )
+
+
 @bp.get("/attachments/<int:file_id>")
 @staff_required
 def download_attachment(file_id: int) -> WerkzeugResponse:
@@ -154,25 +210,7 @@ def show_results(survey_id: int) -> str:
     survey = _survey(survey_id)
     selection = _selection()
     summary = summarise_survey(survey, selection)
-    charts = {}
-    for result in summary.questions:
-        chart_id = f"chart-{result.question.id}"
-        if result.counts:
-            charts[result.question.id] = bar_chart(
-                chart_id,
-                _(
-                    "Fråga %(n)s: antal svar per %(by)s",
-                    n=result.question.number,
-                    by=str(result.counted_by).lower(),
-                ),
-                result.counts,
-            )
-        elif result.table and result.table.counted:
-            charts[result.question.id] = stacked_chart(
-                chart_id,
-                _("Fråga %(n)s: antal svar per rad", n=result.question.number),
-                result.table,
-            )
+    charts = summary_charts(summary.questions)
     return render_template(
         "results/show.html",
         survey=survey,
@@ -181,7 +219,70 @@ def show_results(survey_id: int) -> str:
         has_files=any(kind_of(q).stores_files for q in survey.questions),
         selection=selection,
         timing=request.args.get("timing", ""),
+        changes=round_changes(survey, selection),
+        share=current_share(survey, utcnow()),
+        can_share=current_staff().can_edit and survey.project.is_member(current_staff()),
     )
+
+
+@bp.route("/<int:survey_id>/results/share", methods=["GET", "POST"])
+@editor_required
+def share(survey_id: int) -> str | WerkzeugResponse:
+    """ "Dela resultatet med länsstyrelserna": choose what is included, then share."""
+    survey = editable_survey(survey_id)
+    shared = current_share(survey, utcnow())
+    form = ShareResultsForm()
+    if shared is not None and not form.is_submitted():
+        # Changing a sharing starts from what it includes, and does not mail everyone again.
+        form.include_free_text.data = shared.include_free_text
+        form.include_attachments.data = shared.include_attachments
+        form.on_public_page.data = shared.on_public_page
+        form.notify.data = False
+    public = survey.project.visibility == "public"
+    if not public:
+        del form.on_public_page
+    if form.validate_on_submit():
+        options = ShareOptions(
+            include_free_text=bool(form.include_free_text.data),
+            include_attachments=bool(form.include_attachments.data),
+            on_public_page=public and bool(form.on_public_page.data),
+        )
+        now = utcnow()
+        try:
+            new = share_results(survey, options, current_staff(), now)
+        except SharingError as error:
+            show_error(form, error, "include_free_text")
+        else:
+            mailed = queue_results_shared_mail(survey, new, now) if form.notify.data else 0
+            db.session.commit()
+            message = _("Resultatet är delat med länsstyrelserna.")
+            if mailed:
+                message += " " + _("%(n)s e-postmeddelanden ligger i utkorgen.", n=mailed)
+            flash(message, "success")
+            return redirect(url_for("results.show_results", survey_id=survey.id))
+    return render_template(
+        "results/share.html",
+        survey=survey,
+        form=form,
+        share=shared,
+        history=sharing_history(survey),
+    )
+
+
+@bp.post("/<int:survey_id>/results/unshare")
+@editor_required
+def unshare(survey_id: int) -> WerkzeugResponse:
+    """Undo the sharing: the boards' results pages are gone again."""
+    survey = editable_survey(survey_id)
+    try:
+        undo_sharing(survey, current_staff(), utcnow())
+    except SharingError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+    else:
+        db.session.commit()
+        flash(_("Delningen är ångrad. Länsstyrelserna ser inte längre resultatet."), "success")
+    return redirect(url_for("results.show_results", survey_id=survey.id))
 
 
 @bp.get("/<int:survey_id>/workshop-notes")
@@ -210,10 +311,8 @@ def workshop_notes(survey_id: int) -> str | WerkzeugResponse:
 @editor_required
 def create_workshop_notes(survey_id: int) -> str | WerkzeugResponse:
     """ "Skapa mötesanteckningar": the summary as notes of a meeting of the project."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     actor = current_staff()
-    if not survey.project.is_member(actor):
-        abort(403)
     form = CreateMeetingNotesForm()
     form.set_meetings(meetings_for_notes(survey))
     coordinated = request.form.get("coordinated") == "1"

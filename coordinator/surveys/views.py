@@ -49,6 +49,7 @@ from coordinator.services.surveys.invitations import (
     select_recipients,
 )
 from coordinator.services.surveys.kinds import all_kinds, kind_of, settings_fields
+from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
 from coordinator.services.surveys.questions import (
     add_question,
     answerable_questions,
@@ -70,6 +71,7 @@ from coordinator.services.surveys.responses import (
     stored_answers,
     validate_answers,
 )
+from coordinator.services.surveys.rounds import start_next_round
 from coordinator.services.surveys.states import (
     close_survey,
     extend_deadline,
@@ -102,7 +104,7 @@ def survey_permissions() -> dict[str, Any]:
     return {"can_edit_survey": can_edit_survey}
 
 
-def _editable_survey(survey_id: int) -> Survey:
+def editable_survey(survey_id: int) -> Survey:
     """A survey the signed-in editor may change: only its project's members (and admins)
     may, as with the project's own pages."""
     survey = _survey(survey_id)
@@ -173,7 +175,7 @@ def _extension_form(survey: Survey) -> ExtensionForm:
 @bp.post("/<int:survey_id>/state")
 @editor_required
 def change_state(survey_id: int) -> str | WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     action = request.form.get("action")
     try:
         if action == "open":
@@ -203,7 +205,7 @@ def change_state(survey_id: int) -> str | WerkzeugResponse:
 @bp.post("/<int:survey_id>/deadline-extensions")
 @editor_required
 def extend(survey_id: int) -> str | WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     form = _extension_form(survey)
     if form.validate_on_submit() and (
         deadline := local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
@@ -314,7 +316,7 @@ def _parent_id(form: QuestionForm) -> int | None:
 @bp.route("/<int:survey_id>/questions/new", methods=["GET", "POST"])
 @editor_required
 def new_question(survey_id: int) -> str | WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     if survey.state != "draft":
         flash(_("Frågor kan bara läggas till medan enkäten är ett utkast."), "error")
         return redirect(url_for("surveys.show_survey", survey_id=survey.id))
@@ -339,7 +341,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
 @editor_required
 def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     try:
         remove_question(_question(survey, question_id), current_staff(), utcnow())
     except SurveyError as exc:
@@ -353,7 +355,7 @@ def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
 @bp.post("/<int:survey_id>/questions/<int:question_id>/move")
 @editor_required
 def move_question(survey_id: int, question_id: int) -> WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400)
@@ -385,7 +387,7 @@ def preview(survey_id: int) -> str:
 @bp.route("/<int:survey_id>/recipients", methods=["GET", "POST"])
 @editor_required
 def recipients(survey_id: int) -> str | WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     form = RecipientsForm()
     form.networks.choices = [
         SelectChoice(n.id, isolate_format("{} ({})", n.name, len(n.members)))
@@ -449,8 +451,14 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
 
 
 def _preview_mail(survey: Survey, contact: Any, template: str) -> str:
-    """The text of the e-mail as this contact would get it, with a stand-in link."""
-    context = mail_context(survey, contact, contact.organisation, _("(personlig länk)"))
+    """The text of the e-mail as this contact would get it, with a stand-in link; in the
+    survey's own words when it has them (survey_invitation → its "invitation" text)."""
+    link = _("(personlig länk)")
+    context = mail_context(survey, contact, contact.organisation, link)
+    own = survey_mail(survey, template.removeprefix("survey_"), contact, contact.organisation, link)
+    if own is not None:
+        template = OWN_TEXT_TEMPLATE
+        context |= own.context()
     return render_template(
         f"emails/{template}.txt", product_name="Coordinator", unsubscribe_url="…", **context
     )
@@ -478,7 +486,7 @@ def dashboard(survey_id: int) -> str:
 def remind(survey_id: int) -> str | WerkzeugResponse:
     """Choose who gets a reminder (everyone who has not submitted, to begin with), see the
     e-mail, send."""
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     pending = pending_invitations(survey)
     form = ReminderForm()
     form.invitations.choices = [
@@ -549,7 +557,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
 @bp.post("/<int:survey_id>/invitations/<int:invitation_id>/<any(resend, revoke):action>")
 @editor_required
 def change_invitation(survey_id: int, invitation_id: int, action: str) -> WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.survey_id != survey.id:
         abort(404)
@@ -573,7 +581,7 @@ def change_invitation(survey_id: int, invitation_id: int, action: str) -> Werkze
 @editor_required
 def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugResponse:
     """Enter an answer that came by e-mail, on behalf of the organisation."""
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     organisation = db.get_or_404(Organisation, organisation_id)
     answers = (
         parse_answers(
@@ -633,16 +641,32 @@ def _received_at(text: str) -> datetime | None:
 @bp.post("/<int:survey_id>/copy")
 @editor_required
 def copy(survey_id: int) -> WerkzeugResponse:
-    copy = copy_survey(_editable_survey(survey_id), current_staff(), utcnow())
+    copy = copy_survey(editable_survey(survey_id), current_staff(), utcnow())
     db.session.commit()
     flash(_("Enkäten är kopierad som utkast, med frågor och mottagare men utan svar."), "success")
     return redirect(url_for("surveys.show_survey", survey_id=copy.id))
 
 
+@bp.post("/<int:survey_id>/next-round")
+@editor_required
+def next_round(survey_id: int) -> WerkzeugResponse:
+    """ "Ny omgång": a copy whose boards find their previous answers filled in."""
+    new = start_next_round(editable_survey(survey_id), current_staff(), utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Den nya omgången är skapad som utkast. Organisationernas svar från förra "
+            "omgången är förifyllda; ändrar du en fråga tas dess förifyllda svar bort."
+        ),
+        "success",
+    )
+    return redirect(url_for("surveys.show_survey", survey_id=new.id))
+
+
 @bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     question = _question(survey, question_id)
     form = _question_form(survey, question)
     if form.validate_on_submit():
@@ -690,7 +714,7 @@ def _reminder_days(form: SettingsForm) -> list[int] | None:
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 @editor_required
 def edit_settings(survey_id: int) -> str | WerkzeugResponse:
-    survey = _editable_survey(survey_id)
+    survey = editable_survey(survey_id)
     form = SettingsForm(obj=survey)
     form.reply_to_user_id.choices = [SelectChoice(0, _("Ingen"))] + [
         SelectChoice(u.id, f"{isolate_text(u.name)} <{isolate_text(u.email)}>")

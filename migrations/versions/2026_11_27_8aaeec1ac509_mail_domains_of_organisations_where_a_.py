@@ -6,7 +6,7 @@ own colleagues. A contact records where it came from: "staff" (the register, an 
 or "pass_on" (typed by a respondent passing a survey on, until staff confirm it).
 
 Revision ID: 8aaeec1ac509
-Revises: b37fb63432fc
+Revises: 348fb9e8e596
 Create Date: 2026-11-27 21:10:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8aaeec1ac509'
-down_revision = 'b37fb63432fc'
+down_revision = '348fb9e8e596'
 branch_labels = None
 depends_on = None
 
