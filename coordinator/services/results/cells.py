@@ -7,11 +7,16 @@ cell can hold would be cut silently. Every user-supplied value passes through he
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 EXCEL_CELL_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 REPLACEMENT = "\ufffd"
+# A separator (as any tool might read the file, quotes honoured or not), then perhaps
+# spaces and quotes, then a character that starts a formula in the cell that follows.
+FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\t\r\n][\s"]*)(?=[=+\-@])')
 
 
 def excel_text(value: str) -> str:
@@ -28,6 +33,9 @@ def looks_like_formula(value: str) -> bool:
 
 
 def csv_text(value: str) -> str:
-    """For CSV, where no cell type exists: a leading apostrophe keeps a formula-looking
-    value from running (Excel shows the value without it)."""
-    return "'" + value if looks_like_formula(value) else value
+    """For CSV, where no cell type exists: an apostrophe before a formula-looking start
+    keeps it from running (Excel shows the value without it). That start may be the
+    value's own or come after a separator inside it: read with another separator than
+    ours, or by a tool that ignores quotes, the text after it is a cell of its own."""
+    guarded = FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + guarded if looks_like_formula(guarded) else guarded

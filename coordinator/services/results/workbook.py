@@ -448,12 +448,13 @@ def write_csv(
     include_drafts: bool = False,
     coordinated_only: bool = False,
 ) -> None:
-    """ "Alla svar" for Swedish Excel: UTF-8 with BOM, semicolons, CRLF. A value that
-    could be read as a formula gets a leading apostrophe (see spreadsheet_cells)."""
+    """ "Alla svar" for Swedish Excel: UTF-8 with BOM, semicolons, CRLF, every field in
+    quotes. A value, or a part of one after a separator, that could be read as a formula
+    gets an apostrophe before it (see cells.csv_text)."""
     selection = Selection(include_drafts=include_drafts, coordinated_only=coordinated_only)
     questions = answerable_questions(survey)
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     with force_locale("sv"):
         writer.writerow([csv_text(h) for h in all_answers_header(questions)])
         for row in iter_response_rows(survey, selection):
