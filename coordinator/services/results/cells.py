@@ -7,8 +7,10 @@ cell can hold would be cut silently. Every user-supplied value passes through he
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import re
 
+# The control characters an XML 1.0 file cannot hold (tab, LF and CR it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_CELL_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 REPLACEMENT = "\ufffd"
