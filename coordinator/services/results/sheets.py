@@ -64,18 +64,15 @@ class Book:
         self.number = add(base)
         self.link = add({**base, "quote_prefix": True, "font_color": "#0563C1", "underline": 1})
 
-    def set_up_page(self, sheet: Worksheet, fit_width: bool) -> None:
+    def set_up_page(self, sheet: Worksheet, note: str = "") -> None:
         sheet.set_paper(A4)
         sheet.set_landscape()
         sheet.set_margins(**MARGINS)
-        sheet.set_header(self.header, {"margin": HEADER_MARGIN})
+        header = self.header + (f"&C{header_text(note)}" if note else "")
+        sheet.set_header(header, {"margin": HEADER_MARGIN})
         sheet.set_footer(self.footer, {"margin": HEADER_MARGIN})
         sheet.hide_gridlines(0)  # shown on screen and printed: the cells are a table
-        if fit_width:
-            sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
-        else:
-            sheet.repeat_columns(0)  # page after page to the right: the organisation again
-            sheet.print_across()
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
 
     def close(self) -> None:
         self.workbook.close()
@@ -93,19 +90,23 @@ class Sheet:
         header_row: int = 1,
         title_rows: int = 1,
         frozen_columns: int = 1,
-        fit_width: bool = True,
+        printed_columns: int | None = None,
+        note: str = "",
     ) -> None:
+        """`printed_columns`: print only the first so many columns (and size the rows for
+        them alone); `note`: a word in the middle of the printed pages' header."""
         self.book = book
         self.name = title
         self.sheet = book.workbook.add_worksheet(title)
         self.widths = list(widths)
         self.header_row = header_row
         self.row = 0  # the next row to write, counted from 0
+        self.printed_columns = printed_columns or len(self.widths)
         for index, width in enumerate(self.widths):
             self.sheet.set_column(index, index, width)
         self.sheet.freeze_panes(header_row, frozen_columns)
         self.sheet.repeat_rows(header_row - title_rows, header_row - 1)
-        book.set_up_page(self.sheet, fit_width)
+        book.set_up_page(self.sheet, note)
 
     def width(self, column: int) -> int:
         return self.widths[column] if column < len(self.widths) else 8
@@ -115,7 +116,7 @@ class Sheet:
         values = list(values)
         texts = [
             (_shown(value), self.width(column))
-            for column, value in enumerate(values)
+            for column, value in enumerate(values[: self.printed_columns])
             if isinstance(value, str | Link)
         ]
         height = row_points(texts)
@@ -163,9 +164,11 @@ class Sheet:
             self.sheet.write_number(row, column, value, book.number)
 
     def finish(self) -> None:
-        """The autofilter over the header row and every row below it."""
+        """The autofilter over the header row and every row below it; the print area."""
         last = max(self.row - 1, self.header_row - 1)
         self.sheet.autofilter(self.header_row - 1, 0, last, len(self.widths) - 1)
+        if self.printed_columns < len(self.widths):
+            self.sheet.print_area(0, 0, last, self.printed_columns - 1)
 
 
 def _shown(value: str | Link) -> str:

@@ -11,9 +11,10 @@ On screen every sheet has a frozen header row and organisation column, an autofi
 wrapped text and dates as Excel datetimes in Stockholm time. On paper the question
 sheets are what is printed for the workshop: one question per sheet, its text above the
 boards' answers, one A4 page wide at (close to) full size. "Alla svar", the wide table
-for filtering, prints at full size page after page to the right with the organisation
-repeated rather than shrunk to one unreadable page. Sammanställning prints one question
-per page, its counts beside its bar chart, so that no chart is split. The workbook's
+for filtering, would shrink to an unreadable page: it prints only who answered, when,
+and in what status (its first six columns), and its rows are sized for those.
+Sammanställning prints one question per page, its counts beside its bar chart, so that
+no chart is split. The workbook's
 words are Swedish whatever the interface language: it is the workshop's paper.
 """
 
@@ -162,7 +163,9 @@ def _write_workbook(
         "Alla svar",
         [organisation_width, 8, 22, 13, 10, 16]
         + [c.width for q in questions for c in kind_of(q).columns(q)],
-        fit_width=False,
+        # On paper, who answered; the answers print on the question sheets.
+        printed_columns=6,
+        note="Svaren skrivs ut på frågornas blad",
     )
     answers_sheet.append(header, bold=True)
 
