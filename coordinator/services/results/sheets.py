@@ -102,6 +102,7 @@ class Sheet:
         self.header_row = header_row
         self.row = 0  # the next row to write, counted from 0
         self.printed_columns = printed_columns or len(self.widths)
+        self.breaks: list[int] = []  # rows that start a printed page
         for index, width in enumerate(self.widths):
             self.sheet.set_column(index, index, width)
         self.sheet.freeze_panes(header_row, frozen_columns)
@@ -167,6 +168,8 @@ class Sheet:
         """The autofilter over the header row and every row below it; the print area."""
         last = max(self.row - 1, self.header_row - 1)
         self.sheet.autofilter(self.header_row - 1, 0, last, len(self.widths) - 1)
+        if self.breaks:
+            self.sheet.set_h_pagebreaks(self.breaks[:1023])  # Excel's limit
         if self.printed_columns < len(self.widths):
             self.sheet.print_area(0, 0, last, self.printed_columns - 1)
 

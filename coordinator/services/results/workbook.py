@@ -273,25 +273,28 @@ def _overview(
     sheet.finish()
 
 
-# Chart sizes in pixels: a bar per category, each with room for a two-line label.
+# Chart sizes in pixels: a bar per category with room for its label on one line.
 CHART_WIDTH = 500
-BAR_PIXELS = 28
+WIDE_CHART = 1000  # across the page, on a page of its own: long labels stay on one line
+BAR_PIXELS = 24
 CHART_FRAME = 80
 LEGEND_PIXELS = 22
 PIXELS_PER_POINT = 4 / 3
+SHORT_LABEL = 28  # characters that fit beside the bars of a chart of CHART_WIDTH
+MANY_BARS = 12
 
 
 def _summary(sheet: Sheet, summary: SurveySummary) -> None:
     """Per question what its kind sums up: counts with a native bar chart, figures (count,
     mean …), and a table (one row per grid row) with a stacked bar chart. Each question
-    starts a page when printed, so a chart is never split over two."""
+    starts a page when printed, and a chart that would not fit beside its counts gets a
+    page of its own, so that a chart is never split over two."""
     sheet.append(["Fråga och svar", "Antal", "Obesvarade", "Ej aktuella"], bold=True)
-    breaks = []
     for result in summary.questions:
         if not (result.counts or result.figures or result.table):
             continue
         if sheet.row > 1:
-            breaks.append(sheet.row)
+            sheet.breaks.append(sheet.row)
         used = sheet.append(
             [
                 f"{result.question.number}: {result.question.text}",
@@ -313,7 +316,6 @@ def _summary(sheet: Sheet, summary: SurveySummary) -> None:
         # Leave room for a chart beside its rows before the next question starts.
         while used < room:
             used += sheet.append([])
-    sheet.sheet.set_h_pagebreaks(breaks[:1023])  # Excel's limit
     sheet.finish()
 
 
@@ -329,9 +331,10 @@ def _bar_chart(sheet: Sheet, title: str, subtype: str | None = None) -> Any:
 
 
 def _counts(sheet: Sheet, result: QuestionSummary, used: float) -> tuple[float, float]:
-    """The counts and their bar chart beside them; the points used and the chart needs."""
+    """The counts and their bar chart: beside them if its labels are short and few, else
+    below them across a page of its own. Returns the points used and those the chart
+    needs from there."""
     first = sheet.row
-    chart_row = first - 1
     for label, count in result.counts:
         used += sheet.append([label, count])
     last = sheet.row - 1
@@ -341,20 +344,26 @@ def _counts(sheet: Sheet, result: QuestionSummary, used: float) -> tuple[float, 
             "categories": [sheet.name, first, 0, last, 0],
             "values": [sheet.name, first, 1, last, 1],
             "fill": {"color": BAR},
-            "gap": 60,
+            "gap": 50,
             "data_labels": {"value": True, "font": {"size": 10}},
         }
     )
     chart.set_legend({"none": True})
     top = max((c for _, c in result.counts), default=0)
     axis: dict[str, Any] = {"name": "Antal svar", "min": 0, "num_font": {"size": 10}}
-    if top <= 10:
+    if top <= 12:
         axis["major_unit"] = 1
     chart.set_x_axis(axis)
     height = CHART_FRAME + BAR_PIXELS * len(result.counts)
-    chart.set_size({"width": CHART_WIDTH, "height": height})
-    sheet.sheet.insert_chart(chart_row, len(sheet.widths), chart, {"x_offset": 10})
-    return used, height / PIXELS_PER_POINT
+    longest = max(len(label) for label, _ in result.counts)
+    if longest <= SHORT_LABEL and len(result.counts) <= MANY_BARS:
+        chart.set_size({"width": CHART_WIDTH, "height": height})
+        sheet.sheet.insert_chart(first - 1, len(sheet.widths), chart, {"x_offset": 10})
+        return used, height / PIXELS_PER_POINT
+    sheet.breaks.append(sheet.row)
+    chart.set_size({"width": WIDE_CHART, "height": height})
+    sheet.sheet.insert_chart(sheet.row, 0, chart, {"y_offset": 4})
+    return 0.0, height / PIXELS_PER_POINT + 6
 
 
 def _table(sheet: Sheet, result: QuestionSummary) -> float:
