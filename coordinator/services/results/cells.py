@@ -18,6 +18,8 @@ REPLACEMENT = "\ufffd"
 
 def excel_text(value: str) -> str:
     """Forbidden control characters replaced, and over-long text cut with a visible marker."""
+    if len(value) <= EXCEL_CELL_LIMIT and not ILLEGAL_CHARACTERS_RE.search(value):
+        return value  # the common case, without building a new string
     text = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
     if len(text) > EXCEL_CELL_LIMIT:
         marker = f" […avkortat, {len(text)} tecken totalt]"

@@ -109,22 +109,22 @@ class Sheet:
         self.sheet.repeat_rows(header_row - title_rows, header_row - 1)
         book.set_up_page(self.sheet, note)
 
-    def width(self, column: int) -> int:
-        return self.widths[column] if column < len(self.widths) else 8
-
     def append(self, values: Iterable[Any], bold: bool = False) -> float:
         """Write a row; returns its height in points."""
         values = list(values)
+        widths = self.widths
+        # Only text that may not fit on one line is measured (most cells are short).
         texts = [
-            (_shown(value), self.width(column))
+            (text, widths[column])
             for column, value in enumerate(values[: self.printed_columns])
-            if isinstance(value, str | Link)
+            if (text := _shown(value)) and (len(text) >= widths[column] - 1 or "\n" in text)
         ]
-        height = row_points(texts)
+        height = row_points(texts) if texts else None
         if height:
             self.sheet.set_row(self.row, height)
         for column, value in enumerate(values):
-            self._write(column, value, bold)
+            if value is not None and value != "":
+                self._write(column, value, bold)
         self.row += 1
         return height or 15.0
 
@@ -141,16 +141,14 @@ class Sheet:
 
     def _write(self, column: int, value: Any, bold: bool) -> None:
         book, row = self.book, self.row
-        if value is None or value == "":
-            return
-        if isinstance(value, Link):
-            text = excel_text(value.text)
-            if self.sheet.write_url(row, column, value.url, book.link, text) < 0:
-                self.sheet.write_string(row, column, text, book.text)
-        elif isinstance(value, str):
+        if isinstance(value, str):
             self.sheet.write_string(
                 row, column, excel_text(value), book.bold if bold else book.text
             )
+        elif isinstance(value, Link):
+            text = excel_text(value.text)
+            if self.sheet.write_url(row, column, value.url, book.link, text) < 0:
+                self.sheet.write_string(row, column, text, book.text)
         elif isinstance(value, Decimal):
             # Excel numbers are doubles; an accepted number has at most 15 digits.
             number = int(value) if value == value.to_integral_value() else float(value)
@@ -174,5 +172,8 @@ class Sheet:
             self.sheet.print_area(0, 0, last, self.printed_columns - 1)
 
 
-def _shown(value: str | Link) -> str:
-    return value.text if isinstance(value, Link) else value
+def _shown(value: Any) -> str:
+    """The text a cell shows, or "" for a value that is not text."""
+    if isinstance(value, str):
+        return value
+    return value.text if isinstance(value, Link) else ""
