@@ -95,7 +95,9 @@ def register_blueprints(app: Flask) -> None:
     from coordinator.register.views import bp as register_bp
     from coordinator.respond.meeting_views import bp as meeting_answer_bp
     from coordinator.respond.views import bp as respond_bp
+    from coordinator.results.shared_views import bp as shared_results_bp
     from coordinator.results.views import bp as results_bp
+    from coordinator.surveys import mail_texts  # noqa: F401 - adds its pages to surveys_bp
     from coordinator.surveys.labels import init_labels
     from coordinator.surveys.views import bp as surveys_bp
 
@@ -110,5 +112,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(meeting_answer_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(shared_results_bp)
     app.register_blueprint(projects_bp)
     init_labels(app)

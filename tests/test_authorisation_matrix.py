@@ -151,8 +151,12 @@ MATRIX: dict[str, str] = {
     "surveys.change_invitation": "editor",
     "surveys.register_answer": "editor",
     "surveys.copy": "editor",
+    "surveys.next_round": "editor",
     "surveys.edit_question": "editor",
     "surveys.edit_settings": "editor",
+    "surveys.mail_texts": "editor",
+    "surveys.edit_mail_text": "editor",
+    "surveys.restore_mail_text": "editor",
     "results.show_results": "staff",
     "results.export_workbook": "staff",
     "results.export_csv": "staff",
@@ -160,6 +164,14 @@ MATRIX: dict[str, str] = {
     "results.export_attachments": "staff",
     "results.download_attachment": "staff",
     "results.create_workshop_notes": "member",
+    "results.share": "editor",
+    "results.unshare": "editor",
+    # Shared results: through a board's answer link, and on the public page when chosen
+    # (the world shares them with both; tests/views/test_shared_results.py covers the rest).
+    "shared_results.for_board": "respondent",
+    "shared_results.board_file": "respondent",
+    "shared_results.public_results": "public",
+    "shared_results.public_file": "public",
     "projects.list_projects": "staff",
     "projects.new_project": "editor",
     "projects.edit_project": "member",
@@ -240,6 +252,7 @@ def build_world() -> World:
     world.ids["question_id"] = survey.questions[0].id
     world.ids["invitation_id"] = invitation.id
     world.ids["action"] = "resend"
+    world.ids["mail_kind"] = "reminder"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
     world.ids["file_id"] = _attached_file(invitation).id
     for endpoint in (
@@ -253,6 +266,9 @@ def build_world() -> World:
         "download_file",
     ):
         world.tokens[f"respond.{endpoint}"] = token
+    world.tokens["shared_results.for_board"] = token
+    world.tokens["shared_results.board_file"] = token
+    _share_results(survey)
     from coordinator.services.projects.attendance import attendance_for, attendance_token
 
     world.tokens["meeting_answer.show"] = attendance_token(
@@ -284,6 +300,23 @@ def _attached_file(invitation: Any) -> Any:
     response.answers.append(Answer(question_id=invitation.survey.questions[0].id, files=[file]))
     db.session.flush()
     return file
+
+
+def _share_results(survey: Any) -> None:
+    """The survey's results shared with its boards and on the public page, attachments
+    included (the attached file's response is submitted)."""
+    from datetime import timedelta
+
+    from coordinator.models import Response
+    from coordinator.models.types import utcnow
+    from coordinator.services.results.sharing import ShareOptions, share_results
+
+    now = utcnow()
+    for response in db.session.scalars(db.select(Response).where(Response.survey == survey)):
+        response.state = "submitted"
+        response.submitted_at = now
+    options = ShareOptions(include_attachments=True, on_public_page=True)
+    share_results(survey, options, None, now - timedelta(seconds=1))
 
 
 def rules(app: Flask) -> list[tuple[str, str, str]]:

@@ -60,6 +60,17 @@ def test_an_invitation_is_stored_without_its_links_and_sent_with_them(
     assert token not in page and unsubscribe_token(contact) not in page
 
 
+def test_text_that_only_looks_like_a_stand_in_is_sent_as_typed(app, smtp_server):
+    """A survey title may hold anything, also "secret-" and 24 hex digits."""
+    survey = make_survey(deadline_at=NOW + timedelta(days=30))
+    survey.title = "Enkät secret-0123456789abcdef01234567"
+    invite(survey, [make_contact(make_organisation())], None, NOW)
+    db.session.commit()
+    assert send_due_messages(NOW).sent == 1
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert "Enkät secret-0123456789abcdef01234567" in text
+
+
 def test_a_password_reset_is_stored_without_its_link(app, client, smtp_server):
     user = make_user(email="staff@example.org")
     request_password_reset(user.email, NOW)

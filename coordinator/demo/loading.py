@@ -56,6 +56,7 @@ def load_demo_register(now: datetime) -> int:
 def load_demo_data(password: str, now: datetime) -> dict[str, object]:
     from coordinator.demo.mail import load_inbound_examples
     from coordinator.demo.projects import load_project_page
+    from coordinator.demo.rounds import load_rus_round_2025
     from coordinator.demo.surveys import load_rus2025_survey, load_rus_survey
 
     created = seed_reference_data()
@@ -65,6 +66,9 @@ def load_demo_data(password: str, now: datetime) -> dict[str, object]:
     round_2025, token_2025 = load_rus2025_survey(now)
     leader = next((u for u in staff if u.role == "coordinator"), None)
     load_project_page(leader, now)
+    round_2025_prefilled, token_prefilled = (
+        load_rus_round_2025(leader) if leader is not None else (None, None)
+    )
     load_inbound_examples(leader, now)
     return {
         "seeded": created,
@@ -74,4 +78,6 @@ def load_demo_data(password: str, now: datetime) -> dict[str, object]:
         "example_token": example_token,
         "survey_2025": round_2025,
         "example_token_2025": token_2025,
+        "round_2025": round_2025_prefilled,
+        "example_token_prefilled": token_prefilled,
     }

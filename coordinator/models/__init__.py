@@ -2,6 +2,7 @@
 
 from coordinator.models.audit import AuditEvent
 from coordinator.models.inbound import InboundMessage
+from coordinator.models.mail_texts import MAIL_TEXT_KINDS, SurveyMailText
 from coordinator.models.meetings import (
     ATTENDANCE_ANSWERS,
     Attendance,
@@ -23,6 +24,7 @@ from coordinator.models.responses import (
     ReminderDelivery,
     Response,
 )
+from coordinator.models.results import ResultsShare
 from coordinator.models.surveys import (
     DeadlineExtension,
     OptionList,
@@ -34,6 +36,8 @@ from coordinator.models.users import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "ATTENDANCE_ANSWERS",
+    "MAIL_TEXT_KINDS",
+    "SurveyMailText",
     "Attendance",
     "Document",
     "InboundMessage",
@@ -61,6 +65,7 @@ __all__ = [
     "RecoveryCode",
     "ReminderDelivery",
     "Response",
+    "ResultsShare",
     "Survey",
     "User",
     "network_members",

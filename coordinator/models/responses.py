@@ -168,6 +168,9 @@ class Answer(db.Model):
     row_choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # Part of the response's draft of changes (not submitted yet) rather than its answers.
     pending: Mapped[bool] = mapped_column(default=False)
+    # Copied from the board's answer in the previous round and not yet saved by a
+    # respondent ("Förifyllt från förra omgången – bekräfta eller ändra").
+    prefilled: Mapped[bool] = mapped_column(default=False)
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()

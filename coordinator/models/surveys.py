@@ -72,11 +72,18 @@ class Survey(db.Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("surveys.id", ondelete="SET NULL")
     )
+    # Set on a survey made by "Ny omgång": the round it follows (services/surveys/rounds.py).
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("surveys.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     project: Mapped[Project] = relationship()
+    previous_round: Mapped[Survey | None] = relationship(
+        remote_side=[id], foreign_keys=[previous_round_id]
+    )
     reply_to_user: Mapped[User | None] = relationship()
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey",
@@ -120,11 +127,18 @@ class Question(db.Model):
         ForeignKey("questions.id", ondelete="SET NULL")
     )
     condition_values: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # In a later round: the question of the previous round it was copied from.
+    previous_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL")
+    )
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     parent: Mapped[Question | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     condition_question: Mapped[Question | None] = relationship(
         remote_side=[id], foreign_keys=[condition_question_id]
+    )
+    previous_question: Mapped[Question | None] = relationship(
+        remote_side=[id], foreign_keys=[previous_question_id]
     )
 
     def __repr__(self) -> str:

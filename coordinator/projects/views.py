@@ -59,6 +59,7 @@ from coordinator.services.projects.news import project_surveys, save_news
 from coordinator.services.projects.notes import NotesConflict, compare_texts, restore, save_notes
 from coordinator.services.projects.projects import EDITABLE, overview, page_data, save_project
 from coordinator.services.projects.search import search
+from coordinator.services.results.sharing import publicly_shared_surveys
 
 bp = Blueprint("projects", __name__)
 
@@ -572,7 +573,11 @@ def edit_news(news_id: int) -> str | WerkzeugResponse:
 @bp.get("/p/<slug>")
 def public_project(slug: str) -> str:
     project = _public_project(slug)
-    return render_template("public/project.html", **page_data(project, public=True))
+    return render_template(
+        "public/project.html",
+        **page_data(project, public=True),
+        shared_surveys=publicly_shared_surveys(project, utcnow()),
+    )
 
 
 @bp.get("/p/<slug>/feed.xml")

@@ -36,7 +36,9 @@ from coordinator.models import AnswerFile, Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
+from coordinator.services.results.sharing import share_for_invitation
 from coordinator.services.surveys.invitations import find_invitation_by_token, record_opened
+from coordinator.services.surveys.prefill import prefilled_questions
 from coordinator.services.surveys.questions import answerable_questions, question_tree
 from coordinator.services.surveys.responses import (
     AnswerInput,
@@ -122,6 +124,8 @@ def _render_form(
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
+            prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
+            results_shared=share_for_invitation(invitation, now) is not None,
         ),
         status,
     )

@@ -32,12 +32,22 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.downloads import send_stored
 from coordinator.extensions import db
+from coordinator.form_errors import show_error
 from coordinator.models import AnswerFile, Meeting, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.results.forms import CreateMeetingNotesForm
+from coordinator.results.forms import CreateMeetingNotesForm, ShareResultsForm
 from coordinator.services.results.attachments import write_attachments_zip
-from coordinator.services.results.charts import bar_chart, stacked_chart
+from coordinator.services.results.charts import summary_charts
+from coordinator.services.results.sharing import (
+    ShareOptions,
+    SharingError,
+    current_share,
+    queue_results_shared_mail,
+    share_results,
+    sharing_history,
+    undo_sharing,
+)
 from coordinator.services.results.summary import Selection, summarise_survey
 from coordinator.services.results.workbook import local_time, write_csv, write_workbook
 from coordinator.services.results.workshop_notes import (
@@ -46,6 +56,7 @@ from coordinator.services.results.workshop_notes import (
     workshop_notes_markdown,
 )
 from coordinator.services.surveys.kinds import kind_of
+from coordinator.services.surveys.rounds import round_changes
 
 bp = Blueprint("results", __name__, url_prefix="/surveys")
 
@@ -154,25 +165,7 @@ def show_results(survey_id: int) -> str:
     survey = _survey(survey_id)
     selection = _selection()
     summary = summarise_survey(survey, selection)
-    charts = {}
-    for result in summary.questions:
-        chart_id = f"chart-{result.question.id}"
-        if result.counts:
-            charts[result.question.id] = bar_chart(
-                chart_id,
-                _(
-                    "Fråga %(n)s: antal svar per %(by)s",
-                    n=result.question.number,
-                    by=str(result.counted_by).lower(),
-                ),
-                result.counts,
-            )
-        elif result.table and result.table.counted:
-            charts[result.question.id] = stacked_chart(
-                chart_id,
-                _("Fråga %(n)s: antal svar per rad", n=result.question.number),
-                result.table,
-            )
+    charts = summary_charts(summary.questions)
     return render_template(
         "results/show.html",
         survey=survey,
@@ -181,7 +174,70 @@ def show_results(survey_id: int) -> str:
         has_files=any(kind_of(q).stores_files for q in survey.questions),
         selection=selection,
         timing=request.args.get("timing", ""),
+        changes=round_changes(survey, selection),
+        share=current_share(survey, utcnow()),
+        can_share=current_staff().can_edit,
     )
+
+
+@bp.route("/<int:survey_id>/results/share", methods=["GET", "POST"])
+@editor_required
+def share(survey_id: int) -> str | WerkzeugResponse:
+    """ "Dela resultatet med länsstyrelserna": choose what is included, then share."""
+    survey = _survey(survey_id)
+    shared = current_share(survey, utcnow())
+    form = ShareResultsForm()
+    if shared is not None and not form.is_submitted():
+        # Changing a sharing starts from what it includes, and does not mail everyone again.
+        form.include_free_text.data = shared.include_free_text
+        form.include_attachments.data = shared.include_attachments
+        form.on_public_page.data = shared.on_public_page
+        form.notify.data = False
+    public = survey.project.visibility == "public"
+    if not public:
+        del form.on_public_page
+    if form.validate_on_submit():
+        options = ShareOptions(
+            include_free_text=bool(form.include_free_text.data),
+            include_attachments=bool(form.include_attachments.data),
+            on_public_page=public and bool(form.on_public_page.data),
+        )
+        now = utcnow()
+        try:
+            new = share_results(survey, options, current_staff(), now)
+        except SharingError as error:
+            show_error(form, error, "include_free_text")
+        else:
+            mailed = queue_results_shared_mail(survey, new, now) if form.notify.data else 0
+            db.session.commit()
+            message = _("Resultatet är delat med länsstyrelserna.")
+            if mailed:
+                message += " " + _("%(n)s e-postmeddelanden ligger i utkorgen.", n=mailed)
+            flash(message, "success")
+            return redirect(url_for("results.show_results", survey_id=survey.id))
+    return render_template(
+        "results/share.html",
+        survey=survey,
+        form=form,
+        share=shared,
+        history=sharing_history(survey),
+    )
+
+
+@bp.post("/<int:survey_id>/results/unshare")
+@editor_required
+def unshare(survey_id: int) -> WerkzeugResponse:
+    """Undo the sharing: the boards' results pages are gone again."""
+    survey = _survey(survey_id)
+    try:
+        undo_sharing(survey, current_staff(), utcnow())
+    except SharingError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+    else:
+        db.session.commit()
+        flash(_("Delningen är ångrad. Länsstyrelserna ser inte längre resultatet."), "success")
+    return redirect(url_for("results.show_results", survey_id=survey.id))
 
 
 @bp.get("/<int:survey_id>/workshop-notes")

@@ -205,3 +205,21 @@ class ExtensionForm(FlaskForm):
         _l("Klockan"), validators=[DataRequired(_l("Ange klockslag som TT:MM"))]
     )
     deadline_fold = FoldField()
+
+
+class MailTextForm(FlaskForm):
+    """A survey's own text for one kind of e-mail; the rules are in
+    services/surveys/mail_texts.py (check_mail_text)."""
+
+    subject = StringField(
+        _l("Ämne"),
+        description=_l("En rad. Platshållare fungerar här också, utom {länk}."),
+        validators=[DataRequired(_l("Skriv ett ämne")), Length(max=300)],
+    )
+    body = TextAreaField(
+        _l("Text"),
+        description=FORMATTING_HINT,
+        validators=[DataRequired(_l("Skriv texten i meddelandet")), Length(max=20_000)],
+        render_kw={"rows": 14},
+    )
+    recipient = SelectField(_l("Förhandsgranska för"), coerce=int, validate_choice=False)

@@ -49,6 +49,7 @@ from coordinator.services.surveys.invitations import (
     select_recipients,
 )
 from coordinator.services.surveys.kinds import all_kinds, kind_of, settings_fields
+from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
 from coordinator.services.surveys.questions import (
     add_question,
     answerable_questions,
@@ -70,6 +71,7 @@ from coordinator.services.surveys.responses import (
     stored_answers,
     validate_answers,
 )
+from coordinator.services.surveys.rounds import start_next_round
 from coordinator.services.surveys.states import (
     close_survey,
     extend_deadline,
@@ -427,8 +429,14 @@ def recipients(survey_id: int) -> str | WerkzeugResponse:
 
 
 def _preview_mail(survey: Survey, contact: Any, template: str) -> str:
-    """The text of the e-mail as this contact would get it, with a stand-in link."""
-    context = mail_context(survey, contact, contact.organisation, _("(personlig länk)"))
+    """The text of the e-mail as this contact would get it, with a stand-in link; in the
+    survey's own words when it has them (survey_invitation → its "invitation" text)."""
+    link = _("(personlig länk)")
+    context = mail_context(survey, contact, contact.organisation, link)
+    own = survey_mail(survey, template.removeprefix("survey_"), contact, contact.organisation, link)
+    if own is not None:
+        template = OWN_TEXT_TEMPLATE
+        context |= own.context()
     return render_template(
         f"emails/{template}.txt", product_name="Coordinator", unsubscribe_url="…", **context
     )
@@ -615,6 +623,22 @@ def copy(survey_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash(_("Enkäten är kopierad som utkast, med frågor och mottagare men utan svar."), "success")
     return redirect(url_for("surveys.show_survey", survey_id=copy.id))
+
+
+@bp.post("/<int:survey_id>/next-round")
+@editor_required
+def next_round(survey_id: int) -> WerkzeugResponse:
+    """ "Ny omgång": a copy whose boards find their previous answers filled in."""
+    new = start_next_round(_survey(survey_id), current_staff(), utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Den nya omgången är skapad som utkast. Organisationernas svar från förra "
+            "omgången är förifyllda; ändrar du en fråga tas dess förifyllda svar bort."
+        ),
+        "success",
+    )
+    return redirect(url_for("surveys.show_survey", survey_id=new.id))
 
 
 @bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])

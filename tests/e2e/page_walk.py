@@ -129,6 +129,11 @@ def demo_world(app: Flask) -> World:
     demo = load_demo_data(PASSWORD, now=now)
     survey = demo["survey"]
     world = build_world()
+    # The matrix's survey shares its attachments: the shared files are downloaded there.
+    world.overrides["shared_results.public_file"] = {
+        "slug": world.ids["slug"],
+        "survey_id": world.ids["survey_id"],
+    }
     project = db.session.scalar(select(Project).where(Project.id == survey.project_id))
     meeting = db.session.scalars(
         select(Meeting).where(Meeting.project_id == project.id).order_by(Meeting.id)
@@ -170,6 +175,10 @@ def demo_world(app: Flask) -> World:
     )
     for endpoint in ("respond.check", "respond.done"):
         world.tokens[endpoint] = invitation_token(answered.token_nonce)
+    # The results shared back: the demo's 2025 round, to a board and on the public page.
+    if demo["round_2025"] is not None:
+        world.tokens["shared_results.for_board"] = str(demo["example_token_prefilled"])
+        world.overrides["shared_results.public_results"] = {"survey_id": demo["round_2025"].id}
     db.session.commit()
     return world
 

@@ -83,3 +83,27 @@ def test_demo_shows_a_bounced_contact_and_a_meeting_with_answers(app):
         )
         == 1
     )
+
+
+def test_the_2025_round_of_the_rus_survey_is_prefilled_and_shared(app):
+    from coordinator.services.results.sharing import current_share
+    from coordinator.services.surveys.prefill import prefilled_questions
+    from coordinator.services.surveys.rounds import round_changes
+
+    result = load_demo_data("demo password 1", now=NOW)
+    survey = result["round_2025"]
+    assert survey.previous_round is result["survey"]
+    board = build_dashboard(survey)
+    assert (board.count("on_time"), board.count("late"), board.count("draft")) == (5, 1, 6)
+    invitation = find_invitation_by_token(result["example_token_prefilled"])
+    assert invitation.survey is survey
+    prefilled = prefilled_questions(invitation.response)
+    numbers = {q.id: q.number for q in survey.questions}
+    assert prefilled and "4" not in {numbers[i] for i in prefilled}  # reworded for 2025
+    changes = round_changes(survey, Selection())
+    by_number = {numbers[i]: c for i, c in changes.items()}
+    assert by_number["4"].status == "changed"
+    assert (by_number["1"].changed_answers, by_number["1"].compared) == (3, 6)
+    share = current_share(survey, NOW)
+    assert share is not None and share.on_public_page
+    assert load_demo_data("demo password 1", now=NOW)["round_2025"] is None

@@ -242,6 +242,16 @@ def test_user_text_is_escaped_in_html_and_folded_safely_in_headers(app, smtp_ser
     assert "Bcc" not in message
 
 
+def test_a_subject_longer_than_the_outbox_keeps_is_shortened_and_sent(app, smtp_server, notice):
+    """A survey title of 300 characters after "Påminnelse: " must not break the queue."""
+    queue_notice(make_contact(make_organisation()), subject="Påminnelse: " + "Å" * 300)
+    db.session.commit()
+    assert send_due_messages(NOW).sent == 1
+    subject = str(smtp_server.messages[0]["Subject"])
+    assert len(subject) == OutboxMessage.subject.type.length
+    assert subject.startswith("Påminnelse: ÅÅÅ") and subject.endswith("…")
+
+
 def test_opted_out_contacts_get_nothing_and_the_reason_is_kept(app, smtp_server, notice):
     org = make_organisation()
     out = make_contact(org, email="out@example.org")

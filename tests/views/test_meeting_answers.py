@@ -76,7 +76,9 @@ def test_the_links_in_the_invitation_answer_and_get_changes_nothing(
     assert (attendance.answer, attendance.answered_via) == ("accepted", "link")
     assert "Jag kommer" in client_request.get(token_path).get_text()
     page = client_request.post(token_path, {}, status=200)
-    assert [a["href"] for a in page.select(".error-summary a")] == ["#answer"]
+    # The summary links to the first option of the group, as it does for every radio group.
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#answer-0"]
+    assert page.find(id="answer-0")["value"] == "accepted"
     assert client_request.client.get("/m/not-a-token").status_code == 404
 
 

@@ -142,6 +142,9 @@ def queue_email(
         (to_email, _l("E-postadressen")),
         (reply_to or "", _l("Svarsadressen")),
     )
+    limit = OutboxMessage.subject.type.length
+    if len(subject) > limit:  # a title near its own limit after "Påminnelse: " and the like
+        subject = subject[: limit - 1] + "…"
     headers: dict[str, str] = {}
     layout: dict[str, Any] = {
         "product_name": current_app.config["PRODUCT_NAME"],

@@ -9,7 +9,7 @@ session nonce (signed, valid for an hour from sending).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -64,10 +64,14 @@ def _derive(derive: Callable[[str, str], str], stored: tuple[str, str] | None) -
     return derive(*stored) if stored and stored[0] else None
 
 
-def fill(text: str, tokens: dict[str, str]) -> str:
-    """`text` with every stand-in replaced by its token; MissingSecret if one has none."""
+def fill(text: str, tokens: dict[str, str], declared: Collection[str] | None = None) -> str:
+    """`text` with every stand-in replaced by its token; MissingSecret if one has none.
+    With `declared` (a message's own stand-ins), text that only looks like a stand-in
+    (typed by someone into a title or an answer) is left as it is."""
 
     def token(match: Any) -> str:
+        if declared is not None and match[0] not in declared:
+            return str(match[0])
         try:
             return tokens[match[0]]
         except KeyError:

@@ -172,7 +172,7 @@ def build_mime(message: OutboxMessage, tokens: dict[str, str] | None = None) -> 
     body = MIMEMultipart("alternative", boundary=f"=_a{uuid4().hex[:16]}")
 
     def filled(text: str) -> str:
-        return fill(text, tokens) if tokens is not None else text
+        return fill(text, tokens, message.secret_links or {}) if tokens is not None else text
 
     body.attach(_text_part(filled(message.text_body), "plain"))
     if message.html_body:
@@ -298,7 +298,7 @@ def _print_to_console(outgoing: Outgoing) -> None:
         if mime[name] is not None:
             lines.append(f"{name}: {str(make_header(decode_header(str(mime[name]))))}")
     lines += [f"Attachment: {a.filename} ({a.content_type})" for a in message.attachments]
-    lines += ["", fill(message.text_body, outgoing.tokens), "-----"]
+    lines += ["", fill(message.text_body, outgoing.tokens, message.secret_links or {}), "-----"]
     print("\n".join(lines), file=sys.stdout, flush=True)
 
 

@@ -4,9 +4,10 @@ dark fill that prints. The same numbers stand in a table beside the chart."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from coordinator.services.surveys.kinds.summaries import SummaryTable
+from coordinator.services.surveys.kinds.summaries import QuestionSummary, SummaryTable
 
 WIDTH = 600
 LABEL_WIDTH = 230
@@ -114,3 +115,22 @@ def stacked_chart(chart_id: str, title: str, table: SummaryTable) -> Markup:
         ]
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+
+
+def summary_charts(questions: list[QuestionSummary]) -> dict[int, Markup]:
+    """The chart of each question that has counts (bars) or a table of counts (stacked),
+    by question id: what the results page and the shared results show."""
+    charts = {}
+    for result in questions:
+        chart_id = f"chart-{result.question.id}"
+        if result.counts:
+            title = _(
+                "Fråga %(n)s: antal svar per %(by)s",
+                n=result.question.number,
+                by=str(result.counted_by).lower(),
+            )
+            charts[result.question.id] = bar_chart(chart_id, title, result.counts)
+        elif result.table and result.table.counted:
+            title = _("Fråga %(n)s: antal svar per rad", n=result.question.number)
+            charts[result.question.id] = stacked_chart(chart_id, title, result.table)
+    return charts

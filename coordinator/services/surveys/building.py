@@ -17,6 +17,7 @@ from coordinator.models import Invitation, Project, Question, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
 from coordinator.services.surveys.invitations import create_invitation
+from coordinator.services.surveys.mail_texts import copy_mail_texts
 from coordinator.services.surveys.option_lists import option_items
 
 
@@ -149,6 +150,7 @@ def copy_survey(survey: Survey, actor: User, now: datetime) -> Survey:
     ):
         if invitation.contact is not None and not invitation.revoked:
             create_invitation(copy, invitation.contact, actor, now)
+    copy_mail_texts(survey, copy)
     record_event(actor, "survey.copy", "survey", copy.id, copy.title, {"from": survey.id}, now=now)
     return copy
 

@@ -23,11 +23,16 @@ from coordinator.services.surveys.conditions import (
     parse_condition,
 )
 from coordinator.services.surveys.kinds import kind_named, kind_of
+from coordinator.services.surveys.prefill import drop_stale_prefill
 
 
 def has_answers(question: Question) -> bool:
     return (
-        db.session.scalar(select(Answer.id).where(Answer.question_id == question.id).limit(1))
+        db.session.scalar(
+            select(Answer.id)
+            .where(Answer.question_id == question.id, Answer.prefilled.is_(False))
+            .limit(1)
+        )
         is not None
     )
 
@@ -169,6 +174,7 @@ def update_question(
             changes[name] = [getattr(question, name), value]
             setattr(question, name, value)
     if changes:
+        drop_stale_prefill(question)
         record_event(
             actor,
             "question.update",

@@ -33,6 +33,8 @@ from coordinator.services.surveys.kinds.answers import (
     field_name,
     read_answer,
 )
+from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
+from coordinator.services.surveys.prefill import confirm_prefilled
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.states import can_submit, is_late
 
@@ -180,6 +182,7 @@ def save_answers(
         raise ClosedError
     questions = answerable_questions(survey)
     current = working_answers(response)
+    confirm_prefilled(response, answers.keys())
     if all(kind_of(q).same(q, answers.get(q.id), current.get(q.id)) for q in questions):
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version.
@@ -318,6 +321,7 @@ def submit_response(response: Response, now: datetime) -> dict[str, str]:
         return {}
     if response.has_changes:
         _apply_changes(response)
+    confirm_prefilled(response)
     _mark_submitted(response, now)
     db.session.flush()
     return {}
@@ -376,23 +380,29 @@ def queue_receipt(response: Response, now: datetime) -> None:
     # token in (services/mail/secret_links.py), so it is not stored with the receipt.
     marker = secret_marker()
     link = absolute_url("respond.show_form", token=marker)
+    context: dict[str, Any] = {
+        "survey": survey,
+        "response": response,
+        "answers": stored_answers(response),
+        "questions": answerable_questions(survey),
+        "url": link,
+    }
+    template, subject, language = "survey_receipt", f"Kvitto: {survey.title}", contact.language
+    own = survey_mail(survey, "receipt", contact, response.organisation, link)
+    if own is not None:  # in the coordinator's words, and so in the survey's language
+        template, subject, language = OWN_TEXT_TEMPLATE, own.subject, survey.language
+        context |= own.context()
     queue_email(
         to_email=contact.email,
         to_name=contact.name,
         contact=contact,
         organisation_id=response.organisation_id,
-        template="survey_receipt",
-        context={
-            "survey": survey,
-            "response": response,
-            "answers": stored_answers(response),
-            "questions": answerable_questions(survey),
-            "url": link,
-        },
-        subject=f"Kvitto: {survey.title}",
+        template=template,
+        context=context,
+        subject=subject,
         cause=("receipt", response.id),
         reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
-        language=contact.language,
+        language=language,
         secret_links={marker: ["invitation", invitation.id]},
         now=now,
     )

@@ -1,0 +1,119 @@
+"""Results shared back with the boards over HTTP: the coordinator's choice, the board's
+page through its link (404 before sharing and after undoing), the public page, and the
+next round opening pre-filled."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import OutboxMessage, Response, Survey
+from coordinator.services.surveys.invitations import invitation_token
+from coordinator.services.surveys.responses import (
+    AnswerInput,
+    get_or_create_response,
+    save_answers,
+    submit_response,
+)
+from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
+from tests.support import login
+
+DEADLINE = datetime(2018, 8, 23, 21, 59, tzinfo=UTC)
+
+
+def _answered():
+    survey = make_survey(deadline_at=DEADLINE)
+    q = {q.number: q.id for q in survey.questions}
+    tokens = {}
+    for code, name in (("12", "Skåne"), ("20", "Dalarna")):
+        invitation, token = make_invitation(
+            survey, make_contact(make_organisation(f"Länsstyrelsen {name}", code))
+        )
+        invitation.sent_at = DEADLINE - timedelta(days=20)
+        tokens[name] = token
+        at = DEADLINE - timedelta(days=1)
+        response = get_or_create_response(invitation, at)
+        answers = {
+            q["1"]: AnswerInput("yes", f"<b>Klimatråd</b> i {name}"),
+            q["2a"]: AnswerInput(text=f"Exempel från {name}"),
+        }
+        save_answers(response, answers, None, at)
+        submit_response(response, at)
+    db.session.commit()
+    return survey, tokens
+
+
+def test_board_sees_results_only_while_shared(app, client, client_request):
+    survey, tokens = _answered()
+    board_results = f"/r/{tokens['Skåne']}/results"
+    client_request.get(board_results, status=404)
+    client_request.get(f"/r/{tokens['Skåne']}").find(string="Se det sammanställda resultatet")
+
+    login(client, make_user("coordinator"))
+    page = client_request.get(f"/surveys/{survey.id}/results/share")
+    assert page.find("input", attrs={"name": "on_public_page"}) is None  # not a public project
+    path = client_request.post(
+        f"/surveys/{survey.id}/results/share", {"include_free_text": "y", "notify": "y"}
+    )
+    assert path == f"/surveys/{survey.id}/results"
+    mails = db.session.scalars(select(OutboxMessage.cause_type)).all()
+    assert mails == ["results_shared", "results_shared"]
+    client.get("/logout")
+
+    page = client_request.get(board_results)
+    assert "Exempel från Dalarna" in page.text  # every board's free text, by board
+    assert "<b>Klimatråd</b> i Skåne" in page.text  # escaped, shown as typed
+    assert page.find("svg", class_="chart") is not None
+    form = client_request.get(f"/r/{tokens['Skåne']}")
+    assert form.find("a", href=board_results) is not None
+
+    login(client, make_user("coordinator"))
+    client_request.post(f"/surveys/{survey.id}/results/unshare")
+    client.get("/logout")
+    client_request.get(board_results, status=404)
+
+
+def test_free_text_left_out_and_public_page_only_when_chosen(app, client, client_request):
+    survey, tokens = _answered()
+    survey.project.visibility = "public"
+    db.session.commit()
+    slug = survey.project.slug
+    public = f"/p/{slug}/results/{survey.id}"
+    login(client, make_user("coordinator"))
+    client_request.post(f"/surveys/{survey.id}/results/share", {"notify": ""})
+    client_request.get(public, status=404)
+    assert db.session.scalar(select(OutboxMessage.id)) is None
+    client_request.post(f"/surveys/{survey.id}/results/share", {"on_public_page": "y"})
+    # Changing the sharing starts from what it includes, without mailing everyone again.
+    form = client_request.get(f"/surveys/{survey.id}/results/share")
+    assert form.find("input", attrs={"name": "on_public_page"}).has_attr("checked")
+    assert not form.find("input", attrs={"name": "include_free_text"}).has_attr("checked")
+    assert not form.find("input", attrs={"name": "notify"}).has_attr("checked")
+    client.get("/logout")
+
+    page = client_request.get(f"/r/{tokens['Dalarna']}/results")
+    assert "Exempel från" not in page.text
+    assert "Fritextsvaren ingår inte." in page.text
+    project_page = client_request.get(f"/p/{slug}")
+    assert project_page.find("a", href=public) is not None
+    assert "Exempel från" not in client_request.get(public).text
+
+
+def test_new_round_opens_prefilled(app, client, client_request):
+    survey, _ = _answered()
+    login(client, make_user("coordinator"))
+    path = client_request.post(f"/surveys/{survey.id}/next-round")
+    new = db.session.scalar(select(Survey).where(Survey.previous_round_id == survey.id))
+    assert path == f"/surveys/{new.id}"
+    new.state = "open"
+    new.deadline_at = datetime.now(UTC) + timedelta(days=30)
+    draft = db.session.scalar(select(Response).where(Response.survey_id == new.id))
+    token = invitation_token(draft.invitation.token_nonce)
+    db.session.commit()
+    client.get("/logout")
+    page = client_request.get(f"/r/{token}")
+    marks = page.find_all(string="Förifyllt från förra omgången – bekräfta eller ändra")
+    assert len(marks) == 2
+    first = {q.number: q for q in new.questions}["1"]
+    comment = page.find("textarea", attrs={"name": f"q{first.id}_text"}).text
+    assert comment == f"<b>Klimatråd</b> i {draft.organisation.name.removeprefix('Länsstyrelsen ')}"
