@@ -163,6 +163,9 @@ MATRIX: dict[str, str] = {
     "results.workshop_notes": "staff",
     "results.export_attachments": "staff",
     "results.download_attachment": "staff",
+    "results.export_handout": "staff",
+    "results.download_receipt": "staff",
+    "results.export_receipts": "staff",
     "results.create_workshop_notes": "member",
     "results.share": "editor",
     "results.unshare": "editor",
@@ -204,6 +207,7 @@ MATRIX: dict[str, str] = {
     "respond.done": "respondent",
     "respond.pass_on_view": "respondent",
     "respond.download_file": "respondent",
+    "respond.download_receipt": "respondent",
 }
 
 
@@ -255,6 +259,7 @@ def build_world() -> World:
     world.ids["mail_kind"] = "reminder"
     world.overrides["projects.meeting_action"] = {"action": "invite"}
     world.ids["file_id"] = _attached_file(invitation).id
+    world.ids["response_id"] = invitation.response.id
     for endpoint in (
         "show_form",
         "save",
@@ -264,6 +269,7 @@ def build_world() -> World:
         "done",
         "pass_on_view",
         "download_file",
+        "download_receipt",
     ):
         world.tokens[f"respond.{endpoint}"] = token
     world.tokens["shared_results.for_board"] = token

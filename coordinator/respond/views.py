@@ -7,6 +7,7 @@ hours comes back with everything that was typed instead of an error page.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -36,6 +38,7 @@ from coordinator.models import AnswerFile, Invitation
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
+from coordinator.services.results.receipts import receipt_filename, write_receipt
 from coordinator.services.results.sharing import share_for_invitation
 from coordinator.services.surveys.invitations import find_invitation_by_token, record_opened
 from coordinator.services.surveys.prefill import prefilled_questions
@@ -344,6 +347,21 @@ def done(token: str) -> Any:
     return render_template(
         "respond/done.html", survey=invitation.survey, response=response, token=token
     )
+
+
+@bp.get("/<token>/receipt.pdf")
+@limiter.limit(_token_limit)
+def download_receipt(token: str) -> WerkzeugResponse:
+    """ "Ladda ner svaren som PDF": this invitation's own submitted answers, no other."""
+    invitation = _invitation(token)
+    response = response_for(invitation)
+    if response is None or not response.submitted:
+        return redirect(url_for("respond.show_form", token=token))
+    data = io.BytesIO()
+    write_receipt(response, data, now=utcnow())
+    data.seek(0)
+    name = receipt_filename(response)  # ASCII: no filename* needed
+    return send_file(data, mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
 @bp.route("/<token>/pass-on", methods=["GET", "POST"])

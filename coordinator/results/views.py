@@ -33,12 +33,18 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from coordinator.downloads import send_stored
 from coordinator.extensions import db
 from coordinator.form_errors import show_error
-from coordinator.models import AnswerFile, Meeting, Survey
+from coordinator.models import AnswerFile, Meeting, Response, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.results.forms import CreateMeetingNotesForm, ShareResultsForm
 from coordinator.services.results.attachments import write_attachments_zip
 from coordinator.services.results.charts import summary_charts
+from coordinator.services.results.handout import write_handout
+from coordinator.services.results.receipts import (
+    receipt_filename,
+    write_receipt,
+    write_receipts_zip,
+)
 from coordinator.services.results.sharing import (
     ShareOptions,
     SharingError,
@@ -146,6 +152,45 @@ def export_attachments(survey_id: int) -> WerkzeugResponse:
     return _download(
         lambda spool: write_attachments_zip(survey, spool, selection),
         f"{title} bilagor.zip",
+        "application/zip",
+    )
+
+
+@bp.get("/<int:survey_id>/handout.pdf")
+@staff_required
+def export_handout(survey_id: int) -> WerkzeugResponse:
+    """ "Workshopunderlag": the results page's selection as a PDF to print."""
+    survey = _survey(survey_id)
+    selection = _selection()
+    return _download(
+        lambda spool: write_handout(survey, spool, now=utcnow(), selection=selection),
+        "Workshopunderlag " + _filename(survey, "pdf"),
+        "application/pdf",
+    )
+
+
+@bp.get("/responses/<int:response_id>/receipt.pdf")
+@staff_required
+def download_receipt(response_id: int) -> WerkzeugResponse:
+    """One response as the PDF its respondent can download from the receipt page."""
+    g.no_store = True
+    response = db.get_or_404(Response, response_id)
+    return _download(
+        lambda spool: write_receipt(response, spool, now=utcnow()),
+        receipt_filename(response),
+        "application/pdf",
+    )
+
+
+@bp.get("/<int:survey_id>/receipts.zip")
+@staff_required
+def export_receipts(survey_id: int) -> WerkzeugResponse:
+    """Every submitted response as its own PDF, in one zip."""
+    survey = _survey(survey_id)
+    title = _filename(survey, "zip").removesuffix(".zip")
+    return _download(
+        lambda spool: write_receipts_zip(survey, spool, now=utcnow()),
+        f"{title} svar som PDF.zip",
         "application/zip",
     )
 

@@ -4,6 +4,9 @@ dark fill that prints. The same numbers stand in a table beside the chart."""
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -12,6 +15,7 @@ from coordinator.services.surveys.kinds.summaries import QuestionSummary, Summar
 WIDTH = 600
 LABEL_WIDTH = 230
 BAR_HEIGHT = 22
+LINE_HEIGHT = 15
 GAP = 8
 VALUE_SPACE = 40
 LABEL_CHARS = 29  # at 13 px, what fits in LABEL_WIDTH
@@ -23,28 +27,60 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
-def bar_chart(chart_id: str, title: str, counts: list[tuple[str, int]]) -> Markup:
-    """An <svg role="img"> labelled by its <title>; every bar carries its number."""
-    top = max((count for _, count in counts), default=0) or 1
-    height = len(counts) * (BAR_HEIGHT + GAP) + GAP
-    scale = (WIDTH - LABEL_WIDTH - VALUE_SPACE) / top
+@dataclass(frozen=True)
+class Layout:
+    label_width: int
+    label_chars: int
+    bar_height: int
+    gap: int
+
+
+SCREEN = Layout(LABEL_WIDTH, LABEL_CHARS, BAR_HEIGHT, GAP)
+# On paper every label is written whole, wrapped in a wider column, with tighter rows so
+# that the 22 sectors of SNI 2007 fit on one A4 page with their question above.
+PAPER = Layout(330, 46, 18, 6)
+
+
+def _label_lines(label: str, layout: Layout, wrap: bool) -> list[str]:
+    if not wrap:
+        return [_short(label)]
+    return textwrap.wrap(label, layout.label_chars) or [""]
+
+
+def bar_chart(
+    chart_id: str, title: str, counts: list[tuple[str, int]], *, wrap: bool = False
+) -> Markup:
+    """An <svg role="img"> labelled by its <title>; every bar carries its number. With
+    `wrap` (for paper), labels are written whole over as many lines as they need."""
+    layout = PAPER if wrap else SCREEN
+    top = max((count for _label, count in counts), default=0) or 1
+    labels = [_label_lines(label, layout, wrap) for label, _count in counts]
+    rows = [max(layout.bar_height, len(lines) * LINE_HEIGHT + 4) for lines in labels]
+    height = sum(rows) + layout.gap * (len(rows) + 1)
+    scale = (WIDTH - layout.label_width - VALUE_SPACE) / top
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{escape(chart_id)}-title" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
     ]
-    for index, (label, count) in enumerate(counts):
-        y = GAP + index * (BAR_HEIGHT + GAP)
+    y = layout.gap
+    for (_label, count), lines, row in zip(counts, labels, rows, strict=True):
         length = round(scale * count, 1)
+        bar_y = y + (row - layout.bar_height) // 2
+        text_y = y + (row - len(lines) * LINE_HEIGHT) // 2 + 12
+        for n, line in enumerate(lines):
+            parts.append(
+                f'<text x="{layout.label_width - 8}" y="{text_y + n * LINE_HEIGHT}" '
+                f'text-anchor="end" font-size="13" fill="{TEXT}">{escape(line)}</text>'
+            )
         parts += [
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" font-size="13" '
-            f'fill="{TEXT}">{escape(_short(label))}</text>',
-            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" '
-            f'height="{BAR_HEIGHT}" fill="{BAR}"></rect>',
-            f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{y + 16}" '
-            f'font-size="13" fill="{TEXT}">{count}</text>',
+            f'<rect class="chart-bar" x="{layout.label_width}" y="{bar_y}" width="{length}" '
+            f'height="{layout.bar_height}" fill="{BAR}"></rect>',
+            f'<text class="chart-value" x="{layout.label_width + length + 6}" '
+            f'y="{bar_y + layout.bar_height // 2 + 5}" font-size="13" fill="{TEXT}">{count}</text>',
         ]
+        y += row + layout.gap
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
 
@@ -117,9 +153,10 @@ def stacked_chart(chart_id: str, title: str, table: SummaryTable) -> Markup:
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
 
 
-def summary_charts(questions: list[QuestionSummary]) -> dict[int, Markup]:
+def summary_charts(questions: list[QuestionSummary], *, wrap: bool = False) -> dict[int, Markup]:
     """The chart of each question that has counts (bars) or a table of counts (stacked),
-    by question id: what the results page and the shared results show."""
+    by question id: what the results page, the shared results and the handout show;
+    `wrap` (for paper) writes bar labels whole."""
     charts = {}
     for result in questions:
         chart_id = f"chart-{result.question.id}"
@@ -129,7 +166,7 @@ def summary_charts(questions: list[QuestionSummary]) -> dict[int, Markup]:
                 n=result.question.number,
                 by=str(result.counted_by).lower(),
             )
-            charts[result.question.id] = bar_chart(chart_id, title, result.counts)
+            charts[result.question.id] = bar_chart(chart_id, title, result.counts, wrap=wrap)
         elif result.table and result.table.counted:
             title = _("Fråga %(n)s: antal svar per rad", n=result.question.number)
             charts[result.question.id] = stacked_chart(chart_id, title, result.table)

@@ -386,6 +386,7 @@ def queue_receipt(response: Response, now: datetime) -> None:
         "answers": stored_answers(response),
         "questions": answerable_questions(survey),
         "url": link,
+        "pdf_url": absolute_url("respond.download_receipt", token=marker),
     }
     template, subject, language = "survey_receipt", f"Kvitto: {survey.title}", contact.language
     own = survey_mail(survey, "receipt", contact, response.organisation, link)
