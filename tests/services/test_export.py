@@ -243,13 +243,16 @@ def test_every_sheet_is_set_up_for_screen_and_print(app):
             assert ws.print_title_rows == titles
         assert ws.print_title_rows, ws.title
         assert ws.auto_filter.ref, ws.title
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+        # fitToWidth 1 is the default, which the file may leave out
+        assert ws.page_setup.fitToWidth in (1, None) and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "Sida &P av &N" in ws.oddFooter.center.text, ws.title
         assert ws.column_dimensions["A"].width >= 8
         assert ws["A1"].alignment.wrap_text
     assert wb["Alla svar"].auto_filter.ref == "A1:K4"
     assert wb["Översikt"].auto_filter.ref == "A10:G14"
+    assert wb["Alla svar"].print_area == "'Alla svar'!$A$1:$F$4"  # who answered; not 16 columns
 
 
 def test_coordinated_only_and_drafts(app):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+# The control characters an XML 1.0 file cannot hold (tab, LF and CR it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_CELL_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 REPLACEMENT = "\ufffd"
@@ -21,6 +21,8 @@ FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\t\r\n][\s"]*)(?=[=+\-@])')
 
 def excel_text(value: str) -> str:
     """Forbidden control characters replaced, and over-long text cut with a visible marker."""
+    if len(value) <= EXCEL_CELL_LIMIT and not ILLEGAL_CHARACTERS_RE.search(value):
+        return value  # the common case, without building a new string
     text = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
     if len(text) > EXCEL_CELL_LIMIT:
         marker = f" […avkortat, {len(text)} tecken totalt]"
