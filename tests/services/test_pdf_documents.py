@@ -22,7 +22,7 @@ from coordinator.extensions import db
 from coordinator.models import Organisation, Response
 from coordinator.services.results.charts import bar_chart
 from coordinator.services.results.handout import write_handout
-from coordinator.services.results.pdf import safe_filename, write_pdf
+from coordinator.services.results.pdf import pdf_wait_minutes, safe_filename, write_pdf
 from coordinator.services.results.receipts import (
     write_receipt,
     write_receipts_zip,
@@ -348,3 +348,10 @@ def test_handouts_of_the_demo_and_a_290_organisation_survey_are_complete_and_rea
 def test_receipt_has_no_text_under_8_pt(app):
     _, skane = _arrange()
     assert _smallest_text(_receipt(skane))[0] >= SMALLEST_PT
+
+
+@pytest.mark.parametrize(
+    ("responses", "minutes"), [(21, 0), (160, 0), (290, 1), (1000, 1), (10_000, 10)]
+)
+def test_pdf_wait_in_minutes(responses, minutes):
+    assert pdf_wait_minutes(responses) == minutes
