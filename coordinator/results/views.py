@@ -39,6 +39,7 @@ from coordinator.results.forms import CreateMeetingNotesForm, ShareResultsForm
 from coordinator.services.results.attachments import write_attachments_zip
 from coordinator.services.results.charts import summary_charts
 from coordinator.services.results.handout import write_handout
+from coordinator.services.results.pdf import pdf_wait_minutes
 from coordinator.services.results.receipts import (
     receipt_filename,
     write_receipt,
@@ -222,6 +223,7 @@ def show_results(survey_id: int) -> str:
         changes=round_changes(survey, selection),
         share=current_share(survey, utcnow()),
         can_share=current_staff().can_edit and survey.project.is_member(current_staff()),
+        pdf_minutes=pdf_wait_minutes(summary.responses),
     )
 
 

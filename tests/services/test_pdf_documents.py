@@ -5,17 +5,24 @@ paragraphs they were set from."""
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
+from sqlalchemy import select
 
+from coordinator.demo.loading import load_demo_data
+from coordinator.demo.surveys import load_synthetic_survey
 from coordinator.extensions import db
+from coordinator.models import Organisation, Response
 from coordinator.services.results.charts import bar_chart
 from coordinator.services.results.handout import write_handout
-from coordinator.services.results.pdf import safe_filename
+from coordinator.services.results.pdf import pdf_wait_minutes, safe_filename, write_pdf
 from coordinator.services.results.receipts import (
     write_receipt,
     write_receipts_zip,
@@ -28,6 +35,7 @@ from coordinator.services.surveys.responses import (
     submit_response,
 )
 from tests.factories import make_contact, make_invitation, make_organisation, make_survey
+from tests.support import missing
 
 DEADLINE = datetime(2018, 8, 23, 21, 59, tzinfo=UTC)
 NOW = datetime(2018, 8, 28, 8, 0, tzinfo=UTC)
@@ -266,3 +274,84 @@ def test_paper_charts_write_every_label_whole():
     assert " ".join(lines) == f"{long} C Tillverkning"
     screen = str(bar_chart("c", "Sektorer", [(long, 3)]))
     assert "…" in screen  # the results page keeps one line, with the table beside it
+
+
+# pdftotext -bbox: every word with its box; the box's height is the font's ascent plus
+# descent at the size the word is set in.
+WORD = re.compile(
+    r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+)
+SMALLEST_PT = 8
+
+
+def _words(data: bytes) -> list[tuple[float, str]]:
+    """(box height, word) of every word on every page, read by poppler's pdftotext."""
+    if shutil.which("pdftotext") is None:
+        missing("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    return [(float(y_max) - float(y_min), word) for y_min, y_max, word in WORD.findall(out)]
+
+
+@cache
+def _height_per_pt() -> float:
+    """A word's box height per point of font size, measured on 10 pt text of the same
+    pipeline and font, so the test reads sizes in points."""
+    out = io.BytesIO()
+    write_pdf('<html lang="sv"><title>t</title><p style="font-size: 10pt">Åtta</p></html>', out)
+    (height, _), *_ = _words(out.getvalue())
+    return height / 10
+
+
+def _smallest_text(data: bytes) -> tuple[float, str]:
+    """The smallest font size on any page, in points, and a word set in it."""
+    height, word = min(_words(data))
+    return round(height / _height_per_pt(), 2), word
+
+
+def _unspaced(text: str) -> str:
+    """Without any space: a line may break after a slash, where the PDF has no space."""
+    return "".join(text.replace("&amp;", "&").split())
+
+
+def test_the_size_check_finds_small_text(app):
+    out = io.BytesIO()
+    write_pdf('<html lang="sv"><title>t</title><p style="font-size: 7.5pt">liten</p></html>', out)
+    assert _smallest_text(out.getvalue()) == (7.5, "liten")
+
+
+def _assert_readable_handout(survey) -> None:
+    data = _handout(survey)
+    assert _smallest_text(data)[0] >= SMALLEST_PT, _smallest_text(data)
+    text = _unspaced("".join(word for _, word in _words(data)))
+    for question in survey.questions:
+        assert _unspaced(question.text) in text, question.number
+    boards = db.session.scalars(
+        select(Organisation.name)
+        .join(Response, Response.organisation_id == Organisation.id)
+        .where(Response.survey_id == survey.id, Response.state == "submitted")
+        .distinct()
+    )
+    for board in boards:
+        assert _unspaced(board) in text, board
+
+
+def test_handouts_of_the_demo_and_a_290_organisation_survey_are_complete_and_readable(app):
+    """No word under 8 pt (the issue's floor for paper), every question and every board
+    that answered: the demo's 2018 survey and the synthetic survey of the benchmarks."""
+    survey = load_demo_data("demo password 1", now=NOW)["survey"]
+    _assert_readable_handout(survey)
+    _assert_readable_handout(load_synthetic_survey(290, NOW))
+
+
+def test_receipt_has_no_text_under_8_pt(app):
+    _, skane = _arrange()
+    assert _smallest_text(_receipt(skane))[0] >= SMALLEST_PT
+
+
+@pytest.mark.parametrize(
+    ("responses", "minutes"), [(21, 0), (160, 0), (290, 1), (1000, 1), (10_000, 10)]
+)
+def test_pdf_wait_in_minutes(responses, minutes):
+    assert pdf_wait_minutes(responses) == minutes

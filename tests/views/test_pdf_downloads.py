@@ -108,3 +108,19 @@ def test_staff_download_the_handout_a_receipt_and_the_zip(app, client, client_re
             "12_Lansstyrelsen_i_Skane_lan.pdf",
             "20_Lansstyrelsen_Dalarna.pdf",
         ]
+
+
+def test_results_page_says_how_long_a_large_surveys_pdfs_take(
+    app, client, client_request, monkeypatch
+):
+    survey, *_ = _arrange()
+    login(client, make_user("viewer"))
+    page = client_request.get(f"/surveys/{survey.id}/results")
+    assert page.find(id="pdf-wait") is None  # two answers: no wait worth a word
+    # As if each response took 40 s: two responses, about two minutes.
+    monkeypatch.setattr("coordinator.services.results.pdf.SECONDS_PER_RESPONSE", 40)
+    page = client_request.get(f"/surveys/{survey.id}/results")
+    assert " ".join(page.find(id="pdf-wait").text.split()) == (
+        "Workshopunderlaget och zip-filen görs medan du väntar. Med 2 svar tar det omkring"
+        " 2 min, längre när servern har mycket att göra. Klicka bara en gång."
+    )

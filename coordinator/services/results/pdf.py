@@ -11,6 +11,7 @@ so a PDF carries no link annotation or script made from an answer.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import cache
@@ -23,6 +24,10 @@ from weasyprint.text.fonts import FontConfiguration
 
 PDF_VARIANT = "pdf/ua-1"
 DOCUMENT_LANGUAGE = "sv"  # the workshop's paper is Swedish whatever the interface language
+# CPU time per response of the slower PDF download, the zip of receipts (56 ms a receipt
+# in `python bench/export.py --pdf-only`; the handout takes 22 ms a response).
+SECONDS_PER_RESPONSE = 0.06
+WORTH_SAYING = 10  # seconds of waiting a person notices
 
 
 @cache
@@ -49,6 +54,13 @@ def write_pdf(html: str, target: IO[bytes]) -> None:
         font_config=_fonts(),
         pdf_variant=PDF_VARIANT,
     )
+
+
+def pdf_wait_minutes(responses: int) -> int:
+    """About how many minutes the handout or the zip of `responses` takes to make, in the
+    request (rounded up); 0 when it is done in a few seconds."""
+    seconds = responses * SECONDS_PER_RESPONSE
+    return math.ceil(seconds / 60) if seconds >= WORTH_SAYING else 0
 
 
 def safe_filename(*parts: str, extension: str) -> str:
