@@ -60,6 +60,7 @@ from coordinator.services.surveys.kinds.base import ExportValue, Link
 from coordinator.services.surveys.kinds.numbers import format_number
 from coordinator.services.surveys.kinds.summaries import QuestionSummary
 from coordinator.services.surveys.questions import answerable_questions
+from coordinator.services.surveys.rounds import previous_answer_texts
 
 # The follow-up dashboard's statuses, in the workbook's Swedish.
 STATUS = {
@@ -78,6 +79,7 @@ MAIL_STATES = {
     "skipped": "Skickas inte",
 }
 FIXED_SHEETS = ("Översikt", "Alla svar", "Sammanställning", "Frågor")
+PREVIOUS_ROUND = "Förra omgången"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
@@ -169,9 +171,16 @@ def _write_workbook(
     )
     answers_sheet.append(header, bold=True)
 
+    # A round beside its previous one: each board's answer of last time, as text.
+    previous = previous_answer_texts(survey) if survey.previous_round is not None else None
     used = {name.lower() for name in FIXED_SHEETS}
     question_sheets = [
-        (q, _question_sheet(book, q, sheet_name(q.number, used), organisation_width))
+        (
+            q,
+            _question_sheet(
+                book, q, sheet_name(q.number, used), organisation_width, previous is not None
+            ),
+        )
         for q in questions
     ]
     summary_sheet = Sheet(book, "Sammanställning", [45, 10, 12, 12])
@@ -180,8 +189,11 @@ def _write_workbook(
     def write_rows(row: ResponseRow) -> None:
         answers_sheet.append(all_answers_row(questions, row))
         for q, sheet in question_sheets:
-            for main, comment in question_rows(q, row):
-                sheet.append([row.organisation, main, comment, row.respondent])
+            for i, (main, comment) in enumerate(question_rows(q, row)):
+                cells = [row.organisation, main, comment, row.respondent]
+                if previous is not None:
+                    cells.append(previous.get((row.organisation_id, q.id), "") if i == 0 else None)
+                sheet.append(cells)
 
     summary = summarise_survey(survey, selection, heads=heads, collect_texts=False, each=write_rows)
     answers_sheet.finish()
@@ -192,20 +204,24 @@ def _write_workbook(
     book.close()
 
 
-def _question_sheet(book: Book, q: Question, name: str, organisation_width: int) -> Sheet:
-    """The question's number, its text across the page, then the boards' answers; the
-    columns fit across A4 landscape so that it prints at (close to) full size."""
+def _question_sheet(
+    book: Book, q: Question, name: str, organisation_width: int, with_previous: bool
+) -> Sheet:
+    """The question's number, its text across the page, then the boards' answers (and,
+    in a round, each board's answer of the previous round); the columns fit across A4
+    landscape so that it prints at (close to) full size."""
     kind = kind_of(q)
+    previous = [PREVIOUS_ROUND] if with_previous else []
     sheet = Sheet(
         book,
         name,
-        fit_widths([organisation_width, *kind.sheet_widths, 24]),
+        fit_widths([organisation_width, *kind.sheet_widths, 24, *([40] if with_previous else [])]),
         header_row=3,
         title_rows=3,
     )
     sheet.append([f"Fråga {q.number}"], bold=True)
     sheet.merged(q.text)
-    sheet.append(["Organisation", *kind.sheet_headers, "Svarande"], bold=True)
+    sheet.append(["Organisation", *kind.sheet_headers, "Svarande", *previous], bold=True)
     return sheet
 
 
