@@ -41,6 +41,7 @@ from coordinator.services.surveys.board_answers import (
     submit_board_answer,
     writers,
 )
+from coordinator.services.surveys.prefill import prefilled_questions
 from coordinator.services.surveys.questions import answerable_questions, question_tree
 from coordinator.services.surveys.responses import (
     AnswerInput,
@@ -92,6 +93,7 @@ def _render_board(
             has_changes=bool(response and response.has_changes),
             seen=seen,
             writers=writers(response),
+            prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
         ),
         status,
     )

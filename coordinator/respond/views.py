@@ -111,6 +111,7 @@ def _render_form(
 ) -> tuple[str, int]:
     survey = invitation.survey
     response = invitation.response
+    board_answer = board_answer_of(invitation)
     now = utcnow()
     return (
         render_template(
@@ -128,7 +129,8 @@ def _render_form(
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
-            board_answer=board_answer_of(invitation),
+            board_answer=board_answer,
+            board_prefilled=bool(prefilled_questions(board_answer)),
             prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
             results_shared=share_for_invitation(invitation, now) is not None,
         ),

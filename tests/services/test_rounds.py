@@ -8,6 +8,7 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, Response
 from coordinator.services.results.summary import Selection
+from coordinator.services.surveys.board_answers import board_answer_of
 from coordinator.services.surveys.prefill import prefilled_questions
 from coordinator.services.surveys.questions import update_question
 from coordinator.services.surveys.responses import (
@@ -53,11 +54,14 @@ def _full(comment, sectors=("C",)):
 
 
 def _draft_of(survey, organisation):
-    return db.session.scalar(
+    """The board's pre-filled draft: its board answer, the only response made."""
+    responses = db.session.scalars(
         select(Response).where(
             Response.survey_id == survey.id, Response.organisation_id == organisation.id
         )
-    )
+    ).all()
+    assert all(r.is_board_answer for r in responses)
+    return responses[0] if responses else None
 
 
 def _fields(question):
@@ -91,8 +95,11 @@ def test_next_round_copies_questions_and_recipients_unsent_and_prefills(app):
         (colleague.id, None),
     }
     draft = _draft_of(new, board)
-    assert draft.state == "draft"
-    assert draft.invitation.contact_id == writer.id  # the one who wrote the answer
+    assert draft.state == "draft" and draft.invitation is None
+    # Everyone invited from the board opens the same pre-filled board answer.
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.survey_id == new.id)):
+        assert board_answer_of(invitation) is draft
+        assert invitation.response is None
     q = _q(new)
     assert stored_answers(draft)[q["1"].id] == AnswerInput(choice="yes", text="Klimatrådet")
     assert stored_answers(draft)[q["3"].id].options == ["C"]

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage, Response, Survey
-from coordinator.services.surveys.invitations import invitation_token
 from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
@@ -107,11 +106,16 @@ def test_new_round_opens_prefilled(app, client, client_request):
     assert path == f"/surveys/{new.id}"
     new.state = "open"
     new.deadline_at = datetime.now(UTC) + timedelta(days=30)
-    draft = db.session.scalar(select(Response).where(Response.survey_id == new.id))
-    token = invitation_token(draft.invitation.token_nonce)
+    draft = db.session.scalars(select(Response).where(Response.survey_id == new.id)).first()
+    assert draft.is_board_answer
+    # A colleague invited only to the new round sees the board's pre-filled answer too.
+    _, token = make_invitation(new, make_contact(draft.organisation))
     db.session.commit()
     client.get("/logout")
-    page = client_request.get(f"/r/{token}")
+    personal = client_request.get(f"/r/{token}")
+    assert not personal.find_all(string="Förifyllt från förra omgången – bekräfta eller ändra")
+    assert personal.find(string=lambda s: "förra omgången" in s and "gemensamma svaret" in s)
+    page = client_request.get(f"/r/{token}/board")
     marks = page.find_all(string="Förifyllt från förra omgången – bekräfta eller ändra")
     assert len(marks) == 2
     first = {q.number: q for q in new.questions}["1"]

@@ -181,6 +181,7 @@ def save_board_answer(
         row.written_at = now
         row.written_by_invitation = invitation
         row.written_by_user = user
+        row.prefilled = False  # changed here: no longer the previous round's answer
 
     hidden = not_applicable(questions, {**current, **changed})
     asked = [q for q in questions if q.id in changed]
