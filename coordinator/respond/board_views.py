@@ -30,6 +30,7 @@ from coordinator.respond.views import (
     _invitation,
     _token_limit,
     bp,
+    posted_confirmations,
 )
 from coordinator.services.errors import ClosedError
 from coordinator.services.surveys.board_answers import (
@@ -153,7 +154,10 @@ def save_board(token: str) -> Any:
     response = get_or_create_board_answer(invitation, now)
     posted = _posted(questions, response)
     try:
-        result = save_board_answer(response, posted, seen, now, invitation=invitation)
+        confirmed = posted_confirmations(questions)
+        result = save_board_answer(
+            response, posted, seen, now, invitation=invitation, confirmed=confirmed
+        )
     except ClosedError:
         db.session.rollback()
         if action == "autosave":

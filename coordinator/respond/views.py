@@ -8,6 +8,7 @@ hours comes back with everything that was typed instead of an error page.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -34,7 +35,7 @@ from coordinator.downloads import send_stored
 from coordinator.extensions import csrf, db, limiter
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
-from coordinator.models import AnswerFile, Invitation
+from coordinator.models import AnswerFile, Invitation, Question
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
@@ -91,6 +92,11 @@ def _invitation(token: str) -> Invitation:
         abort(404)
     g.no_store = True
     return invitation
+
+
+def posted_confirmations(questions: Sequence[Question]) -> set[int]:
+    """The pre-filled answers ticked "Bekräfta svaret som det är" on the page."""
+    return {q.id for q in questions if request.form.get(f"confirm_{q.id}") == "y"}
 
 
 def _csrf_ok() -> bool:
@@ -204,7 +210,11 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
         # elsewhere since then is a conflict, never overwritten.
         version = request.form.get("version", default=0, type=int)
         result = save_answers(
-            response, posted, expected_version=version if existed else None, now=now
+            response,
+            posted,
+            expected_version=version if existed else None,
+            now=now,
+            confirmed=posted_confirmations(answerable_questions(survey)),
         )
     except ClosedError:
         db.session.rollback()

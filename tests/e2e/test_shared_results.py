@@ -94,4 +94,8 @@ def test_board_opens_shared_results_and_the_next_round_prefilled(live_app, page,
     expect(board_page.locator(".flash-success")).to_contain_text("Det gemensamma svaret är sparat")
     # Only the changed answer loses its mark; the others still wait to be confirmed.
     expect(board_page.get_by_text(PREFILLED)).to_have_count(2)
+    board_page.get_by_label("Bekräfta svaret som det är").first.check()
+    board_page.get_by_role("button", name="Spara utkast").click()
+    expect(board_page.get_by_text(PREFILLED)).to_have_count(1)
+    assert_accessible(board_page, "pre-filled round, one confirmed")
     board.close()
