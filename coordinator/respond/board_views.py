@@ -276,9 +276,13 @@ def submit_board(token: str) -> Any:
         queue_receipt(response, now, submitter=invitation)
     at = short_datetime(now)
     db.session.commit()
-    if coordinated:
+    if coordinated and invitation.organisation.county_code:
         message = _(
             "Det gemensamma svaret är inskickat %(at)s som länsstyrelsens samordnade svar.", at=at
+        )
+    elif coordinated:
+        message = _(
+            "Det gemensamma svaret är inskickat %(at)s som organisationens samordnade svar.", at=at
         )
     else:
         message = _("Det gemensamma svaret är inskickat %(at)s.", at=at)
