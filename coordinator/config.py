@@ -122,6 +122,8 @@ class Config:
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
     # Look-ups of secret tokens in links (opt-out, password reset, survey answers).
     TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "60 per minute")
+    # How many colleagues one answer link can pass its survey on to.
+    PASS_ON_LIMIT = int(os.environ.get("PASS_ON_LIMIT", "5"))
 
     # Respondents' names and e-mail addresses are erased from surveys closed longer ago
     # than this (0 keeps them); the answers stay with their organisation.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from urllib.parse import quote
 
-from flask import make_response
+from flask import abort, make_response
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.services.projects.storage import storage
@@ -18,9 +19,14 @@ def ascii_filename(filename: str) -> str:
 
 
 def send_stored(key: str, filename: str, content_type: str) -> WerkzeugResponse:
-    """The stored bytes under `key` as a download named `filename`."""
-    with storage().open(key) as stored:  # at most UPLOAD_MAX_BYTES
-        response = make_response(stored.read())
+    """The stored bytes under `key` as a download named `filename`; 410 when the file is
+    gone (say, a database restored without its upload folder)."""
+    try:
+        with storage().open(key) as stored:  # at most UPLOAD_MAX_BYTES
+            response = make_response(stored.read())
+    except FileNotFoundError:
+        logging.getLogger(__name__).warning("Stored file %s (%s) is missing", key, filename)
+        abort(410)
     response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{ascii_filename(filename)}"; '

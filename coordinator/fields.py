@@ -22,6 +22,27 @@ from coordinator.localtime import (
     to_local,
 )
 
+# The largest id a column holds on every database we run on (PostgreSQL's integer).
+MAX_ID = 2**31 - 1
+
+
+def db_id(value: object) -> int:
+    """An id from a form, query string or path: a whole number that fits the database's
+    integer column, or ValueError (which forms, `args.get(type=...)` and the URL
+    converter turn into their own "not valid"), never an overflow in the database."""
+    number = int(value)  # type: ignore[call-overload]
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(f"{number} is not an id")
+    return number
+
+
+def optional_db_id(value: object) -> int | None:
+    """An id from a select; the empty first choice ("Välj …") becomes None."""
+    if value in ("", None):
+        return None
+    return db_id(value)
+
+
 # What a person can do in a text field that is shown formatted (Markdown), in their words.
 FORMATTING_HINT = _l(
     "Fet stil med **två stjärnor**, punktlistor med - först på raden, tom rad mellan stycken."

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, g, render_template, request
+from flask import Flask, Request, Response, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from coordinator.bidi import isolate_filter
 from coordinator.extensions import db, login_manager
+from coordinator.fields import MAX_ID
 from coordinator.models import User
 from coordinator.navigation import NAV_ITEMS, ROLE_LABELS
 from coordinator.services.markdown import render_markdown
@@ -34,6 +37,10 @@ ERROR_TEXTS = {
         _l("Kontrollera adressen. Om du följde en länk kan den vara gammal."),
     ),
     405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte användas på det sättet.")),
+    410: (
+        _l("Filen finns inte längre"),
+        _l("Filen saknas hos oss. Be den som lade upp den att göra det igen."),
+    ),
     413: (
         _l("Filen eller texten är för stor"),
         _l("Det du skickade var för stort. Försök med en mindre fil."),
@@ -75,6 +82,24 @@ class CoordinatorRequest(Request):
             )
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: a number too big for the database's id column matches no
+    route (404) instead of overflowing the query."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def refuse_nul() -> None:
+    """A NUL in the path or query string means nothing in text and PostgreSQL cannot
+    compare with it: the request is refused before any view sees it."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        raise BadRequest()
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user a session cookie names, if the cookie is still current: its id carries the
@@ -87,6 +112,13 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.get_id() != user_id or not user.active:
         return None
     return user
+
+
+def secret_link_page() -> None:
+    """The page was opened with a secret token in its address: neither cached nor sent
+    on as a referrer to the sites its links lead to."""
+    g.no_store = True
+    g.no_referrer = True
 
 
 def render_error(code: int, description: str | None = None) -> tuple[str, int]:
@@ -106,8 +138,28 @@ def content_security_policy(app: Flask) -> str:
     )
 
 
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(current_app))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Signed-in staff see personal data on almost every page: none of it is kept in
+    # a browser's or proxy's cache.
+    if getattr(g, "no_store", False) or session.get("_user_id"):
+        headers["Cache-Control"] = "no-store"
+    if getattr(g, "no_referrer", False):
+        headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def init_web(app: Flask) -> None:
     app.request_class = CoordinatorRequest
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["isolate"] = isolate_filter
     login_manager.login_view = "auth.login"
@@ -115,19 +167,7 @@ def init_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(app))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if getattr(g, "no_store", False):
-            headers["Cache-Control"] = "no-store"
-        return response
+    app.after_request(security_headers)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

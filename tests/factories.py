@@ -34,6 +34,14 @@ def make_user(role: str = "coordinator", email: str | None = None, **kwargs: Any
     return user
 
 
+def make_member(project: Project, role: str = "coordinator") -> User:
+    """A staff member of `project`: the one who may edit it and its surveys."""
+    user = make_user(role)
+    project.members.append(user)
+    db.session.flush()
+    return user
+
+
 def make_organisation(
     name: str | None = None, county_code: str | None = None, **kwargs: Any
 ) -> Organisation:

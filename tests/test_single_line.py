@@ -61,6 +61,7 @@ def test_contact_import(app):
 
 def test_pass_on_page(app, client_request):
     invitation, token = make_invitation(make_survey())
+    invitation.organisation.mail_domains = "example.org"
     db.session.commit()
     data = {"name": "Olle\r\nEk", "email": "olle.ek@example.org"}
     assert client_request.post(f"/r/{token}/pass-on", data) == f"/r/{token}"

@@ -87,11 +87,13 @@ def reset_second_factor_command(email: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    """Write a consistent copy of the database to PATH while the app keeps running."""
-    from coordinator.services.backup import backup_database
+    """Write one archive to PATH with a consistent copy of the database and every uploaded
+    file, while the app keeps running."""
+    from coordinator.services.backup import write_backup
+    from coordinator.services.projects.storage import storage
 
     try:
-        backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        write_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], storage().root, path)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {path}.")
@@ -102,17 +104,18 @@ def backup_command(path: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
-    """Replace the database's contents with the backup in PATH."""
-    from coordinator.services.backup import restore_database
+    """Replace the database's contents with the backup in PATH and bring back its files."""
+    from coordinator.services.backup import restore_backup
+    from coordinator.services.projects.storage import storage
 
     if not yes:
         click.confirm("This replaces everything in the database. Continue?", abort=True)
     db.session.remove()
     try:
-        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        files = restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], storage().root, path)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored from {path}.")
+    click.echo(f"Restored from {path} ({files} uploaded files).")
 
 
 def register(app: Flask) -> None:

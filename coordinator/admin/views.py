@@ -27,6 +27,7 @@ from coordinator.admin.forms import (
     UserForm,
 )
 from coordinator.extensions import db
+from coordinator.fields import db_id
 from coordinator.form_errors import show_error
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import AuditEvent, User
@@ -168,7 +169,7 @@ def audit_log() -> str:
         for u in db.session.scalars(select(User).order_by(User.name))
     ]
     events: list[AuditEvent] = []
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_id) or 1, 1)
     if form.validate():
         query = audit_query(
             action=form.action.data or "",

@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -47,6 +46,7 @@ from coordinator.services.accounts.password_reset import reset_password as reset
 from coordinator.services.accounts.two_factor import two_factor_required
 from coordinator.services.accounts.users import change_own_password, end_sessions
 from coordinator.services.errors import UserError
+from coordinator.web import secret_link_page
 
 bp = Blueprint("auth", __name__)
 
@@ -145,7 +145,7 @@ def request_password_reset_view() -> str | Response:
 @password_pages
 @limiter.limit(lambda: str(current_app.config["TOKEN_RATE_LIMIT"]))
 def reset_password(token: str) -> str | Response:
-    g.no_store = True
+    secret_link_page()
     user = user_for_reset_token(token)
     if user is None:
         return render_template("auth/password_reset_invalid.html"), 404  # type: ignore[return-value]

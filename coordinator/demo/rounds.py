@@ -14,9 +14,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from coordinator.data import rus2018
+from coordinator.demo.surveys import remind_as_it_was
 from coordinator.extensions import db
 from coordinator.localtime import local_datetime
 from coordinator.models import Invitation, Response, Survey, User
+from coordinator.models.types import utcnow
 from coordinator.services.results.sharing import ShareOptions, share_results
 from coordinator.services.surveys.board_answers import fingerprints, save_board_answer
 from coordinator.services.surveys.invitations import invitation_token
@@ -90,6 +92,8 @@ def load_rus_round_2025(leader: User) -> tuple[Survey | None, str | None]:
         local_datetime(*SHARED_LOCAL),
     )
     db.session.flush()
+    invitations = list(db.session.scalars(select(Invitation).where(Invitation.survey == survey)))
+    remind_as_it_was(survey, invitations, utcnow())
     waiting = [drafts[code] for code in sorted(drafts) if code not in SUBMITTED]
     link = _first_invitation(waiting[0]) if waiting else None
     return survey, invitation_token(link.token_nonce) if link else None

@@ -104,12 +104,12 @@ def load_rus_survey(now: datetime) -> tuple[Survey, str | None]:
             answering.opened_at = at
         answered.add(code)
     db.session.flush()
-    _remind_as_it_was(survey, list(invitations.values()), now)
+    remind_as_it_was(survey, list(invitations.values()), now)
     unanswered = sorted(set(tokens) - answered)
     return survey, tokens[unanswered[0]] if unanswered else None
 
 
-def _remind_as_it_was(survey: Survey, invitations: list[Invitation], now: datetime) -> None:
+def remind_as_it_was(survey: Survey, invitations: list[Invitation], now: datetime) -> None:
     """The scheduled reminders of days gone by, recorded as sent then to the boards that
     had not submitted by that day: the demo's history is history, so a first `tick` after
     `demo-data` has no reminders for 2018 to send."""

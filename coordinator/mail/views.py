@@ -22,6 +22,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from coordinator.extensions import csrf, db, limiter
+from coordinator.fields import db_id
 from coordinator.models import InboundMessage, OutboxMessage
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
@@ -32,6 +33,7 @@ from coordinator.services.mail.outbox import (
     set_opt_out,
 )
 from coordinator.services.mail.sender import send_due_messages
+from coordinator.web import secret_link_page
 
 bp = Blueprint("mail", __name__)
 
@@ -107,7 +109,7 @@ def _token_limit() -> str:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @limiter.limit(_token_limit)
 def unsubscribe(token: str) -> str | Response:
-    g.no_store = True
+    secret_link_page()
     contact = contact_for_unsubscribe_token(token)
     if contact is None or contact.erased:
         abort(404)
@@ -126,7 +128,7 @@ def unsubscribe_one_click(token: str) -> str | Response:
     here (RFC 8058) without cookies, so there is no CSRF token: the unguessable token in
     the address is the authorisation. Programs without one-click support open it (GET)
     and get the confirm page."""
-    g.no_store = True
+    secret_link_page()
     contact = contact_for_unsubscribe_token(token)
     if contact is None or contact.erased:
         abort(404)
@@ -144,7 +146,7 @@ def unsubscribe_one_click(token: str) -> str | Response:
 def outbox() -> str:
     state = request.args.get("state", "")
     cause = request.args.get("cause", "")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_id) or 1, 1)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if state in STATES:
         query = query.where(OutboxMessage.state == state)

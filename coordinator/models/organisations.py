@@ -33,6 +33,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     county_code: Mapped[str | None] = mapped_column(String(2), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="other")
+    # The domains of its staff's addresses, space-separated ("lansstyrelsen.se"): a survey
+    # is passed on only to addresses in them (or their subdomains).
+    mail_domains: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contacts: Mapped[list[Contact]] = relationship(
@@ -42,6 +45,15 @@ class Organisation(db.Model):
     @property
     def is_county_board(self) -> bool:
         return self.kind == "county_board"
+
+    @property
+    def domains(self) -> list[str]:
+        return self.mail_domains.split()
+
+    def owns_address(self, address: str) -> bool:
+        """Whether `address` is in one of the organisation's mail domains."""
+        domain = address.rpartition("@")[2].lower()
+        return any(domain == d or domain.endswith("." + d) for d in self.domains)
 
     @property
     def display_name(self) -> str:
@@ -71,10 +83,24 @@ class Contact(db.Model):
     bouncing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bounce_reason: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # "staff" (the register, an import) or "pass_on": added by a respondent passing a
+    # survey on, and left out of whole-organisation invitations until staff confirm it.
+    source: Mapped[str] = mapped_column(String(20), default="staff", server_default="staff")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+    @property
+    def from_pass_on(self) -> bool:
+        return self.source == "pass_on"
+
+    @property
+    def greeting_name(self) -> str:
+        """The name to greet in mail: none for a name a respondent typed, which could say
+        anything to the person it is sent to."""
+        return "" if self.from_pass_on else self.name
+
     networks: Mapped[list[Network]] = relationship(
         secondary=network_members, back_populates="members", order_by="Network.name"
     )

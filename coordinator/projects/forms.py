@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, StopValidation
 
 from coordinator.fields import (
     FORMATTING_HINT,
@@ -22,6 +22,7 @@ from coordinator.fields import (
     FoldField,
     MultiCheckboxField,
     content_language_field,
+    db_id,
 )
 from coordinator.text import single_line_filter
 
@@ -77,12 +78,20 @@ class ProjectForm(FlaskForm):
     language = content_language_field(
         _l("Gäller projektets texter och mötesanteckningar; nyheter har ett eget val.")
     )
-    leader = SelectField(_l("Projektledare"), validators=[Optional()])
+    leader = SelectField(_l("Projektledare"))
     members = MultiCheckboxField(
         _l("Medlemmar som får redigera"),
         description=_l("Projektledaren och den som skapar projektet blir alltid medlemmar."),
-        coerce=int,
+        coerce=db_id,
     )
+
+    def validate_leader(self, field: SelectField) -> None:
+        """A post without the field at all (not even "Ingen vald") is refused with a
+        message; the field would otherwise hold the project's leader object (the form is
+        filled from the project), which is no choice."""
+        if not field.raw_data:
+            field.errors[:] = []
+            raise StopValidation(_l("Välj en projektledare eller Ingen vald."))
 
 
 class MeetingForm(FlaskForm):
@@ -110,7 +119,7 @@ class MeetingForm(FlaskForm):
     agenda = TextAreaField(
         _l("Dagordning"), description=FORMATTING_HINT, validators=[Optional(), Length(max=20000)]
     )
-    networks = MultiCheckboxField(_l("Inbjudna nätverk"), coerce=int)
+    networks = MultiCheckboxField(_l("Inbjudna nätverk"), coerce=db_id)
     contact_emails = TextAreaField(
         _l("Fler inbjudna personer"),
         description=_l(

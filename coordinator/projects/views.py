@@ -25,7 +25,7 @@ from wtforms import SelectChoice
 
 from coordinator.downloads import send_stored
 from coordinator.extensions import db
-from coordinator.fields import fill_local_moment, local_moment
+from coordinator.fields import db_id, fill_local_moment, local_moment
 from coordinator.form_errors import show_error
 from coordinator.localtime import STOCKHOLM, local_to_utc
 from coordinator.models import (
@@ -42,6 +42,7 @@ from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
 from coordinator.projects.forms import DocumentForm, MeetingForm, NewsForm, NotesForm, ProjectForm
 from coordinator.services.errors import DocumentError, MeetingError, NewsError, ProjectError
+from coordinator.services.mail.outbox import absolute_url
 from coordinator.services.markdown import render_markdown
 from coordinator.services.projects.attendance import ANSWER_LABELS, attendance_overview
 from coordinator.services.projects.attendance_export import participants_workbook
@@ -453,9 +454,7 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
                     meeting,
                     form.text.data or "",
                     published=bool(form.published.data),
-                    based_on=int(form.based_on.data)
-                    if (form.based_on.data or "").isdigit()
-                    else None,
+                    based_on=_based_on(form.based_on.data),
                     actor=current_staff(),
                     now=utcnow(),
                 )
@@ -477,14 +476,21 @@ def edit_notes(meeting_id: int) -> str | WerkzeugResponse:
     )
 
 
+def _based_on(value: str | None) -> int | None:
+    try:
+        return db_id(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @bp.get("/meetings/<int:meeting_id>/notes/history")
 @staff_required
 def notes_history(meeting_id: int) -> str:
     meeting = _meeting(meeting_id)
     revisions = meeting.revisions
     by_id = {r.id: r for r in revisions}
-    old = by_id.get(request.args.get("old", type=int) or 0)
-    new = by_id.get(request.args.get("new", type=int) or 0)
+    old = by_id.get(request.args.get("old", type=db_id) or 0)
+    new = by_id.get(request.args.get("new", type=db_id) or 0)
     if (old is None or new is None) and len(revisions) >= 2:
         old, new = revisions[-2], revisions[-1]
     diff = None
@@ -585,12 +591,13 @@ def feed(slug: str) -> WerkzeugResponse:
     """Aktuellt as an Atom feed: published items only, text escaped by ElementTree."""
     project = _public_project(slug)
     news = page_data(project, public=True)["news"]
-    page = url_for("projects.public_project", slug=project.slug, _external=True)
+    # From BASE_URL, not the request's Host header, which the client chooses.
+    page = absolute_url("projects.public_project", slug=project.slug)
     root = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
     ET.SubElement(root, "title").text = _("%(title)s – Aktuellt", title=project.title)
     ET.SubElement(root, "id").text = page
     ET.SubElement(root, "link", rel="alternate", href=page)
-    ET.SubElement(root, "link", rel="self", href=request.url)
+    ET.SubElement(root, "link", rel="self", href=absolute_url("projects.feed", slug=project.slug))
     updated = max((n.published_on for n in news), default=project.created_at)
     ET.SubElement(root, "updated").text = updated.isoformat()
     for item in news:

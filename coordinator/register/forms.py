@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from coordinator.fields import MultiCheckboxField
+from coordinator.fields import MultiCheckboxField, db_id, optional_db_id
 from coordinator.text import single_line_filter
 
 KIND_CHOICES = [
@@ -26,13 +26,6 @@ KIND_CHOICES = [
     SelectChoice("municipality", _l("Kommun")),
     SelectChoice("other", _l("Annan organisation")),
 ]
-
-
-def optional_int(value: object) -> int | None:
-    """An id from a select; the empty first choice ("Välj …") becomes None."""
-    if value in ("", None):
-        return None
-    return int(value)  # type: ignore[call-overload]
 
 
 class OrganisationForm(FlaskForm):
@@ -52,6 +45,14 @@ class OrganisationForm(FlaskForm):
             Optional(),
             Regexp(r"^\d{2}$", message=_l("Länskoden ska vara två siffror, till exempel 01")),
         ],
+    )
+    mail_domains = StringField(
+        _l("E-postdomäner (valfritt)"),
+        description=_l(
+            "Domänerna i personalens adresser, till exempel lansstyrelsen.se. En enkät kan "
+            "skickas vidare från en svarslänk bara till adresser i dem."
+        ),
+        validators=[Length(max=500, message=_l("Högst 500 tecken"))],
     )
 
 
@@ -84,11 +85,11 @@ class ContactForm(FlaskForm):
     )
     organisation = SelectField(
         _l("Organisation"),
-        coerce=optional_int,
+        coerce=optional_db_id,
         validate_choice=False,
         validators=[DataRequired(_l("Välj en organisation"))],
     )
-    networks = MultiCheckboxField(_l("Nätverk"), coerce=int, validate_choice=False)
+    networks = MultiCheckboxField(_l("Nätverk"), coerce=db_id, validate_choice=False)
     opted_out = BooleanField(
         _l("Vill inte få e-post"),
         description=_l("Kontaktpersonen får då inga inbjudningar eller påminnelser."),
@@ -113,7 +114,7 @@ class NetworkForm(FlaskForm):
 class AddMemberForm(FlaskForm):
     contact = SelectField(
         _l("Lägg till kontaktperson"),
-        coerce=optional_int,
+        coerce=optional_db_id,
         validate_choice=False,
         validators=[DataRequired(_l("Välj en kontaktperson att lägga till"))],
     )

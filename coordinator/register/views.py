@@ -26,6 +26,7 @@ from wtforms import SelectChoice
 from coordinator.bidi import isolate_message, isolate_text
 from coordinator.database import end_transaction, reads_only
 from coordinator.extensions import db
+from coordinator.fields import db_id
 from coordinator.form_errors import show_error
 from coordinator.models import Contact, Network, Organisation
 from coordinator.models.types import utcnow
@@ -125,6 +126,7 @@ def _organisation_form(org: Organisation | None) -> str | Response:
                 name=form.name.data or "",
                 kind=form.kind.data or "other",
                 county_code=form.county_code.data,
+                mail_domains=form.mail_domains.data or "",
                 actor=current_staff(),
             )
         except RegisterError as exc:
@@ -175,8 +177,8 @@ def _filtered_contacts() -> tuple[ContactFilterForm, Any, dict[str, Any]]:
     ]
     query = service.contact_query(
         q=form.q.data or "",
-        organisation_id=request.args.get("organisation", type=int),
-        network_id=request.args.get("network", type=int),
+        organisation_id=request.args.get("organisation", type=db_id),
+        network_id=request.args.get("network", type=db_id),
     )
     args = {k: v for k, v in request.args.items() if k in ("q", "organisation", "network") and v}
     return form, query, args
@@ -187,7 +189,7 @@ def _filtered_contacts() -> tuple[ContactFilterForm, Any, dict[str, Any]]:
 def list_contacts() -> str:
     form, query, args = _filtered_contacts()
     page = db.paginate(
-        query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False
+        query, page=request.args.get("page", 1, type=db_id), per_page=PAGE_SIZE, error_out=False
     )
     return render_template(
         "register/contacts.html", form=form, page=page, filter_args=args, filtered=bool(args)
@@ -243,13 +245,13 @@ def edit_contact(contact_id: int) -> str | Response:
 def _contact_form(contact: Contact | None) -> str | Response:
     if contact is not None:
         form = ContactForm(
-            obj=contact,
-            organisation=contact.organisation_id,
-            networks=[n.id for n in contact.networks],
-            opted_out=contact.opted_out,
+            obj=contact, networks=[n.id for n in contact.networks], opted_out=contact.opted_out
         )
+        if not form.is_submitted():
+            # obj's `organisation` is the object itself, which selects nothing.
+            form.organisation.data = contact.organisation_id
     else:
-        form = ContactForm(organisation=request.args.get("organisation", type=int))
+        form = ContactForm(organisation=request.args.get("organisation", type=db_id))
     _contact_choices(form)
     if form.validate_on_submit():
         try:

@@ -33,6 +33,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from coordinator.bidi import isolate_message
 from coordinator.downloads import send_stored
 from coordinator.extensions import csrf, db, limiter
+from coordinator.fields import db_id
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
 from coordinator.models import AnswerFile, Invitation, Question
@@ -208,7 +209,7 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
         response = get_or_create_response(invitation, now)
         # The form carries the version it showed (0 before any save); a response saved
         # elsewhere since then is a conflict, never overwritten.
-        version = request.form.get("version", default=0, type=int)
+        version = request.form.get("version", default=0, type=db_id)
         result = save_answers(
             response,
             posted,
@@ -394,7 +395,11 @@ def pass_on_view(token: str) -> Any:
     if form.validate_on_submit():
         try:
             colleague = pass_on_to_colleague(
-                invitation, form.name.data or "", form.email.data or "", utcnow()
+                invitation,
+                form.name.data or "",
+                form.email.data or "",
+                utcnow(),
+                limit=int(current_app.config["PASS_ON_LIMIT"]),
             )
         except ClosedError:
             db.session.rollback()

@@ -6,6 +6,7 @@ from wtforms import BooleanField, SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 from coordinator.bidi import isolate_text
+from coordinator.fields import db_id
 from coordinator.i18n import short_datetime
 from coordinator.models import Meeting
 
@@ -13,7 +14,7 @@ from coordinator.models import Meeting
 class CreateMeetingNotesForm(FlaskForm):
     meeting = SelectField(
         _l("Möte"),
-        coerce=int,
+        coerce=db_id,
         validators=[InputRequired(message=_l("Välj mötet som anteckningarna gäller"))],
         # Every option is a meeting, so the list is never empty; HTML's `required` on a
         # select asks for an empty first option, which this list has no use for.

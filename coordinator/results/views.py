@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     g,
     make_response,
@@ -63,6 +62,7 @@ from coordinator.services.results.workshop_notes import (
 )
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.rounds import round_changes
+from coordinator.surveys.views import editable_survey
 
 bp = Blueprint("results", __name__, url_prefix="/surveys")
 
@@ -221,7 +221,7 @@ def show_results(survey_id: int) -> str:
         timing=request.args.get("timing", ""),
         changes=round_changes(survey, selection),
         share=current_share(survey, utcnow()),
-        can_share=current_staff().can_edit,
+        can_share=current_staff().can_edit and survey.project.is_member(current_staff()),
     )
 
 
@@ -229,7 +229,7 @@ def show_results(survey_id: int) -> str:
 @editor_required
 def share(survey_id: int) -> str | WerkzeugResponse:
     """ "Dela resultatet med länsstyrelserna": choose what is included, then share."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     shared = current_share(survey, utcnow())
     form = ShareResultsForm()
     if shared is not None and not form.is_submitted():
@@ -273,7 +273,7 @@ def share(survey_id: int) -> str | WerkzeugResponse:
 @editor_required
 def unshare(survey_id: int) -> WerkzeugResponse:
     """Undo the sharing: the boards' results pages are gone again."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     try:
         undo_sharing(survey, current_staff(), utcnow())
     except SharingError as error:
@@ -311,10 +311,8 @@ def workshop_notes(survey_id: int) -> str | WerkzeugResponse:
 @editor_required
 def create_workshop_notes(survey_id: int) -> str | WerkzeugResponse:
     """ "Skapa mötesanteckningar": the summary as notes of a meeting of the project."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     actor = current_staff()
-    if not survey.project.is_member(actor):
-        abort(403)
     form = CreateMeetingNotesForm()
     form.set_meetings(meetings_for_notes(survey))
     coordinated = request.form.get("coordinated") == "1"

@@ -55,3 +55,57 @@ def audit_query(
     if until:
         query = query.where(AuditEvent.at < until)
     return query
+
+
+def pseudonymise_audit_trail(
+    object_type: str, object_id: int | None, words: list[str], replacement: str
+) -> None:
+    """Take a person out of the trail and keep what happened: every text value in the
+    events about their record (`object_type`/`object_id`), and their name and address
+    (also earlier ones those events recorded) wherever else the trail mentions them,
+    become `replacement`."""
+    own = list(
+        db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_type == object_type, AuditEvent.object_id == object_id
+            )
+        )
+    )
+    known = set(filter(None, words))
+    for event in own:
+        known.update(_texts(event.details))
+    # The longest first, so that "Åsa Lind-Berg" goes whole before "Åsa Lind".
+    ordered = sorted((w for w in known if len(w.strip()) >= 3), key=len, reverse=True)
+    for event in db.session.scalars(select(AuditEvent)):
+        if event in own:
+            event.summary = replacement
+            event.details = _replace(event.details, None, replacement)
+        elif ordered:
+            event.summary = _replace(event.summary, ordered, replacement)
+            event.actor_label = _replace(event.actor_label, ordered, replacement)
+            event.details = _replace(event.details, ordered, replacement)
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def _replace(value: Any, words: list[str] | None, replacement: str) -> Any:
+    """`value` with each of `words` replaced (or, with None, every text replaced whole)."""
+    if isinstance(value, str):
+        if words is None:
+            return replacement if value else value
+        for word in words:
+            value = value.replace(word, replacement)
+        return value
+    if isinstance(value, dict):
+        return {k: _replace(v, words, replacement) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, words, replacement) for v in value]
+    return value

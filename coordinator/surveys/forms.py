@@ -20,6 +20,7 @@ from coordinator.fields import (
     FoldField,
     MultiCheckboxField,
     content_language_field,
+    db_id,
 )
 from coordinator.services.surveys.kinds import all_kinds
 from coordinator.text import single_line_filter
@@ -175,7 +176,7 @@ class SettingsForm(FlaskForm):
     )
     closes_time = TimeField(_l("Stänger, klockan"), validators=[Optional()])
     closes_fold = FoldField()
-    reply_to_user_id = SelectField(_l("Svar på e-post går till"), coerce=int)
+    reply_to_user_id = SelectField(_l("Svar på e-post går till"), coerce=db_id)
     reminder_days = StringField(
         _l("Påminnelsedagar"),
         description=_l(
@@ -187,17 +188,17 @@ class SettingsForm(FlaskForm):
 
 
 class RecipientsForm(FlaskForm):
-    networks = MultiCheckboxField(_l("Nätverk"), coerce=int)
-    organisations = MultiCheckboxField(_l("Hela organisationer"), coerce=int)
-    contacts = MultiCheckboxField(_l("Enstaka kontakter"), coerce=int)
+    networks = MultiCheckboxField(_l("Nätverk"), coerce=db_id)
+    organisations = MultiCheckboxField(_l("Hela organisationer"), coerce=db_id)
+    contacts = MultiCheckboxField(_l("Enstaka kontakter"), coerce=db_id)
 
 
 class ReminderForm(FlaskForm):
-    invitations = MultiCheckboxField(_l("Påminn"), coerce=int)
+    invitations = MultiCheckboxField(_l("Påminn"), coerce=db_id)
 
 
 class ExtensionForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    organisation_id = SelectField(_l("Organisation"), coerce=db_id)
     deadline_date = DateField(
         _l("Ny sista svarsdag"), validators=[DataRequired(_l("Ange datum som ÅÅÅÅ-MM-DD"))]
     )

@@ -31,13 +31,13 @@ from coordinator.services.surveys.mail_texts import (
     save_mail_text,
 )
 from coordinator.surveys.forms import MailTextForm
-from coordinator.surveys.views import bp
+from coordinator.surveys.views import bp, editable_survey
 
 
 def _survey_and_kind(survey_id: int, kind: str) -> Survey:
     if kind not in MAIL_TEXT_KINDS:
         abort(404)
-    return db.get_or_404(Survey, survey_id)
+    return editable_survey(survey_id)
 
 
 def _preview_recipients(survey: Survey) -> list[Invitation]:
@@ -54,7 +54,7 @@ def _preview_recipients(survey: Survey) -> list[Invitation]:
 @bp.get("/<int:survey_id>/mail-texts")
 @editor_required
 def mail_texts(survey_id: int) -> str:
-    survey = db.get_or_404(Survey, survey_id)
+    survey = editable_survey(survey_id)
     texts = [(kind, KIND_LABELS[kind], *editable_text(survey, kind)) for kind in MAIL_TEXT_KINDS]
     return render_template("surveys/mail_texts.html", survey=survey, texts=texts)
 

@@ -28,7 +28,7 @@ from coordinator.models import (
 )
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required, staff_required
-from coordinator.services.errors import ClosedError, PastDeadlineError, SurveyError
+from coordinator.services.errors import ClosedError, PastDeadlineError, ProjectError, SurveyError
 from coordinator.services.projects.projects import project_for_survey
 from coordinator.services.surveys.board_answers import submit_board_answer, writers
 from coordinator.services.surveys.building import (
@@ -97,6 +97,24 @@ def _survey(survey_id: int) -> Survey:
     return db.get_or_404(Survey, survey_id)
 
 
+@bp.app_context_processor
+def survey_permissions() -> dict[str, Any]:
+    def can_edit_survey(survey: Survey) -> bool:
+        user = current_staff()
+        return bool(user.can_edit and survey.project.is_member(user))
+
+    return {"can_edit_survey": can_edit_survey}
+
+
+def editable_survey(survey_id: int) -> Survey:
+    """A survey the signed-in editor may change: only its project's members (and admins)
+    may, as with the project's own pages."""
+    survey = _survey(survey_id)
+    if not survey.project.is_member(current_staff()):
+        abort(403)
+    return survey
+
+
 @bp.get("")
 @staff_required
 def list_surveys() -> str:
@@ -113,7 +131,11 @@ def new_survey() -> str | WerkzeugResponse:
     ):
         now = utcnow()
         actor = current_staff()
-        project = project_for_survey(form.project_title.data or "", actor, now)
+        try:
+            project = project_for_survey(form.project_title.data or "", actor, now)
+        except ProjectError as exc:
+            show_error(form, exc, "project_title")
+            return render_template("surveys/new.html", form=form)
         if form.template.data == "rus2018":
             survey = create_survey_from_rus2018(project, actor, now, deadline_at=deadline)
         else:
@@ -155,7 +177,7 @@ def _extension_form(survey: Survey) -> ExtensionForm:
 @bp.post("/<int:survey_id>/state")
 @editor_required
 def change_state(survey_id: int) -> str | WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     action = request.form.get("action")
     try:
         if action == "open":
@@ -185,7 +207,7 @@ def change_state(survey_id: int) -> str | WerkzeugResponse:
 @bp.post("/<int:survey_id>/deadline-extensions")
 @editor_required
 def extend(survey_id: int) -> str | WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     form = _extension_form(survey)
     if form.validate_on_submit() and (
         deadline := local_moment(form, "deadline_date", "deadline_time", "deadline_fold")
@@ -296,7 +318,7 @@ def _parent_id(form: QuestionForm) -> int | None:
 @bp.route("/<int:survey_id>/questions/new", methods=["GET", "POST"])
 @editor_required
 def new_question(survey_id: int) -> str | WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     if survey.state != "draft":
         flash(_("Frågor kan bara läggas till medan enkäten är ett utkast."), "error")
         return redirect(url_for("surveys.show_survey", survey_id=survey.id))
@@ -321,7 +343,7 @@ def new_question(survey_id: int) -> str | WerkzeugResponse:
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
 @editor_required
 def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     try:
         remove_question(_question(survey, question_id), current_staff(), utcnow())
     except SurveyError as exc:
@@ -335,7 +357,7 @@ def delete_question(survey_id: int, question_id: int) -> WerkzeugResponse:
 @bp.post("/<int:survey_id>/questions/<int:question_id>/move")
 @editor_required
 def move_question(survey_id: int, question_id: int) -> WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400)
@@ -367,7 +389,7 @@ def preview(survey_id: int) -> str:
 @bp.route("/<int:survey_id>/recipients", methods=["GET", "POST"])
 @editor_required
 def recipients(survey_id: int) -> str | WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     form = RecipientsForm()
     form.networks.choices = [
         SelectChoice(n.id, isolate_format("{} ({})", n.name, len(n.members)))
@@ -466,7 +488,7 @@ def dashboard(survey_id: int) -> str:
 def remind(survey_id: int) -> str | WerkzeugResponse:
     """Choose who gets a reminder (everyone who has not submitted, to begin with), see the
     e-mail, send."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     pending = pending_invitations(survey)
     form = ReminderForm()
     form.invitations.choices = [
@@ -542,7 +564,7 @@ def organisation_responses(survey_id: int, organisation_id: int) -> str:
 def mark_coordinated(survey_id: int, response_id: int, action: str) -> WerkzeugResponse:
     """Set or clear which response is the board's coordinated answer, or submit a board
     answer as the coordinated one on the board's behalf (audited)."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     response = db.session.get(Response, response_id)
     if response is None or response.survey_id != survey.id:
         abort(404)
@@ -578,7 +600,7 @@ def mark_coordinated(survey_id: int, response_id: int, action: str) -> WerkzeugR
 @bp.post("/<int:survey_id>/invitations/<int:invitation_id>/<any(resend, revoke):action>")
 @editor_required
 def change_invitation(survey_id: int, invitation_id: int, action: str) -> WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.survey_id != survey.id:
         abort(404)
@@ -602,7 +624,7 @@ def change_invitation(survey_id: int, invitation_id: int, action: str) -> Werkze
 @editor_required
 def register_answer(survey_id: int, organisation_id: int) -> str | WerkzeugResponse:
     """Enter an answer that came by e-mail, on behalf of the organisation."""
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     organisation = db.get_or_404(Organisation, organisation_id)
     answers = (
         parse_answers(
@@ -662,7 +684,7 @@ def _received_at(text: str) -> datetime | None:
 @bp.post("/<int:survey_id>/copy")
 @editor_required
 def copy(survey_id: int) -> WerkzeugResponse:
-    copy = copy_survey(_survey(survey_id), current_staff(), utcnow())
+    copy = copy_survey(editable_survey(survey_id), current_staff(), utcnow())
     db.session.commit()
     flash(_("Enkäten är kopierad som utkast, med frågor och mottagare men utan svar."), "success")
     return redirect(url_for("surveys.show_survey", survey_id=copy.id))
@@ -672,7 +694,7 @@ def copy(survey_id: int) -> WerkzeugResponse:
 @editor_required
 def next_round(survey_id: int) -> WerkzeugResponse:
     """ "Ny omgång": a copy whose boards find their previous answers filled in."""
-    new = start_next_round(_survey(survey_id), current_staff(), utcnow())
+    new = start_next_round(editable_survey(survey_id), current_staff(), utcnow())
     db.session.commit()
     flash(
         _(
@@ -687,7 +709,7 @@ def next_round(survey_id: int) -> WerkzeugResponse:
 @bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_question(survey_id: int, question_id: int) -> str | WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     question = _question(survey, question_id)
     form = _question_form(survey, question)
     if form.validate_on_submit():
@@ -735,7 +757,7 @@ def _reminder_days(form: SettingsForm) -> list[int] | None:
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 @editor_required
 def edit_settings(survey_id: int) -> str | WerkzeugResponse:
-    survey = _survey(survey_id)
+    survey = editable_survey(survey_id)
     form = SettingsForm(obj=survey)
     form.reply_to_user_id.choices = [SelectChoice(0, _("Ingen"))] + [
         SelectChoice(u.id, f"{isolate_text(u.name)} <{isolate_text(u.email)}>")

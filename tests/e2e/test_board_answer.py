@@ -25,7 +25,8 @@ def test_two_colleagues_one_board_answer_with_a_conflict(
     board = make_organisation("Länsstyrelsen Dalarna", "20")
     _, anna = make_invitation(survey, make_contact(board, name="Anna Andersson"))
     _, bo = make_invitation(survey, make_contact(board, name="Bo Berg"))
-    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    pia = make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey.project.members.append(pia)  # a survey is changed by its project's members
     survey_id, board_id = survey.id, board.id
     db.session.commit()
 

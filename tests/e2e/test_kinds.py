@@ -28,7 +28,7 @@ def _arrange(live_app):
     invitation, token = make_invitation(
         survey, make_contact(make_organisation("Länsstyrelsen Dalarna", "20"))
     )
-    make_user("coordinator", email="pia@example.org")
+    survey.project.members.append(make_user("coordinator", email="pia@example.org"))
     q = {x.number: x.id for x in survey.questions}
     survey_id = survey.id
     # Commit and read nothing more: a read here would hold the served app's writes back.
@@ -194,7 +194,7 @@ def test_a_follow_up_appears_and_disappears_with_the_keyboard(live_app, browser,
 
 def test_the_builder_shows_the_settings_of_the_chosen_kind_and_previews_it(live_app, page, log_in):
     survey = make_survey(state="draft", questions=every_kind_questions())
-    make_user("coordinator", email="pia@example.org")
+    survey.project.members.append(make_user("coordinator", email="pia@example.org"))
     survey_id = survey.id
     db.session.commit()
     log_in("pia@example.org")

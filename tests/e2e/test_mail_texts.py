@@ -27,7 +27,8 @@ def test_edit_preview_and_send_a_reminder_in_own_words(live_app, page, e2e_smtp,
     survey = make_survey(deadline_at=utcnow() + timedelta(days=20))
     skane = make_organisation("Länsstyrelsen i Skåne", "12")
     make_invitation(survey, make_contact(skane, name="Karin Berg", email="karin@example.org"))
-    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    pia = make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey.project.members.append(pia)
     db.session.commit()
     # Read before the served app writes: this thread must hold no transaction then.
     survey_id, title = survey.id, survey.title

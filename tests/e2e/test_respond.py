@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
 def _answer_survey(live_app, **kwargs):
     survey = make_survey(deadline_at=utcnow().replace(year=2031), **kwargs)
     invitation, token = make_invitation(
-        survey, make_contact(make_organisation("Länsstyrelsen Dalarna", "20"))
+        survey,
+        make_contact(make_organisation("Länsstyrelsen Dalarna", "20", mail_domains="example.org")),
     )
     numbers = {q.number: q.id for q in survey.questions}
     # Commit and read nothing more here: a read outside a request would open a write

@@ -46,7 +46,7 @@ def test_board_opens_shared_results_and_the_next_round_prefilled(live_app, page,
     }
     save_answers(response, answers, None, at)
     submit_response(response, at)
-    make_user("coordinator", email="pia@example.org")
+    survey.project.members.append(make_user("coordinator", email="pia@example.org"))
     survey_id = survey.id
     db.session.commit()
 

@@ -32,8 +32,8 @@ CONTRAST_JS = """
 
 
 def test_survey_menu_marks_the_page_and_its_section(live_app, page, log_in):
-    make_user("coordinator", email="samordnare@example.org")
     survey = make_survey()
+    survey.project.members.append(make_user("coordinator", email="samordnare@example.org"))
     db.session.commit()
     log_in("samordnare@example.org")
     page.goto(f"/surveys/{survey.id}/dashboard")
@@ -49,8 +49,8 @@ def test_survey_menu_marks_the_page_and_its_section(live_app, page, log_in):
 
 
 def test_secondary_buttons_have_a_3_to_1_edge_on_grey_panels(live_app, page, log_in):
-    make_user("coordinator", email="samordnare@example.org")
     survey = make_survey()
+    survey.project.members.append(make_user("coordinator", email="samordnare@example.org"))
     db.session.commit()
     log_in("samordnare@example.org")
     page.goto(f"/surveys/{survey.id}/dashboard")

@@ -122,7 +122,7 @@ def test_build_invite_answer_and_follow_up(live_app, browser, page, e2e_smtp, li
 def test_staff_pages_for_registering_and_editing(live_app, page, log_in):
     survey = make_survey(state="open", deadline_at=utcnow().replace(year=2031))
     org = make_organisation("Länsstyrelsen Gotland", "09")
-    make_user("coordinator", email="pia@example.org")
+    survey.project.members.append(make_user("coordinator", email="pia@example.org"))
     ids = (survey.id, org.id, survey.questions[0].id)
     db.session.commit()
     log_in("pia@example.org")
@@ -139,8 +139,10 @@ def test_staff_pages_for_registering_and_editing(live_app, page, log_in):
 
 
 def test_a_deadline_in_the_clock_changes_is_never_guessed(live_app, page, log_in):
-    survey_id = make_survey(state="draft").id
-    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey = make_survey(state="draft")
+    survey_id = survey.id
+    pia = make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey.project.members.append(pia)
     db.session.commit()  # and read nothing more here, so the served app can write
     log_in("pia@example.org")
     page.goto(f"/surveys/{survey_id}/settings")
@@ -166,8 +168,10 @@ def test_a_deadline_in_the_clock_changes_is_never_guessed(live_app, page, log_in
 
 
 def test_the_survey_page_numbers_each_question_once(live_app, page, log_in):
-    survey_id = make_survey(state="draft").id
-    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey = make_survey(state="draft")
+    survey_id = survey.id
+    pia = make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey.project.members.append(pia)
     db.session.commit()
     log_in("pia@example.org")
     page.goto(f"/surveys/{survey_id}")
@@ -201,7 +205,8 @@ def test_a_right_to_left_override_in_a_name_reverses_nothing_after_it(live_app, 
     contact = make_contact(gotland, name="Göran \u202enäl sdnaltoG", email="payload@test.example")
     invite(survey, [contact], None, utcnow())
     survey_id = survey.id
-    make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    pia = make_user("coordinator", email="pia@example.org", name="Pia Projektledare")
+    survey.project.members.append(pia)
     db.session.commit()
     log_in("pia@example.org")
     page.goto(f"/surveys/{survey_id}/reminders")

@@ -3,6 +3,7 @@
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
@@ -83,3 +84,102 @@ def test_backup_and_restore_commands(tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(Organisation.name)) == "Skogsstyrelsen"
+
+
+def _fresh_postgres_database():
+    """A database of its own (pg_dump and pg_restore --clean work on whole databases, so
+    the shared test database with other runs' schemas must not be used)."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.support import TEST_DATABASE_URL
+
+    name = f"backup_{secrets.token_hex(4)}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(False), drop
+
+
+def _database(kind, tmp_path, label):
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / (label + '.sqlite3')}", lambda: None
+    from tests.support import TEST_DATABASE_URL
+
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return _fresh_postgres_database()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_backup_holds_the_uploaded_files_and_a_new_host_serves_them(tmp_path, kind):
+    """Issue 11, point 13: one archive with the database and the uploads; restored on a
+    new host (empty database, empty upload folder), the public download works."""
+    import tarfile
+
+    from tests.factories import make_meeting, make_project, make_user
+
+    old_uri, drop_old = _database(kind, tmp_path, "old")
+    new_uri, drop_new = _database(kind, tmp_path, "new")
+    apps = []
+    try:
+        old = make_app(old_uri)
+        apps.append(old)
+        with old.app_context():
+            project = make_project(slug="plan")
+            project.visibility = "public"
+            _, version = make_meeting(project, make_user())
+            url = f"/p/plan/documents/{version.id}"
+            db.session.commit()
+            original = old.test_client().get(url).data
+            assert original.startswith(b"%PDF")
+        archive = tmp_path / "coordinator.tar.gz"
+        result = old.test_cli_runner().invoke(args=["backup", str(archive)])
+        assert result.exit_code == 0, result.output
+        with tarfile.open(archive) as tar:
+            names = [m.name for m in tar.getmembers() if m.isfile()]
+        assert any(n.startswith("database.") for n in names), names
+        assert any(n.startswith("uploads/") for n in names), names
+
+        new = make_app(new_uri)  # a new host: its own database and upload folder
+        apps.append(new)
+        with new.app_context():
+            assert new.test_client().get(url).status_code == 404
+            db.session.remove()
+        result = new.test_cli_runner().invoke(args=["restore", "--yes", str(archive)])
+        assert result.exit_code == 0, result.output
+        with new.app_context():
+            response = new.test_client().get(url)
+            assert response.status_code == 200
+            assert response.data == original
+    finally:
+        for each in apps:
+            with each.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        drop_old()
+        drop_new()
+
+
+def test_a_document_whose_file_is_missing_is_gone_not_an_error(app, client):
+    from pathlib import Path
+
+    from tests.factories import make_meeting, make_project, make_user
+
+    project = make_project(slug="plan")
+    project.visibility = "public"
+    _, version = make_meeting(project, make_user())
+    db.session.commit()
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    (folder / version.storage_key[:2] / version.storage_key).unlink()
+    response = client.get(f"/p/plan/documents/{version.id}")
+    assert response.status_code == 410
+    assert "Filen finns inte längre" in response.get_data(as_text=True)

@@ -43,7 +43,7 @@ def _q(survey):
 
 
 def _board(survey, name="Länsstyrelsen Skåne", code="12"):
-    org = make_organisation(name, code)
+    org = make_organisation(name, code, mail_domains="lansstyrelsen.se")
     anna, _ = make_invitation(survey, make_contact(org, name="Anna Andersson"))
     bo, _ = make_invitation(survey, make_contact(org, name="Bo Berg"))
     return anna, bo
@@ -69,7 +69,7 @@ def test_everyone_invited_from_a_board_works_on_one_board_answer(app):
     # The personal answers stay apart.
     personal = get_or_create_response(anna, BEFORE)
     assert personal is not first and not personal.is_board_answer
-    colleague = pass_on_to_colleague(bo, "Cecilia Ek", "cecilia@lansstyrelsen.se", BEFORE)
+    colleague = pass_on_to_colleague(bo, "Cecilia Ek", "cecilia@lansstyrelsen.se", BEFORE, limit=5)
     assert board_answer_of(colleague) is first
 
 

@@ -243,13 +243,16 @@ def test_every_sheet_is_set_up_for_screen_and_print(app):
             assert ws.print_title_rows == titles
         assert ws.print_title_rows, ws.title
         assert ws.auto_filter.ref, ws.title
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+        # fitToWidth 1 is the default, which the file may leave out
+        assert ws.page_setup.fitToWidth in (1, None) and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "Sida &P av &N" in ws.oddFooter.center.text, ws.title
         assert ws.column_dimensions["A"].width >= 8
         assert ws["A1"].alignment.wrap_text
     assert wb["Alla svar"].auto_filter.ref == "A1:K4"
     assert wb["Översikt"].auto_filter.ref == "A10:G14"
+    assert wb["Alla svar"].print_area == "'Alla svar'!$A$1:$F$4"  # who answered; not 16 columns
 
 
 def test_coordinated_only_and_drafts(app):
@@ -415,7 +418,7 @@ def test_csv_for_swedish_excel(app):
         "'=1+1; med semikolon",
         "rad ett\nrad två",
         "",
-        "'-5 grader, @ och +46 och \tflik",
+        "'-5 grader, '@ och +46 och \tflik",  # ", @" is a cell read with ","
     ]
 
 
@@ -505,3 +508,64 @@ def test_names_sharing_a_cell_are_isolated_from_each_other(app):
     db.session.commit()
     overview = load_workbook(io.BytesIO(_workbook(survey)))["Översikt"]
     assert _values(overview)[10][4] == f"{FSI}{hostile}{PDI}, Per Holm"
+
+
+FORMULA_CHARS = ("=", "+", "-", "@")
+
+
+def _starts_a_formula(field: str) -> bool:
+    return field.lstrip(' "').startswith(FORMULA_CHARS)
+
+
+def test_csv_read_with_any_separator_has_no_formula(app, tmp_path):
+    """Issue 11, point 10: a separator inside a value starts a new cell for a tool that
+    reads the file with that separator (or ignores the quotes)."""
+    survey = make_survey(deadline_at=DEADLINE)
+    _answer(
+        survey,
+        make_organisation("Länsstyrelsen Skåne", "12"),
+        {
+            "1": AnswerInput("yes", "Bra svar,=cmd|' /C calc'!A0"),
+            "2a": AnswerInput(text='rad;+SUM(1) och "citat", @A1'),
+            "4": AnswerInput(text="flik\t-2+3 och rad\n=1+1"),
+        },
+        DEADLINE,
+    )
+    db.session.commit()
+    buffer = io.BytesIO()
+    write_csv(survey, buffer)
+    text = buffer.getvalue().decode("utf-8-sig")
+    assert text.startswith('"Organisation";"Länskod";')  # every field quoted
+    for delimiter in (",", ";", "\t"):
+        for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
+            for row in reader:
+                assert not [f for f in row if _starts_a_formula(f)], (delimiter, quoting, row)
+    # Read the right way, the text is all there, with an apostrophe before each formula.
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[1][7] == "Bra svar,'=cmd|' /C calc'!A0"
+    assert rows[1][8] == "rad;'+SUM(1) och \"citat\", '@A1"
+
+    soffice = shutil.which("soffice")
+    if not soffice:
+        missing("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+    (tmp_path / "svar.csv").write_text(text, encoding="utf-8")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--infilter=CSV:44,34,76,1",  # separator ",", quote ", UTF-8, from row 1
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "svar.csv"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sheet = load_workbook(tmp_path / "svar.xlsx").active
+    formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []

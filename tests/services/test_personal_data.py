@@ -126,3 +126,78 @@ def test_erasing_a_person_clears_what_came_back_for_their_mail(app):
     assert not contact.bouncing and contact.bounce_reason == ""
     assert message.last_error == ""
     assert db.session.scalar(db.select(InboundMessage.detail)) == ""
+
+
+def _mentions(event, *words):
+    import json
+
+    text = " ".join(
+        [event.summary, event.actor_label, json.dumps(event.details, ensure_ascii=False)]
+    )
+    return any(word in text for word in words)
+
+
+def test_erasing_a_contact_pseudonymises_the_audit_trail_and_revokes_the_links(app):
+    """Issue 11, point 14."""
+    from sqlalchemy import select
+
+    from coordinator.models import AuditEvent
+    from coordinator.services.register.entries import erase_contact, save_contact
+    from coordinator.services.surveys.invitations import find_invitation_by_token
+    from tests.factories import make_invitation, make_survey
+
+    admin = make_user("admin")
+    org = make_organisation("Länsstyrelsen Gotland", "09")
+    other = make_contact(org, name="Bo Berg", email="bo@example.org")
+    contact = save_contact(
+        None,
+        name="Åsa Lind",
+        email="asa.lind@example.org",
+        organisation_id=org.id,
+        title="Miljömålssamordnare",
+        phone="",
+        network_ids=[],
+        opted_out=False,
+        actor=admin,
+        now=NOW,
+    )
+    save_contact(
+        contact,
+        name="Åsa Lind-Berg",
+        email="asa.lind@example.org",
+        organisation_id=org.id,
+        title="Samordnare",
+        phone="",
+        network_ids=[],
+        opted_out=False,
+        actor=admin,
+        now=NOW,
+    )
+    survey = make_survey()
+    invitation, token = make_invitation(survey, contact)
+    _, other_token = make_invitation(survey, other)
+    assert find_invitation_by_token(token) is invitation
+
+    erase_contact(contact, admin, NOW)
+    db.session.flush()
+
+    events = list(db.session.scalars(select(AuditEvent)))
+    assert events and not [e for e in events if _mentions(e, "Åsa", "asa.lind@")]
+    assert invitation.revoked_at == NOW
+    assert find_invitation_by_token(token) is None
+    assert find_invitation_by_token(other_token) is not None  # others' links still open
+
+
+def test_erasing_a_staff_member_pseudonymises_them_as_an_actor(app):
+    from sqlalchemy import select
+
+    from coordinator.models import AuditEvent
+    from coordinator.services.audit import record_event
+
+    admin = make_user("admin")
+    leaver = make_user("coordinator", email="leaver@example.org", name="Lea Ver")
+    record_event(leaver, "survey.update", "survey", 1, "Ändrade titel", now=NOW)
+    erase_personal_data(find_personal_data("leaver@example.org"), admin, NOW)
+    events = list(db.session.scalars(select(AuditEvent)))
+    assert not [e for e in events if _mentions(e, "leaver@", "Lea Ver")]
+    assert any(e.action == "survey.update" for e in events)  # the event itself stays

@@ -158,7 +158,9 @@ def test_a_coordinator_submits_and_marks_on_the_boards_behalf(app, client, clien
     client_request.post(f"/r/{anna}/board", data, status=302)
     board = _board(survey, "Länsstyrelsen Skåne")
     staff = ClientRequest(app.test_client(), app)
-    login(staff.client, make_user("coordinator", name="Kim Samordnare"))
+    kim = make_user("coordinator", name="Kim Samordnare")
+    survey.project.members.append(kim)  # a survey is changed by its project's members
+    login(staff.client, kim)
     db.session.commit()
     base = f"/surveys/{survey.id}/responses/{board.id}/coordinated"
     shown = staff.get(f"/surveys/{survey.id}/organisations/{board.organisation_id}")

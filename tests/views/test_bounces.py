@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage
 from coordinator.services.surveys.invitations import invite
-from tests.factories import make_contact, make_organisation, make_survey, make_user
+from tests.factories import make_contact, make_member, make_organisation, make_survey
 from tests.support import login
 
 NOW = datetime.now(UTC)
@@ -27,7 +27,7 @@ def test_a_bouncing_address_is_shown_wherever_it_matters(app, client_request):
     )
     message.state, message.bounced_at, message.last_error = "bounced", NOW, karin.bounce_reason
     db.session.commit()
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
 
     contact_page = client_request.get(f"/contacts/{karin.id}").get_text()
     assert NOTICE in contact_page and "User unknown" in contact_page

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import NewsItem
-from tests.factories import make_invitation, make_project, make_survey, make_user
+from tests.factories import make_invitation, make_member, make_project, make_survey, make_user
 from tests.support import login
 
 
@@ -19,7 +19,7 @@ def _english(client):
 
 def test_the_settings_choose_the_survey_language(app, client_request):
     survey = make_survey(state="draft")
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     url = f"/surveys/{survey.id}/settings"
     page = client_request.get(url)
     assert page.find("select", id="language").find("option", selected=True)["value"] == "sv"
@@ -71,6 +71,7 @@ def test_projects_and_news_keep_their_own_languages(app, client, client_request)
         "state": "running",
         "visibility": "public",
         "language": "en",
+        "leader": "",
         "members": str(user.id),
     }
     assert client_request.post("/projects/industry/edit", form) == "/projects/industry"

@@ -10,7 +10,13 @@ from coordinator.models import AuditEvent, Invitation
 from coordinator.models.types import utcnow
 from coordinator.services.mail.sender import send_due_messages
 from coordinator.services.surveys.mail_texts import built_in_text, editable_text
-from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
+from tests.factories import (
+    make_contact,
+    make_invitation,
+    make_member,
+    make_organisation,
+    make_survey,
+)
 from tests.support import login
 
 
@@ -23,7 +29,7 @@ def _arrange(client_request):
     contact = make_contact(make_organisation("Länsstyrelsen i Skåne", "12"), name="Karin <Ek>")
     make_invitation(survey, contact)
     db.session.commit()
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     return survey, f"/surveys/{survey.id}/mail-texts/reminder"
 
 

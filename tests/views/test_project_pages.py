@@ -90,7 +90,13 @@ def test_coordinator_creates_a_project_and_becomes_a_member(app, client, client_
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "project.create"))
     page = client_request.post(
         "/projects/new",
-        {"title": "Annat", "slug": "naringsliv", "state": "running", "visibility": "staff"},
+        {
+            "title": "Annat",
+            "slug": "naringsliv",
+            "state": "running",
+            "visibility": "staff",
+            "leader": "",
+        },
         status=200,
     )
     assert "Kortnamnet används redan" in page.find(class_="error-summary").get_text()

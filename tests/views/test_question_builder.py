@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Question
-from tests.factories import every_kind_questions, make_survey, make_user
+from tests.factories import every_kind_questions, make_member, make_survey
 from tests.support import login
 
 
@@ -15,7 +15,7 @@ def _new(client_request, survey, status=302, **data):
 
 def test_every_kind_is_offered_with_the_settings_it_needs(app, client_request):
     survey = make_survey(state="draft", questions=[])
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     page = client_request.get(f"/surveys/{survey.id}/questions/new")
     kinds = [o["value"] for o in page.find("select", id="kind").find_all("option")]
     assert kinds == [
@@ -112,7 +112,7 @@ def test_every_kind_is_offered_with_the_settings_it_needs(app, client_request):
 
 def test_a_follow_up_question_is_built_and_previewed(app, client_request):
     survey = make_survey(state="draft", questions=[])
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     _new(client_request, survey, number="1", text="Har ni en strategi?", kind="yes_no_comment")
     first = survey.questions[0]
     page = client_request.get(f"/surveys/{survey.id}/questions/new")
@@ -151,7 +151,7 @@ def test_a_follow_up_question_is_built_and_previewed(app, client_request):
 def test_what_an_answer_means_is_fixed_once_the_survey_has_opened(app, client_request):
     survey = make_survey(questions=every_kind_questions())
     scale = next(q for q in survey.questions if q.number == "8")
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     edit = client_request.get(f"/surveys/{survey.id}/questions/{scale.id}/edit")
     assert edit.find("select", id="scale_points").find("option", selected=True)["value"] == "5"
     data = {

@@ -368,6 +368,12 @@ def test_submit_with_an_expired_csrf_token_goes_back_to_the_check_page(app, clie
 
 def test_pass_on_to_a_colleague_at_the_same_board(app, client_request):
     survey, invitation, token, _ = _arrange()
+    invitation.organisation.mail_domains = "example.org"
+    db.session.commit()
+    page = client_request.post(
+        f"/r/{token}/pass-on", {"name": "Mallory", "email": "m@evil.example"}, status=200
+    )
+    assert "bara skickas vidare till en adress som slutar på @example.org" in page.get_text()
     page = client_request.post(
         f"/r/{token}/pass-on", {"name": "Olle Ek", "email": "inte-en-adress"}, status=200
     )

@@ -14,7 +14,13 @@ from coordinator.services.surveys.responses import (
     save_answers,
     submit_response,
 )
-from tests.factories import make_contact, make_invitation, make_organisation, make_survey, make_user
+from tests.factories import (
+    make_contact,
+    make_invitation,
+    make_member,
+    make_organisation,
+    make_survey,
+)
 from tests.support import login
 
 DEADLINE = datetime(2018, 8, 23, 21, 59, tzinfo=UTC)
@@ -48,7 +54,7 @@ def test_board_sees_results_only_while_shared(app, client, client_request):
     client_request.get(board_results, status=404)
     client_request.get(f"/r/{tokens['Skåne']}").find(string="Se det sammanställda resultatet")
 
-    login(client, make_user("coordinator"))
+    login(client, make_member(survey.project))
     page = client_request.get(f"/surveys/{survey.id}/results/share")
     assert page.find("input", attrs={"name": "on_public_page"}) is None  # not a public project
     path = client_request.post(
@@ -66,7 +72,7 @@ def test_board_sees_results_only_while_shared(app, client, client_request):
     form = client_request.get(f"/r/{tokens['Skåne']}")
     assert form.find("a", href=board_results) is not None
 
-    login(client, make_user("coordinator"))
+    login(client, make_member(survey.project))
     client_request.post(f"/surveys/{survey.id}/results/unshare")
     client.get("/logout")
     client_request.get(board_results, status=404)
@@ -78,7 +84,7 @@ def test_free_text_left_out_and_public_page_only_when_chosen(app, client, client
     db.session.commit()
     slug = survey.project.slug
     public = f"/p/{slug}/results/{survey.id}"
-    login(client, make_user("coordinator"))
+    login(client, make_member(survey.project))
     client_request.post(f"/surveys/{survey.id}/results/share", {"notify": ""})
     client_request.get(public, status=404)
     assert db.session.scalar(select(OutboxMessage.id)) is None
@@ -100,7 +106,7 @@ def test_free_text_left_out_and_public_page_only_when_chosen(app, client, client
 
 def test_new_round_opens_prefilled(app, client, client_request):
     survey, _ = _answered()
-    login(client, make_user("coordinator"))
+    login(client, make_member(survey.project))
     path = client_request.post(f"/surveys/{survey.id}/next-round")
     new = db.session.scalar(select(Survey).where(Survey.previous_round_id == survey.id))
     assert path == f"/surveys/{new.id}"
@@ -137,7 +143,7 @@ def test_saving_the_whole_form_keeps_the_marks_it_did_not_change_or_confirm(
     app, client, client_request
 ):
     survey, _ = _answered()
-    login(client, make_user("coordinator"))
+    login(client, make_member(survey.project))
     client_request.post(f"/surveys/{survey.id}/next-round")
     new = db.session.scalar(select(Survey).where(Survey.previous_round_id == survey.id))
     new.state = "open"

@@ -12,6 +12,7 @@ from coordinator.services.surveys.building import create_survey_from_rus2018
 from tests.factories import (
     make_contact,
     make_invitation,
+    make_member,
     make_organisation,
     make_project,
     make_survey,
@@ -22,7 +23,7 @@ from tests.support import login
 
 def test_settings_in_swedish_time_across_the_daylight_saving_change(app, client_request):
     survey = make_survey(state="draft")
-    coordinator = make_user("coordinator")
+    coordinator = make_member(survey.project)
     login(client_request.client, coordinator)
     url = f"/surveys/{survey.id}/settings"
     assert client_request.get(url).find("input", id="deadline_time")["value"] == "23:59"
@@ -75,7 +76,7 @@ SPRING_GAP_MESSAGE = (
 def test_a_deadline_in_the_skipped_hour_is_refused_in_every_form(app, client_request):
     survey = make_survey(state="draft")
     org = make_organisation("Länsstyrelsen Gotland", "09")
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     new = client_request.post(
         "/surveys/new",
         {"project_title": "Näringsliv", "template": "empty", "title": "Ny", **SPRING_GAP},
@@ -121,7 +122,7 @@ def test_a_deadline_in_the_skipped_hour_is_refused_in_every_form(app, client_req
 def test_an_extension_in_the_repeated_hour_asks_which(app, client_request):
     survey = make_survey()
     org = make_organisation("Länsstyrelsen Gotland", "09")
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     data = {"organisation_id": org.id, "deadline_date": "2026-10-25", "deadline_time": "02:30"}
     page = client_request.post(f"/surveys/{survey.id}/deadline-extensions", data, status=400)
     assert "finns två gånger" in page.find(id="deadline_time-error").get_text()
@@ -136,7 +137,7 @@ def test_single_contacts_can_be_invited(app, client_request):
     survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
     anna = make_contact(make_organisation("Länsstyrelsen Gotland", "09"), name="Anna Ö")
     make_contact(anna.organisation, name="Bertil")
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     url = f"/surveys/{survey.id}/recipients"
     page = client_request.post(url, {"contacts": [anna.id], "action": "preview"}, status=200)
     assert "1 nya mottagare" in page.get_text() and "Anna Ö" in page.select_one("pre").get_text()
@@ -155,7 +156,7 @@ def test_reminders_to_chosen_ones_who_have_not_answered(app, client_request):
     db.session.add(
         Response(survey=survey, organisation=skane, invitation=answered, state="submitted")
     )
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     url = f"/surveys/{survey.id}/reminders"
     page = client_request.get(url)
     boxes = page.select("input[name=invitations]")
@@ -251,7 +252,7 @@ def test_editing_an_open_sni_question_keeps_its_codes(app, client_request):
     survey.state = "open"
     sectors = next(q for q in survey.questions if q.number == "2d")
     codes = [o["value"] for o in sectors.options]
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     url = f"/surveys/{survey.id}/questions/{sectors.id}/edit"
     form = client_request.get(url)
     data = {
@@ -280,7 +281,7 @@ def test_inviting_and_reminding_a_contact_with_a_line_break_in_the_name(app, cli
     org = make_organisation("Länsstyrelsen Gotland", "09")
     broken, fine = make_contact(org, name="Anna"), make_contact(org, name="Bertil")
     db.session.execute(update(Contact).where(Contact.id == broken.id).values(name="Anna\r\nÖ"))
-    coordinator = make_user("coordinator")
+    coordinator = make_member(survey.project)
     db.session.commit()
     login(client_request.client, coordinator)
     url = f"/surveys/{survey.id}/recipients"
@@ -312,7 +313,7 @@ def test_a_right_to_left_override_in_a_name_reorders_nothing_after_it(app, clien
     survey = make_survey(deadline_at=datetime.now(UTC) + timedelta(days=30))
     gotland = make_organisation("Länsstyrelsen i Gotlands län", "09")
     contact = make_contact(gotland, name=HOSTILE_NAME, email="payload@test.example")
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     invitation = invite(survey, [contact], None, datetime.now(UTC))[0]
     db.session.commit()
     page = client_request.get(f"/surveys/{survey.id}/reminders")

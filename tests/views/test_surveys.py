@@ -7,7 +7,14 @@ from sqlalchemy import func, select
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, Meeting, OutboxMessage, Survey
 from coordinator.services.register.seed import seed_reference_data
-from tests.factories import make_contact, make_network, make_organisation, make_survey, make_user
+from tests.factories import (
+    make_contact,
+    make_member,
+    make_network,
+    make_organisation,
+    make_survey,
+    make_user,
+)
 from tests.support import login
 
 
@@ -80,7 +87,7 @@ def test_build_from_the_rus_template_open_and_invite_a_network(app, client_reque
 
 def test_question_added_moved_and_deleted_while_draft(app, client_request):
     survey = make_survey(state="draft", questions=[])
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     page = client_request.post(
         f"/surveys/{survey.id}/questions/new",
         {"number": "1", "text": "", "kind": "single_choice"},
@@ -114,7 +121,7 @@ def test_register_an_answer_that_came_by_email(app, client_request):
 
     survey = make_survey()
     org = make_organisation("Länsstyrelsen Gotland", "09")
-    coordinator = make_user("coordinator")
+    coordinator = make_member(survey.project)
     login(client_request.client, coordinator)
     q = {q.number: q.id for q in survey.questions}
     url = f"/surveys/{survey.id}/organisations/{org.id}/register"
@@ -155,7 +162,7 @@ def test_copy_keeps_questions_and_recipients_but_no_answers(app, client_request)
     survey = make_survey()
     invitation, _ = make_invitation(survey)
     get_or_create_response(invitation, survey.deadline_at)
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     path = client_request.post(f"/surveys/{survey.id}/copy")
     copy = db.session.scalar(select(Survey).where(Survey.copied_from_id == survey.id))
     assert path == f"/surveys/{copy.id}" and copy.state == "draft"
@@ -180,7 +187,7 @@ def test_text_edits_after_opening_are_audited_and_kind_is_fixed(app, client_requ
 
     survey = make_survey(state="open")
     question = survey.questions[0]
-    login(client_request.client, make_user("coordinator"))
+    login(client_request.client, make_member(survey.project))
     url = f"/surveys/{survey.id}/questions/{question.id}/edit"
     page = client_request.post(
         url, {"number": "1", "text": "Ny text", "kind": "long_text"}, status=200
@@ -238,3 +245,47 @@ def test_the_creator_of_a_survey_in_a_new_project_can_hold_its_meetings(app, cli
     assert client_request.post(
         f"/surveys/{survey.id}/workshop-notes", {"meeting": str(meeting.id)}
     ) == (f"/meetings/{meeting.id}/notes")
+
+
+def test_survey_editing_follows_project_membership(app, client_request):
+    """Issue 11, point 12: a coordinator outside the project can neither retitle its
+    survey nor add one to it; a member can."""
+    outsider, member = make_user("coordinator"), make_user("coordinator")
+    survey = make_survey(state="draft")
+    survey.project.members = [member]
+    db.session.commit()
+    login(client_request.client, outsider)
+    page = client_request.get(f"/surveys/{survey.id}")
+    assert page.find("a", href=f"/surveys/{survey.id}/settings") is None
+    client_request.get(f"/surveys/{survey.id}/settings", status=403)
+    client_request.post(f"/surveys/{survey.id}/settings", {"title": "Kapad"}, status=403)
+    client_request.post(f"/surveys/{survey.id}/copy", status=403)
+    page = client_request.post(
+        "/surveys/new",
+        {
+            "project_title": survey.project.title.upper(),
+            "template": "empty",
+            "title": "Smygenkät",
+            "deadline_date": "2031-08-23",
+            "deadline_time": "23:59",
+        },
+        status=200,
+    )
+    assert "inte medlem i projektet" in page.find(class_="error-summary").get_text()
+    assert db.session.scalar(select(func.count(Survey.id))) == 1
+    assert survey.title != "Kapad"
+
+    login(client_request.client, member)
+    client_request.get(f"/surveys/{survey.id}/settings")
+    path = client_request.post(
+        "/surveys/new",
+        {
+            "project_title": survey.project.title,
+            "template": "empty",
+            "title": "Medlemmens enkät",
+            "deadline_date": "2031-08-23",
+            "deadline_time": "23:59",
+        },
+    )
+    assert path.startswith("/surveys/")
+    assert db.session.scalar(select(func.count(Survey.id))) == 2

@@ -78,10 +78,20 @@ def create_project(
 
 
 def project_for_survey(title: str, actor: User, now: datetime) -> Project:
-    """The project with this title (any case), or a new staff-only one with a free slug."""
+    """The project with this title (any case), or a new staff-only one with a free slug.
+    Only the members of an existing project may add a survey to it."""
     title = title.strip()
     project = db.session.scalar(select(Project).where(func.lower(Project.title) == title.lower()))
     if project is not None:
+        if not project.is_member(actor):
+            raise ProjectError(
+                _l(
+                    "Du är inte medlem i projektet %(title)s. Be projektledaren att lägga "
+                    "till dig, eller ange ett nytt projekt.",
+                    title=project.title,
+                ),
+                "project_title",
+            )
         return project
     values = {
         "title": title,

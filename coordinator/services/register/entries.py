@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Response, User
-from coordinator.services.audit import record_event
+from coordinator.services.audit import pseudonymise_audit_trail, record_event
 from coordinator.services.errors import RegisterError
 
 
@@ -116,8 +117,16 @@ def _changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def save_organisation(
-    org: Organisation | None, *, name: str, kind: str, county_code: str | None, actor: User
+    org: Organisation | None,
+    *,
+    name: str,
+    kind: str,
+    county_code: str | None,
+    actor: User,
+    mail_domains: str | None = None,
 ) -> Organisation:
+    """Create or change an organisation; `mail_domains` (None keeps them) is a list of
+    domains separated by spaces, commas or line breaks."""
     name = name.strip()
     county_code = (county_code or "").strip() or None
     clash = db.session.scalar(
@@ -138,18 +147,41 @@ def save_organisation(
                 ),
                 "county_code",
             )
+    values: dict[str, Any] = {"name": name, "kind": kind, "county_code": county_code}
+    if mail_domains is not None:
+        values["mail_domains"] = normalise_mail_domains(mail_domains)
     if org is None:
-        org = Organisation(name=name, kind=kind, county_code=county_code)
+        org = Organisation(**values)
         db.session.add(org)
         db.session.flush()
         record_event(actor, "organisation.create", "organisation", org.id, name)
         return org
-    changes = _changes(org, {"name": name, "kind": kind, "county_code": county_code})
+    changes = _changes(org, values)
     if changes:
         record_event(
             actor, "organisation.update", "organisation", org.id, name, {"changes": changes}
         )
     return org
+
+
+def normalise_mail_domains(text: str) -> str:
+    """Domains as stored: lower case, without "@", each once, separated by one space."""
+    domains: list[str] = []
+    for part in re.split(r"[\s,;]+", text.lower()):
+        domain = part.strip().lstrip("@").strip(".")
+        if not domain:
+            continue
+        if not re.fullmatch(r"[a-z0-9åäöü-]+(\.[a-z0-9åäöü-]+)+", domain):
+            raise RegisterError(
+                _l(
+                    "%(domain)s är ingen e-postdomän. Skriv till exempel lansstyrelsen.se.",
+                    domain=part,
+                ),
+                "mail_domains",
+            )
+        if domain not in domains:
+            domains.append(domain)
+    return " ".join(domains)
 
 
 def delete_organisation(org: Organisation, actor: User) -> None:
@@ -204,15 +236,14 @@ def save_contact(
         changes: dict[str, list[Any]] = {}
     else:
         changes = _changes(contact, values)
+        if contact.from_pass_on:  # staff saving it confirm a contact a respondent added
+            changes["source"] = [contact.source, "staff"]
+            contact.source = "staff"
     if opted_out is not None and opted_out != contact.opted_out:
         contact.opted_out_at = now if opted_out else None
         changes["opted_out"] = [not opted_out, opted_out]
     if network_ids is not None:
-        networks = list(db.session.scalars(select(Network).where(Network.id.in_(network_ids))))
-        before = sorted(n.id for n in contact.networks)
-        if before != sorted(n.id for n in networks):
-            changes["networks"] = [before, sorted(n.id for n in networks)]
-            contact.networks = networks
+        _set_networks(contact, network_ids, changes)
     db.session.flush()
     if created:
         record_event(actor, "contact.create", "contact", contact.id, contact.name, now=now)
@@ -229,6 +260,14 @@ def save_contact(
     return contact
 
 
+def _set_networks(contact: Contact, network_ids: list[int], changes: dict[str, Any]) -> None:
+    networks = list(db.session.scalars(select(Network).where(Network.id.in_(network_ids))))
+    before = sorted(n.id for n in contact.networks)
+    if before != sorted(n.id for n in networks):
+        changes["networks"] = [before, sorted(n.id for n in networks)]
+        contact.networks = networks
+
+
 def delete_contact(contact: Contact, actor: User) -> None:
     """Remove the contact; invitations sent to it keep their organisation, not the person."""
     record_event(actor, "contact.delete", "contact", contact.id, contact.name)
@@ -238,7 +277,17 @@ def delete_contact(contact: Contact, actor: User) -> None:
 
 def erase_contact(contact: Contact, actor: User, now: datetime) -> None:
     """Remove the personal data of a contact (GDPR) but keep the row, so that answers
-    given on behalf of the organisation still have a respondent to point at."""
+    given on behalf of the organisation still have a respondent to point at. The audit
+    trail keeps the events without the person, and their survey links stop opening."""
+    pseudonymise_audit_trail(
+        "contact", contact.id, [contact.name, contact.email or ""], "Raderad kontakt"
+    )
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.contact_id == contact.id, Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
     contact.name = "Raderad kontakt"
     contact.email = None
     contact.title = ""
@@ -272,6 +321,8 @@ def set_network_members(network: Network, contact_ids: list[int], actor: User) -
     before = sorted(c.id for c in network.members)
     after = sorted(c.id for c in contacts)
     if before != after:
+        for contact in contacts:
+            contact.source = "staff"  # putting it in a network confirms a passed-on contact
         network.members = contacts
         record_event(
             actor,

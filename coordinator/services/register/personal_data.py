@@ -25,7 +25,7 @@ from coordinator.models import (
     Survey,
     User,
 )
-from coordinator.services.audit import record_event
+from coordinator.services.audit import pseudonymise_audit_trail, record_event
 from coordinator.services.register.entries import erase_contact
 
 ERASED = "[raderad]"
@@ -151,6 +151,7 @@ def erase_personal_data(data: PersonalData, actor: User, now: datetime) -> dict[
     for message in data.messages:
         _anonymise_message(message)
     for user in data.users:
+        pseudonymise_audit_trail("user", user.id, [user.name, user.email], ERASED)
         user.active = False
         user.name = ERASED
     counts = {

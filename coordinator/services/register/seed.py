@@ -10,6 +10,9 @@ from coordinator.data.sni2007 import SNI_2007_KEY, SNI_2007_NAME, SNI_2007_SECTI
 from coordinator.extensions import db
 from coordinator.models import Network, OptionList, OptionListItem, Organisation
 
+# Every county board's staff have addresses @lansstyrelsen.se.
+COUNTY_BOARD_MAIL_DOMAIN = "lansstyrelsen.se"
+
 
 def seed_reference_data() -> dict[str, int]:
     """Create what is missing and leave the rest alone; running it twice changes nothing."""
@@ -17,7 +20,14 @@ def seed_reference_data() -> dict[str, int]:
     by_code = {o.county_code: o for o in db.session.scalars(select(Organisation))}
     for code, name in COUNTY_BOARDS:
         if code not in by_code:
-            db.session.add(Organisation(name=name, county_code=code, kind="county_board"))
+            db.session.add(
+                Organisation(
+                    name=name,
+                    county_code=code,
+                    kind="county_board",
+                    mail_domains=COUNTY_BOARD_MAIL_DOMAIN,
+                )
+            )
             created["organisations"] += 1
     existing = set(db.session.scalars(select(Network.name)))
     for name, description in STANDARD_NETWORKS:

@@ -1,16 +1,21 @@
 """The workbook for the workshop, and the "Alla svar" table as CSV.
 
-The workbook is written in openpyxl's write-only mode: rows stream to temporary files
+The workbook is written with XlsxWriter (see sheets.py): rows stream to temporary files
 and only one response's answers are in memory at a time. All sheets are created first
 (that fixes their order: Översikt, Alla svar, one per question, Sammanställning, Frågor);
 one pass over the responses then writes "Alla svar" and every question sheet together
 and counts the answers for Sammanställning through `summarise_survey`, the function the
 results page uses too.
 
-Every sheet has a frozen header row and organisation column, an autofilter, wrapped
-text, column widths that fit, dates as Excel datetimes in Stockholm time, and a
-landscape print set-up one page wide with the header rows repeated on every page. The
-workbook's words are Swedish whatever the interface language: it is the workshop's paper.
+On screen every sheet has a frozen header row and organisation column, an autofilter,
+wrapped text and dates as Excel datetimes in Stockholm time. On paper the question
+sheets are what is printed for the workshop: one question per sheet, its text above the
+boards' answers, one A4 page wide at (close to) full size. "Alla svar", the wide table
+for filtering, would shrink to an unreadable page: it prints only who answered, when,
+and in what status (its first six columns), and its rows are sized for those.
+Sammanställning prints one question per page, its counts beside its bar chart, so that
+no chart is split. The workbook's
+words are Swedish whatever the interface language: it is the workshop's paper.
 """
 
 from __future__ import annotations
@@ -19,23 +24,19 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
 from flask_babel import force_locale
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from coordinator.bidi import isolate_text
 from coordinator.localtime import STOCKHOLM
 from coordinator.models import Question, Survey
-from coordinator.services.results.cells import csv_text, excel_text
+from coordinator.services.results.cells import csv_text
+from coordinator.services.results.charts import BAR, segment_colours
+from coordinator.services.results.layout import fit_widths
+from coordinator.services.results.sheets import Book, Sheet
 from coordinator.services.results.summary import (
     ResponseRow,
     Selection,
@@ -60,8 +61,6 @@ from coordinator.services.surveys.kinds.numbers import format_number
 from coordinator.services.surveys.kinds.summaries import QuestionSummary
 from coordinator.services.surveys.questions import answerable_questions
 
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
-DAY_FORMAT = "yyyy-mm-dd"
 # The follow-up dashboard's statuses, in the workbook's Swedish.
 STATUS = {
     STATUS_ON_TIME: "Svarat i tid",
@@ -91,89 +90,6 @@ def fit(texts: Iterable[str], least: int = MIN_WIDTH, most: int = MAX_WIDTH) -> 
     """A column width for the longest line among `texts`, within bounds (text wraps)."""
     longest = max((len(line) for t in texts for line in t.splitlines()), default=0)
     return max(least, min(most, longest + 2))
-
-
-class SheetWriter:
-    """Rows into one write-only sheet, with the set-up every sheet shares.
-
-    Cell styles are made once per sheet and shared by its cells: text cells are always
-    type "s" with quotePrefix, so a value that begins with "=" stays the text typed."""
-
-    def __init__(
-        self,
-        workbook: Workbook,
-        title: str,
-        widths: Sequence[int],
-        *,
-        header_row: int = 1,
-        title_rows: int = 1,
-        frozen_columns: int = 1,
-    ) -> None:
-        self.sheet: WriteOnlyWorksheet = workbook.create_sheet(title)
-        self.header_row = header_row
-        self.columns = len(widths)
-        self.rows = 0
-        for index, width in enumerate(widths, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
-        first_title = header_row - title_rows + 1
-        self.sheet.print_title_rows = f"{first_title}:{header_row}"
-        self.sheet.page_setup.orientation = "landscape"
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.sheet.print_options.gridLines = True
-        wrap = Alignment(wrap_text=True, vertical="top")
-        self.text_style = self._style(alignment=wrap, quotePrefix=True)
-        self.bold_style = self._style(alignment=wrap, quotePrefix=True, font=Font(bold=True))
-        self.date_style = self._style(alignment=wrap, number_format=DATE_FORMAT)
-        self.day_style = self._style(alignment=wrap, number_format=DAY_FORMAT)
-        self.number_style = self._style(alignment=wrap)
-        link_font = Font(color="0563C1", underline="single")
-        self.link_style = self._style(alignment=wrap, quotePrefix=True, font=link_font)
-
-    def _style(self, **attributes: Any) -> Any:
-        template = WriteOnlyCell(self.sheet)
-        for name, value in attributes.items():
-            setattr(template, name, value)
-        return copy(template._style)  # the registered style, reused by every cell below
-
-    def cell(self, value: Any, bold: bool = False) -> WriteOnlyCell | None:
-        """A cell of the value's own type: text (never a formula), a number, a date and
-        time, a date, or text with a link."""
-        if value is None or value == "":
-            return None
-        if isinstance(value, str | Link):
-            cell = WriteOnlyCell(self.sheet)
-            # Set directly, not through `value`, which would make "=…" a formula.
-            cell._value = excel_text(value.text if isinstance(value, Link) else value)
-            cell.data_type = "s"
-            cell._style = self.bold_style if bold else self.text_style
-            if isinstance(value, Link):
-                cell.hyperlink = value.url
-                cell._style = self.link_style
-        elif isinstance(value, Decimal):
-            # Excel numbers are doubles; an accepted number has at most 15 digits.
-            number = int(value) if value == value.to_integral_value() else float(value)
-            cell = WriteOnlyCell(self.sheet, value=number)
-            cell._style = self.number_style
-        else:
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if isinstance(value, datetime):
-                cell._style = self.date_style
-            elif isinstance(value, date):
-                cell._style = self.day_style
-            else:
-                cell._style = self.number_style
-        return cell
-
-    def append(self, values: Iterable[Any], bold: bool = False) -> None:
-        self.sheet.append([self.cell(v, bold) for v in values])
-        self.rows += 1
-
-    def finish(self) -> None:
-        last = get_column_letter(self.columns)
-        self.sheet.auto_filter.ref = f"A{self.header_row}:{last}{max(self.rows, self.header_row)}"
 
 
 def sheet_name(number: str, used: set[str]) -> str:
@@ -237,37 +153,29 @@ def _write_workbook(
     questions = answerable_questions(survey)
     heads = response_heads(survey, selection)
     organisation_width = fit((h.organisation for h in heads), least=24, most=40)
-    workbook = Workbook(write_only=True)
+    book = Book(target, survey.title, local_time(now) or now)
 
-    _overview(workbook, survey, heads, now, organisation_width)
+    _overview(book, survey, heads, now, organisation_width)
 
     header = all_answers_header(questions)
-    answers_sheet = SheetWriter(
-        workbook,
+    answers_sheet = Sheet(
+        book,
         "Alla svar",
         [organisation_width, 8, 22, 13, 10, 16]
         + [c.width for q in questions for c in kind_of(q).columns(q)],
+        # On paper, who answered; the answers print on the question sheets.
+        printed_columns=6,
+        note="Svaren skrivs ut på frågornas blad",
     )
     answers_sheet.append(header, bold=True)
 
     used = {name.lower() for name in FIXED_SHEETS}
-    question_sheets = []
-    for q in questions:
-        kind = kind_of(q)
-        sheet = SheetWriter(
-            workbook,
-            sheet_name(q.number, used),
-            [organisation_width, *kind.sheet_widths, 24],
-            header_row=3,
-            title_rows=3,
-        )
-        sheet.append([f"Fråga {q.number}"], bold=True)
-        sheet.append([q.text])
-        sheet.append(["Organisation", *kind.sheet_headers, "Svarande"], bold=True)
-        question_sheets.append((q, sheet))
-
-    summary_sheet = SheetWriter(workbook, "Sammanställning", [50, 10, 12, 12])
-    key_sheet = SheetWriter(workbook, "Frågor", [10, 80, 22, 13])
+    question_sheets = [
+        (q, _question_sheet(book, q, sheet_name(q.number, used), organisation_width))
+        for q in questions
+    ]
+    summary_sheet = Sheet(book, "Sammanställning", [45, 10, 12, 12])
+    key_sheet = Sheet(book, "Frågor", [10, 80, 22, 13])
 
     def write_rows(row: ResponseRow) -> None:
         answers_sheet.append(all_answers_row(questions, row))
@@ -281,11 +189,28 @@ def _write_workbook(
         sheet.finish()
     _summary(summary_sheet, summary)
     _key(key_sheet, survey)
-    workbook.save(target)
+    book.close()
+
+
+def _question_sheet(book: Book, q: Question, name: str, organisation_width: int) -> Sheet:
+    """The question's number, its text across the page, then the boards' answers; the
+    columns fit across A4 landscape so that it prints at (close to) full size."""
+    kind = kind_of(q)
+    sheet = Sheet(
+        book,
+        name,
+        fit_widths([organisation_width, *kind.sheet_widths, 24]),
+        header_row=3,
+        title_rows=3,
+    )
+    sheet.append([f"Fråga {q.number}"], bold=True)
+    sheet.merged(q.text)
+    sheet.append(["Organisation", *kind.sheet_headers, "Svarande"], bold=True)
+    return sheet
 
 
 def _overview(
-    workbook: Workbook,
+    book: Book,
     survey: Survey,
     heads: list[ResponseRow],
     now: datetime,
@@ -297,14 +222,14 @@ def _overview(
     by_organisation: dict[int, list[ResponseRow]] = {}
     for head in heads:
         by_organisation.setdefault(head.organisation_id, []).append(head)
-    sheet = SheetWriter(
-        workbook,
+    sheet = Sheet(
+        book,
         "Översikt",
-        [fit([survey.title], least=24, most=40), organisation_width, 14, 16, 30, 10, 16],
+        fit_widths([24, organisation_width, 14, 16, 30, 10, 16]),
         header_row=10,
         frozen_columns=2,  # code and organisation
     )
-    sheet.append([survey.title], bold=True)
+    sheet.merged(survey.title, bold=True)
     sheet.append(["Svara senast", local_time(survey.deadline_at)])
     sheet.append(["Exporterad", local_time(now)])
     sheet.append(["Inbjudna länsstyrelser", sum(1 for b in boards if b.invited)])
@@ -348,14 +273,29 @@ def _overview(
     sheet.finish()
 
 
-def _summary(sheet: SheetWriter, summary: SurveySummary) -> None:
+# Chart sizes in pixels: a bar per category with room for its label on one line.
+CHART_WIDTH = 500
+WIDE_CHART = 1000  # across the page, on a page of its own: long labels stay on one line
+BAR_PIXELS = 24
+CHART_FRAME = 80
+LEGEND_PIXELS = 22
+PIXELS_PER_POINT = 4 / 3
+SHORT_LABEL = 28  # characters that fit beside the bars of a chart of CHART_WIDTH
+MANY_BARS = 12
+
+
+def _summary(sheet: Sheet, summary: SurveySummary) -> None:
     """Per question what its kind sums up: counts with a native bar chart, figures (count,
-    mean …), and a table (one row per grid row) with a stacked bar chart."""
+    mean …), and a table (one row per grid row) with a stacked bar chart. Each question
+    starts a page when printed, and a chart that would not fit beside its counts gets a
+    page of its own, so that a chart is never split over two."""
     sheet.append(["Fråga och svar", "Antal", "Obesvarade", "Ej aktuella"], bold=True)
     for result in summary.questions:
         if not (result.counts or result.figures or result.table):
             continue
-        sheet.append(
+        if sheet.row > 1:
+            sheet.breaks.append(sheet.row)
+        used = sheet.append(
             [
                 f"{result.question.number}: {result.question.text}",
                 None,
@@ -364,77 +304,100 @@ def _summary(sheet: SheetWriter, summary: SurveySummary) -> None:
             ],
             bold=True,
         )
-        start = sheet.rows
-        room = _counts(sheet, result) if result.counts else 0
+        room = 0.0
+        if result.counts:
+            used, room = _counts(sheet, result, used)
         if result.note:
-            sheet.append([str(result.note)])
+            used += sheet.append([str(result.note)])
         for figure in result.figures:
-            sheet.append([str(figure.label), figure.value])
+            used += sheet.append([str(figure.label), figure.value])
         if result.table:
-            room = max(room, _table(sheet, result))
-        # Leave room for a chart below its rows before the next question starts.
-        for _ in range(max(1, room - (sheet.rows - start))):
-            sheet.append([])
+            used += _table(sheet, result)
+        # Leave room for a chart beside its rows before the next question starts.
+        while used < room:
+            used += sheet.append([])
     sheet.finish()
 
 
-def _counts(sheet: SheetWriter, result: QuestionSummary) -> int:
-    """The counts and their bar chart beside them; the rows the chart needs."""
-    first = sheet.rows + 1
+def _bar_chart(sheet: Sheet, title: str, subtype: str | None = None) -> Any:
+    options = {"type": "bar"} | ({"subtype": subtype} if subtype else {})
+    chart = sheet.book.workbook.add_chart(options)
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    font = {"size": 10}
+    # In a bar chart the y axis is the categories': every one labelled, top to bottom as
+    # listed, with the value axis kept below them.
+    chart.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1, "num_font": font})
+    return chart
+
+
+def _counts(sheet: Sheet, result: QuestionSummary, used: float) -> tuple[float, float]:
+    """The counts and their bar chart: beside them if its labels are short and few, else
+    below them across a page of its own. Returns the points used and those the chart
+    needs from there."""
+    first = sheet.row
     for label, count in result.counts:
-        sheet.append([label, count])
-    last = sheet.rows
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = f"Fråga {result.question.number}"
-    chart.legend = None
-    chart.y_axis.title = "Antal svar"
-    chart.y_axis.majorUnit = 1 if max(c for _, c in result.counts) <= 10 else None
-    chart.x_axis.scaling.orientation = "maxMin"  # options top to bottom, as listed
-    chart.add_data(
-        Reference(sheet.sheet, min_col=2, min_row=first, max_row=last), titles_from_data=False
+        used += sheet.append([label, count])
+    last = sheet.row - 1
+    chart = _bar_chart(sheet, f"Fråga {result.question.number}")
+    chart.add_series(
+        {
+            "categories": [sheet.name, first, 0, last, 0],
+            "values": [sheet.name, first, 1, last, 1],
+            "fill": {"color": BAR},
+            "gap": 50,
+            "data_labels": {"value": True, "font": {"size": 10}},
+        }
     )
-    chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=first, max_row=last))
-    chart.height = max(5.0, 0.7 * (last - first + 1) + 2.5)
-    chart.width = 18
-    sheet.sheet.add_chart(chart, f"E{first - 1}")
-    return round(chart.height / 0.5)
+    chart.set_legend({"none": True})
+    top = max((c for _, c in result.counts), default=0)
+    axis: dict[str, Any] = {"name": "Antal svar", "min": 0, "num_font": {"size": 10}}
+    if top <= 12:
+        axis["major_unit"] = 1
+    chart.set_x_axis(axis)
+    height = CHART_FRAME + BAR_PIXELS * len(result.counts)
+    longest = max(len(label) for label, _ in result.counts)
+    if longest <= SHORT_LABEL and len(result.counts) <= MANY_BARS:
+        chart.set_size({"width": CHART_WIDTH, "height": height})
+        sheet.sheet.insert_chart(first - 1, len(sheet.widths), chart, {"x_offset": 10})
+        return used, height / PIXELS_PER_POINT
+    sheet.breaks.append(sheet.row)
+    chart.set_size({"width": WIDE_CHART, "height": height})
+    sheet.sheet.insert_chart(sheet.row, 0, chart, {"y_offset": 4})
+    return 0.0, height / PIXELS_PER_POINT + 6
 
 
-def _table(sheet: SheetWriter, result: QuestionSummary) -> int:
-    """A table of counts (one row per grid row) and a stacked bar chart to its right; the
-    rows the chart needs."""
+def _table(sheet: Sheet, result: QuestionSummary) -> float:
+    """A table of counts (one row per grid row) and a stacked bar chart below it; the
+    points used."""
     table = result.table
     assert table is not None
-    sheet.append(table.headers, bold=True)
-    header = sheet.rows
+    used = sheet.append(table.headers, bold=True)
+    header = sheet.row - 1
     for line in table.rows:
-        sheet.append(line)
+        used += sheet.append(line)
     if not table.rows or not table.counted:
-        return 0
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.style = 10
-    chart.title = f"Fråga {result.question.number}"
-    chart.y_axis.title = "Antal svar"
-    chart.x_axis.scaling.orientation = "maxMin"  # rows top to bottom, as listed
-    chart.add_data(
-        Reference(
-            sheet.sheet, min_col=2, max_col=1 + table.counted, min_row=header, max_row=sheet.rows
-        ),
-        titles_from_data=True,
-    )
-    chart.set_categories(Reference(sheet.sheet, min_col=1, min_row=header + 1, max_row=sheet.rows))
-    chart.height = max(6.0, 0.8 * len(table.rows) + 3)
-    chart.width = 20
-    sheet.sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}{header}")
-    return round(chart.height / 0.5)
+        return used
+    chart = _bar_chart(sheet, f"Fråga {result.question.number}", "stacked")
+    for n, colour in enumerate(segment_colours(table), start=1):
+        chart.add_series(
+            {
+                "name": [sheet.name, header, n],
+                "categories": [sheet.name, header + 1, 0, sheet.row - 1, 0],
+                "values": [sheet.name, header + 1, n, sheet.row - 1, n],
+                "fill": {"color": colour},
+                "border": {"color": "#FFFFFF"},
+                "gap": 60,
+            }
+        )
+    chart.set_legend({"position": "bottom", "font": {"size": 10}})
+    chart.set_x_axis({"name": "Antal svar", "min": 0, "num_font": {"size": 10}})
+    height = CHART_FRAME + BAR_PIXELS * len(table.rows) + LEGEND_PIXELS * 2
+    chart.set_size({"width": CHART_WIDTH + 100, "height": height})
+    sheet.sheet.insert_chart(sheet.row, 0, chart, {"y_offset": 6})
+    return used + height / PIXELS_PER_POINT + 15
 
 
-def _key(sheet: SheetWriter, survey: Survey) -> None:
+def _key(sheet: Sheet, survey: Survey) -> None:
     sheet.append(["Nummer", "Fråga", "Typ", "Obligatorisk"], bold=True)
     for q in survey.questions:
         sheet.append([q.number, q.text, kind_of(q).export_label, "Ja" if q.required else "Nej"])
@@ -448,12 +411,13 @@ def write_csv(
     include_drafts: bool = False,
     coordinated_only: bool = False,
 ) -> None:
-    """ "Alla svar" for Swedish Excel: UTF-8 with BOM, semicolons, CRLF. A value that
-    could be read as a formula gets a leading apostrophe (see spreadsheet_cells)."""
+    """ "Alla svar" for Swedish Excel: UTF-8 with BOM, semicolons, CRLF, every field in
+    quotes. A value, or a part of one after a separator, that could be read as a formula
+    gets an apostrophe before it (see cells.csv_text)."""
     selection = Selection(include_drafts=include_drafts, coordinated_only=coordinated_only)
     questions = answerable_questions(survey)
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     with force_locale("sv"):
         writer.writerow([csv_text(h) for h in all_answers_header(questions)])
         for row in iter_response_rows(survey, selection):

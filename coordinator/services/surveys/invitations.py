@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from coordinator.extensions import db
@@ -49,7 +49,11 @@ def select_recipients(
             candidates.extend(network.members)
     if organisation_ids:
         candidates.extend(
-            db.session.scalars(select(Contact).where(Contact.organisation_id.in_(organisation_ids)))
+            db.session.scalars(
+                select(Contact).where(
+                    Contact.organisation_id.in_(organisation_ids), Contact.source != "pass_on"
+                )
+            )
         )
     if contact_ids:
         candidates.extend(db.session.scalars(select(Contact).where(Contact.id.in_(contact_ids))))
@@ -156,7 +160,7 @@ def send_invitation_email(
         context |= own.context()
     queue_email(
         to_email=contact.email,
-        to_name=contact.name,
+        to_name=contact.greeting_name,
         contact=contact,
         organisation_id=invitation.organisation_id,
         template=template,
@@ -225,6 +229,33 @@ def revoke(invitation: Invitation, actor: User, now: datetime) -> None:
     )
 
 
+def _pass_on_contact(organisation: Organisation, name: str, address: str) -> Contact:
+    from coordinator.services.errors import RegisterError
+
+    if not organisation.owns_address(address):
+        if organisation.domains:
+            message = _l(
+                "Enkäten kan bara skickas vidare till en adress som slutar på %(domains)s. "
+                "Svara på inbjudan om någon annan behöver den, så når du samordnaren.",
+                domains=", ".join("@" + d for d in organisation.domains),
+            )
+        else:
+            message = _l(
+                "Enkäten kan inte skickas vidare till en ny adress härifrån. Svara på "
+                "inbjudan om någon annan behöver den, så når du samordnaren."
+            )
+        raise RegisterError(message, field="email")
+    contact = Contact(
+        name=name.strip() or address,
+        email=address,
+        organisation_id=organisation.id,
+        source="pass_on",
+    )
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
 def survey_label(invitation: Invitation) -> str:
     who = invitation.contact.name if invitation.contact else "?"
     return f"{invitation.survey.title}: {who}"
@@ -281,19 +312,31 @@ def contacts_for_picking() -> list[Contact]:
     )
 
 
-def pass_on(invitation: Invitation, name: str, email: str, now: datetime) -> Invitation:
-    """A colleague at the same organisation gets an invitation and a link of their own."""
+def pass_on(invitation: Invitation, name: str, email: str, now: datetime, limit: int) -> Invitation:
+    """A colleague at the same organisation gets an invitation and a link of their own.
+
+    Whoever holds a link may use this, so it can reach only the organisation's own people:
+    a contact of it already in the register, or a new address in its mail domains (kept
+    as a contact marked "pass_on", left out of later invitations to the whole
+    organisation until staff confirm it). A link passes the survey on at most `limit`
+    times, and never revives an invitation that staff revoked."""
     from coordinator.services.errors import RegisterError
     from coordinator.services.register.entries import normalise_contact_email
 
     address = normalise_contact_email(email)
+    passed = select(func.count()).where(Invitation.forwarded_from_id == invitation.id)
+    if (db.session.scalar(passed) or 0) >= limit:
+        raise RegisterError(
+            _l(
+                "Enkäten har redan skickats vidare %(n)s gånger från den här länken. Svara på "
+                "inbjudan om fler behöver den, så når du samordnaren.",
+                n=limit,
+            ),
+            field="email",
+        )
     contact = db.session.scalar(select(Contact).where(Contact.email == address))
     if contact is None:
-        contact = Contact(
-            name=name.strip() or address, email=address, organisation_id=invitation.organisation_id
-        )
-        db.session.add(contact)
-        db.session.flush()
+        contact = _pass_on_contact(invitation.organisation, name, address)
     elif contact.organisation_id != invitation.organisation_id:
         raise RegisterError(_l("Kollegan måste arbeta på samma organisation."), field="email")
     if not contact.can_receive_email:
@@ -303,7 +346,15 @@ def pass_on(invitation: Invitation, name: str, email: str, now: datetime) -> Inv
             Invitation.survey_id == invitation.survey_id, Invitation.contact_id == contact.id
         )
     )
-    if existing is not None and not existing.revoked:
+    if existing is not None and existing.revoked:
+        raise RegisterError(
+            _l(
+                "Kollegans inbjudan är återkallad och kan inte skickas härifrån. Svara på "
+                "inbjudan, så når du samordnaren."
+            ),
+            field="email",
+        )
+    if existing is not None:
         raise RegisterError(_l("Kollegan har redan en inbjudan till enkäten."), field="email")
     colleague, _token = create_invitation(
         invitation.survey, contact, None, now, forwarded_from=invitation

@@ -377,12 +377,13 @@ def set_coordinated(response: Response, value: bool, actor: User | None, now: da
 
 
 def pass_on_to_colleague(
-    invitation: Invitation, name: str, email: str, now: datetime
+    invitation: Invitation, name: str, email: str, now: datetime, *, limit: int
 ) -> Invitation:
-    """A colleague at the same board gets a link of their own, while the survey takes answers."""
+    """A colleague at the same board gets a link of their own, while the survey takes
+    answers; at most `limit` (PASS_ON_LIMIT) from one link."""
     if not can_submit(invitation.survey, now):
         raise ClosedError
-    return pass_on(invitation, name, email, now)
+    return pass_on(invitation, name, email, now, limit)
 
 
 def queue_receipt(response: Response, now: datetime, submitter: Invitation | None = None) -> None:
@@ -413,7 +414,7 @@ def queue_receipt(response: Response, now: datetime, submitter: Invitation | Non
         context |= own.context()
     queue_email(
         to_email=contact.email,
-        to_name=contact.name,
+        to_name=contact.greeting_name,
         contact=contact,
         organisation_id=response.organisation_id,
         template=template,

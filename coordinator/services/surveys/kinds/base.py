@@ -66,9 +66,10 @@ class QuestionKind:
     answerable: ClassVar[bool] = True
     # Fields of the question form (surveys/forms.py) that set this kind up.
     settings_fields: ClassVar[tuple[str, ...]] = ()
-    # The question's own sheet: the headers and widths of its two answer columns.
+    # The question's own sheet: the headers and widths of its two answer columns. The
+    # default `sheet_cells` leaves the second empty, so it gets little of the printed width.
     sheet_headers: ClassVar[tuple[str, str]] = ("Svar", "Kommentar")
-    sheet_widths: ClassVar[tuple[int, int]] = (60, 60)
+    sheet_widths: ClassVar[tuple[int, int]] = (100, 13)
     # Whether answers carry files (read with one more query, and zipped for download).
     stores_files: ClassVar[bool] = False
 
