@@ -49,7 +49,7 @@ def demo_data_command(responses: int) -> None:
         url = absolute_url("respond.show_form", token=result["example_token_2025"])
         click.echo(f"Answer the 2025 round (every kind of question) as such a board: {url}")
     if result["example_token_prefilled"]:
-        url = absolute_url("respond.show_form", token=result["example_token_prefilled"])
+        url = absolute_url("respond.show_board", token=result["example_token_prefilled"])
         click.echo(
             f"Confirm the 2018 answers pre-filled in the 2025 round of the RUS survey: {url}"
         )

@@ -1,8 +1,8 @@
 """The demo's 2025 round of the RUS 2018 questionnaire, made with "Ny omgång": each board
-that answered in 2018 finds its answers pre-filled. Question 4 was reworded for 2025, so
-its answers are not pre-filled. Six boards have confirmed (some changed) and submitted
-their answers, the others still have their pre-filled drafts, and the results are shared
-with the boards and on the project's public page.
+that answered in 2018 finds its answers pre-filled in its board answer. Question 4 was
+reworded for 2025, so its answers are not pre-filled. Six boards have confirmed (some
+changed) and submitted their board answers, the others still have their pre-filled
+drafts, and the results are shared with the boards and on the project's public page.
 
 The changes to the boards' answers are made up for the demo; they quote no one.
 """
@@ -20,9 +20,11 @@ from coordinator.localtime import local_datetime
 from coordinator.models import Invitation, Response, Survey, User
 from coordinator.models.types import utcnow
 from coordinator.services.results.sharing import ShareOptions, share_results
+from coordinator.services.surveys.board_answers import fingerprints, save_board_answer
 from coordinator.services.surveys.invitations import invitation_token
-from coordinator.services.surveys.questions import update_question
-from coordinator.services.surveys.responses import save_answers, stored_answers
+from coordinator.services.surveys.prefill import confirm_prefilled
+from coordinator.services.surveys.questions import answerable_questions, update_question
+from coordinator.services.surveys.responses import stored_answers
 from coordinator.services.surveys.rounds import start_next_round
 
 TITLE = "Näringslivets arbete med miljömålen och Agenda 2030 – omgång 2025"
@@ -46,7 +48,7 @@ SUBMITTED: dict[str, tuple[tuple[int, int, int, int, int], str, str]] = {
 
 
 def load_rus_round_2025(leader: User) -> tuple[Survey | None, str | None]:
-    """The round and the link token of a board whose draft is still pre-filled."""
+    """The round and a link token of a board whose board answer is still pre-filled."""
     if db.session.scalar(select(Survey).where(Survey.title == TITLE)) is not None:
         return None, None
     previous = db.session.scalar(select(Survey).where(Survey.title == rus2018.TITLE))
@@ -92,22 +94,37 @@ def load_rus_round_2025(leader: User) -> tuple[Survey | None, str | None]:
     db.session.flush()
     invitations = list(db.session.scalars(select(Invitation).where(Invitation.survey == survey)))
     remind_as_it_was(survey, invitations, utcnow())
-    waiting = [drafts[code].invitation for code in sorted(drafts) if code not in SUBMITTED]
-    token = next((invitation_token(i.token_nonce) for i in waiting if i is not None), None)
-    return survey, token
+    waiting = [drafts[code] for code in sorted(drafts) if code not in SUBMITTED]
+    link = _first_invitation(waiting[0]) if waiting else None
+    return survey, invitation_token(link.token_nonce) if link else None
+
+
+def _first_invitation(response: Response) -> Invitation | None:
+    return db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.survey_id == response.survey_id,
+            Invitation.organisation_id == response.organisation_id,
+        )
+        .order_by(Invitation.id)
+    ).first()
 
 
 def _confirm(survey: Survey, response: Response, at: datetime, comment: str, sector: str) -> None:
-    """The board confirms its pre-filled answers, changing what is given, and submits."""
+    """A colleague of the board confirms its pre-filled board answer, changing what is
+    given, and submits it."""
     questions = {q.number: q for q in survey.questions}
     answers = stored_answers(response)
+    seen = fingerprints(answerable_questions(survey), answers)
     first = answers.get(questions["1"].id)
     if comment and first is not None:
         first.text = f"{first.text}\n{comment}".strip()
     sectors = answers.get(questions["2d"].id)
     if sector and sectors is not None and sector not in sectors.options:
         sectors.options = [*sectors.options, sector]
-    save_answers(response, answers, None, at, check_open=False)
+    writer = _first_invitation(response)
+    save_board_answer(response, answers, seen, at, invitation=writer, check_open=False)
+    confirm_prefilled(response)
     response.state = "submitted"
     response.submitted_at = response.first_submitted_at = at
     response.late = at > survey.deadline_at

@@ -30,6 +30,7 @@ from coordinator.respond.views import (
     _invitation,
     _token_limit,
     bp,
+    posted_confirmations,
 )
 from coordinator.services.errors import ClosedError
 from coordinator.services.surveys.board_answers import (
@@ -41,6 +42,7 @@ from coordinator.services.surveys.board_answers import (
     submit_board_answer,
     writers,
 )
+from coordinator.services.surveys.prefill import prefilled_questions
 from coordinator.services.surveys.questions import answerable_questions, question_tree
 from coordinator.services.surveys.responses import (
     AnswerInput,
@@ -92,6 +94,7 @@ def _render_board(
             has_changes=bool(response and response.has_changes),
             seen=seen,
             writers=writers(response),
+            prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
         ),
         status,
     )
@@ -151,7 +154,10 @@ def save_board(token: str) -> Any:
     response = get_or_create_board_answer(invitation, now)
     posted = _posted(questions, response)
     try:
-        result = save_board_answer(response, posted, seen, now, invitation=invitation)
+        confirmed = posted_confirmations(questions)
+        result = save_board_answer(
+            response, posted, seen, now, invitation=invitation, confirmed=confirmed
+        )
     except ClosedError:
         db.session.rollback()
         if action == "autosave":
@@ -270,9 +276,13 @@ def submit_board(token: str) -> Any:
         queue_receipt(response, now, submitter=invitation)
     at = short_datetime(now)
     db.session.commit()
-    if coordinated:
+    if coordinated and invitation.organisation.county_code:
         message = _(
             "Det gemensamma svaret är inskickat %(at)s som länsstyrelsens samordnade svar.", at=at
+        )
+    elif coordinated:
+        message = _(
+            "Det gemensamma svaret är inskickat %(at)s som organisationens samordnade svar.", at=at
         )
     else:
         message = _("Det gemensamma svaret är inskickat %(at)s.", at=at)

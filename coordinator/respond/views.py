@@ -8,6 +8,7 @@ hours comes back with everything that was typed instead of an error page.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -35,7 +36,7 @@ from coordinator.extensions import csrf, db, limiter
 from coordinator.fields import db_id
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
-from coordinator.models import AnswerFile, Invitation
+from coordinator.models import AnswerFile, Invitation, Question
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
@@ -94,6 +95,11 @@ def _invitation(token: str) -> Invitation:
     return invitation
 
 
+def posted_confirmations(questions: Sequence[Question]) -> set[int]:
+    """The pre-filled answers ticked "Bekräfta svaret som det är" on the page."""
+    return {q.id for q in questions if request.form.get(f"confirm_{q.id}") == "y"}
+
+
 def _csrf_ok() -> bool:
     try:
         validate_csrf(request.form.get("csrf_token"))
@@ -112,6 +118,7 @@ def _render_form(
 ) -> tuple[str, int]:
     survey = invitation.survey
     response = invitation.response
+    board_answer = board_answer_of(invitation)
     now = utcnow()
     return (
         render_template(
@@ -129,7 +136,8 @@ def _render_form(
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
-            board_answer=board_answer_of(invitation),
+            board_answer=board_answer,
+            board_prefilled=bool(prefilled_questions(board_answer)),
             prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
             results_shared=share_for_invitation(invitation, now) is not None,
         ),
@@ -203,7 +211,11 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
         # elsewhere since then is a conflict, never overwritten.
         version = request.form.get("version", default=0, type=db_id)
         result = save_answers(
-            response, posted, expected_version=version if existed else None, now=now
+            response,
+            posted,
+            expected_version=version if existed else None,
+            now=now,
+            confirmed=posted_confirmations(answerable_questions(survey)),
         )
     except ClosedError:
         db.session.rollback()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import Response, Survey
+from coordinator.models import Invitation, Response, Survey
 from coordinator.services.surveys.invitations import invitation_token
 from coordinator.services.surveys.responses import (
     AnswerInput,
@@ -78,15 +78,24 @@ def test_board_opens_shared_results_and_the_next_round_prefilled(live_app, page,
     new.state = "open"
     new.deadline_at = deadline + timedelta(days=365)
     draft = db.session.scalar(select(Response).where(Response.survey_id == new.id))
-    new_token = invitation_token(draft.invitation.token_nonce)
+    assert draft.is_board_answer
+    new_invitation = db.session.scalar(select(Invitation).where(Invitation.survey_id == new.id))
+    new_token = invitation_token(new_invitation.token_nonce)
     db.session.commit()
 
     board_page.goto(f"/r/{new_token}")
+    board_page.get_by_role("link", name="Öppna det gemensamma svaret").click()
     expect(board_page.get_by_text(PREFILLED)).to_have_count(3)
     first = board_page.locator("fieldset.question").first
     expect(first.get_by_role("textbox")).to_have_value("Klimatsamverkan Skåne")
     assert_accessible(board_page, "pre-filled round")
+    first.get_by_role("textbox").fill("Klimatsamverkan Skåne och Blekinge")
     board_page.get_by_role("button", name="Spara utkast").click()
-    expect(board_page.locator(".flash-success")).to_contain_text("Utkastet är sparat")
-    expect(board_page.get_by_text(PREFILLED)).to_have_count(0)
+    expect(board_page.locator(".flash-success")).to_contain_text("Det gemensamma svaret är sparat")
+    # Only the changed answer loses its mark; the others still wait to be confirmed.
+    expect(board_page.get_by_text(PREFILLED)).to_have_count(2)
+    board_page.get_by_label("Bekräfta svaret som det är").first.check()
+    board_page.get_by_role("button", name="Spara utkast").click()
+    expect(board_page.get_by_text(PREFILLED)).to_have_count(1)
+    assert_accessible(board_page, "pre-filled round, one confirmed")
     board.close()

@@ -54,6 +54,7 @@ VALUES = MailValues(
     survey="Enkät",
     project="Projekt",
     deadline="torsdag 23 augusti 2018 23:59",
+    deadline_note="",
     link="http://localhost/r/secret-0123456789abcdef01234567",
 )
 
@@ -103,17 +104,19 @@ def test_hostile_values_and_text_are_escaped_in_the_html_part():
         survey="[klicka](javascript:alert(1))",
         project="&amp;",
         deadline="idag",
+        deadline_note="<i>sent</i>",
         link="http://localhost/r/x?a=1&b=2",
     )
     body = (
-        "<b>fet</b> <script>alert(2)</script> {namn} {organisation} {enkät} {projekt}\n\n"
+        "<b>fet</b> <script>alert(2)</script> {namn} {organisation} {enkät} {projekt} "
+        "{svarstid}\n\n"
         "[Öppna enkäten]({länk}) [namn]({namn}) [kalle](javascript:alert(3))\n"
     )
     html = str(compose("Hej", body, hostile).html)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert 'href="javascript' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;Eve&#34; **fet**" in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;i&gt;sent&lt;/i&gt;" in html
     assert "&amp;amp;" in html
     # The link goes where {länk} is, also as a link target; a name never becomes one.
     assert (
@@ -227,3 +230,42 @@ def test_an_edited_results_shared_mail_links_to_the_boards_results(app):
     token = re.search(r"http://localhost/r/(\S+)/results\n", text)[1]
     assert find_invitation_by_token(token).id == invitation.id
     assert f'href="http://localhost/r/{token}/results"' in html
+
+
+def test_the_text_part_shows_the_light_formatting_as_readable_plain_text():
+    body = (
+        "# Viktigt\n\n"
+        "Hej {namn}! **Svara senast {sista_dag}.** Det är *viktigt* och _bra_, "
+        "inte ~~valfritt~~. Skriv `ja`.\n\n"
+        "- Läs [instruktionen](https://example.org/a_b_c)\n"
+        "* Svara här: [Öppna enkäten]({länk})\n"
+        "1. Se <https://example.org/x>\n\n"
+        "Stjärnor \\*som tecken\\* och 2 * 3 och file_name_x stannar.\n"
+    )
+    values = replace(VALUES, name="Karin **Ek**")
+    assert compose("Ämne", body, values).text == (
+        "Viktigt\n\n"
+        "Hej Karin **Ek**! Svara senast torsdag 23 augusti 2018 23:59. Det är viktigt och "
+        "bra, inte valfritt. Skriv ja.\n\n"
+        "- Läs instruktionen (https://example.org/a_b_c)\n"
+        f"- Svara här: Öppna enkäten ({VALUES.link})\n"
+        "1. Se https://example.org/x\n\n"
+        "Stjärnor *som tecken* och 2 * 3 och file_name_x stannar.\n"
+    )
+
+
+def test_an_edited_reminder_can_keep_the_surveys_note_on_the_deadline(app):
+    survey = make_survey(deadline_at=datetime(2018, 8, 23, 21, 59, tzinfo=UTC))
+    survey.deadline_note = "Sena svar tas också emot."
+    invitation, _ = make_invitation(survey, make_contact())
+    subject, body = built_in_text("reminder", "sv")
+    assert "{svarstid}" in body
+    save_mail_text(survey, "reminder", subject, body, None, NOW)
+    send_reminders(survey, [invitation], None, NOW)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.cause_type == "reminder"))
+    text, html = _sent(message)
+    assert "Svara senast torsdag 23 augusti 2018 23:59. Sena svar tas också emot." in text
+    assert "Sena svar tas också emot." in html
+    # Without a note the placeholder leaves nothing behind.
+    mail = compose(subject, "Svara senast {sista_dag}. {svarstid}\n{länk}", VALUES)
+    assert mail.text.startswith("Svara senast torsdag 23 augusti 2018 23:59.\n")

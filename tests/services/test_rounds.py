@@ -8,8 +8,13 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import AuditEvent, Invitation, Response
 from coordinator.services.results.summary import Selection
+from coordinator.services.surveys.board_answers import (
+    board_answer_of,
+    fingerprints,
+    save_board_answer,
+)
 from coordinator.services.surveys.prefill import prefilled_questions
-from coordinator.services.surveys.questions import update_question
+from coordinator.services.surveys.questions import answerable_questions, update_question
 from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
@@ -53,11 +58,14 @@ def _full(comment, sectors=("C",)):
 
 
 def _draft_of(survey, organisation):
-    return db.session.scalar(
+    """The board's pre-filled draft: its board answer, the only response made."""
+    responses = db.session.scalars(
         select(Response).where(
             Response.survey_id == survey.id, Response.organisation_id == organisation.id
         )
-    )
+    ).all()
+    assert all(r.is_board_answer for r in responses)
+    return responses[0] if responses else None
 
 
 def _fields(question):
@@ -91,8 +99,11 @@ def test_next_round_copies_questions_and_recipients_unsent_and_prefills(app):
         (colleague.id, None),
     }
     draft = _draft_of(new, board)
-    assert draft.state == "draft"
-    assert draft.invitation.contact_id == writer.id  # the one who wrote the answer
+    assert draft.state == "draft" and draft.invitation is None
+    # Everyone invited from the board opens the same pre-filled board answer.
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.survey_id == new.id)):
+        assert board_answer_of(invitation) is draft
+        assert invitation.response is None
     q = _q(new)
     assert stored_answers(draft)[q["1"].id] == AnswerInput(choice="yes", text="Klimatrådet")
     assert stored_answers(draft)[q["3"].id].options == ["C"]
@@ -143,21 +154,61 @@ def test_only_unchanged_questions_keep_the_prefill(app):
     assert changes[q["2a"].id].status == "same"
 
 
-def test_saving_confirms_the_prefilled_answers(app):
-    survey = make_survey(deadline_at=DEADLINE)
-    board = make_organisation()
-    _submit(survey, make_contact(board), _full("Klimatrådet"))
+def _open_round(survey):
     new = start_next_round(survey, make_user(), NOW)
     new.state = "open"
     new.deadline_at = NOW + timedelta(days=30)
+    return new
+
+
+def test_saving_clears_only_the_marks_of_changed_or_confirmed_answers(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    board = make_organisation()
+    _submit(survey, make_contact(board), _full("Klimatrådet"))
+    new = _open_round(survey)
     draft = _draft_of(new, board)
-    q = _q(new)
-    # The form posts every answer as shown; the respondent changed only one.
-    shown = stored_answers(draft)
-    save_answers(draft, {**shown, q["3"].id: AnswerInput(options=["F"])}, draft.version, NOW)
-    assert prefilled_questions(draft) == set()
-    assert round_changes(new, Selection(include_drafts=True))[q["3"].id].changed_answers == 1
-    assert round_changes(new, Selection(include_drafts=True))[q["1"].id].changed_answers == 0
+    invitation = db.session.scalar(select(Invitation).where(Invitation.survey_id == new.id))
+    q = {n: question.id for n, question in _q(new).items()}
+
+    def save(answers, confirmed=()):
+        shown = stored_answers(draft)
+        seen = fingerprints(answerable_questions(new), shown)
+        posted = {**shown, **answers}
+        save_board_answer(draft, posted, seen, NOW, invitation=invitation, confirmed=confirmed)
+
+    # The form posts every answer as shown (autosave too); the respondent changed one.
+    save({q["3"]: AnswerInput(options=["F"])})
+    assert prefilled_questions(draft) == {q["1"], q["2a"]}
+    save({})
+    assert prefilled_questions(draft) == {q["1"], q["2a"]}
+    save({}, confirmed={q["1"]})
+    assert prefilled_questions(draft) == {q["2a"]}
+    assert round_changes(new, Selection(include_drafts=True))[q["3"]].changed_answers == 1
+    assert round_changes(new, Selection(include_drafts=True))[q["1"]].changed_answers == 0
+    # Submitting confirms every answer that was shown.
+    assert submit_response(draft, NOW) == {}
+    assert prefilled_questions(draft) == set() and not any(a.prefilled for a in draft.answers)
+
+
+def test_a_personal_save_clears_only_the_marks_of_changed_or_confirmed_answers(app):
+    survey = make_survey(deadline_at=DEADLINE)
+    board = make_organisation()
+    _submit(survey, make_contact(board), _full("Klimatrådet"))
+    new = _open_round(survey)
+    invitation = db.session.scalar(select(Invitation).where(Invitation.survey_id == new.id))
+    response = get_or_create_response(invitation, NOW)
+    q = {n: question.id for n, question in _q(new).items()}
+    answers = {q[n]: a for n, a in _full("Eget svar").items()}
+    save_answers(response, answers, response.version, NOW)
+    for answer in response.answers:
+        answer.prefilled = True
+
+    save_answers(response, {**answers, q["3"]: AnswerInput(options=["F"])}, response.version, NOW)
+    assert prefilled_questions(response) == {q["1"], q["2a"]}
+    save_answers(response, {**answers, q["3"]: AnswerInput(options=["F"])}, None, NOW)
+    assert prefilled_questions(response) == {q["1"], q["2a"]}
+    save_answers(response, answers, None, NOW, confirmed={q["2a"]})
+    assert prefilled_questions(response) == {q["1"]}
 
 
 def test_a_board_that_did_not_answer_gets_no_draft_and_a_board_answering_keeps_its_own(app):

@@ -116,8 +116,39 @@ def test_submitting_the_board_answer_as_the_coordinated_one(app, client_request)
     assert receipt.recipient_email == "anna@lansstyrelsen.se"
     text = fill(receipt.text_body, tokens_for([receipt]))
     assert f"/r/{anna}/board" in text
+    # The copy of the answers is the board's joint answer, not hers alone.
+    assert "Länsstyrelsens gemensamma svar:" in text and "Dina svar" not in text
+    assert "Länsstyrelsens gemensamma svar</h2>" in receipt.html_body
+    assert "Dina svar" not in receipt.html_body
     shown = client_request.get(f"/r/{anna}/board")
     assert "länsstyrelsens samordnade svar" in shown.get_text(" ", strip=True).lower()
+
+
+def test_an_organisation_that_is_no_county_board_reads_organisationens(app, client_request):
+    survey = make_survey(deadline_at=FUTURE)
+    network = make_organisation("Miljömålsnätverket")
+    _, token = make_invitation(survey, make_contact(network, email="eva@natverket.se"))
+    db.session.commit()
+    q = {q.number: q for q in survey.questions}
+    page = client_request.get(f"/r/{token}/board")
+    data = {
+        **_form_data(page),
+        f"q{q['1'].id}_choice": "yes",
+        f"q{q['2a'].id}_text": "Nätverksträffar",
+        "action": "review",
+    }
+    client_request.post(f"/r/{token}/board", data, status=302)
+    words = client_request.get(f"/r/{token}/board/check").get_text(" ", strip=True)
+    assert "Detta är organisationens samordnade svar" in words
+    assert "länsstyrelsen" not in words.lower()
+    personal = client_request.get(f"/r/{token}").select_one(".board-panel")
+    assert "länsstyrelsen" not in personal.get_text(" ", strip=True).lower()
+    client_request.post(f"/r/{token}/board/submit", {"coordinated": "y"}, status=302)
+    receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.cause_type == "receipt"))
+    assert "Organisationens gemensamma svar:" in receipt.text_body
+    shown = client_request.get(f"/r/{token}/board").get_text(" ", strip=True)
+    assert "organisationens samordnade svar" in shown
+    assert "länsstyrelsen" not in shown.lower()
 
 
 def test_a_coordinator_submits_and_marks_on_the_boards_behalf(app, client, client_request):

@@ -42,7 +42,15 @@ def test_the_editor_starts_from_the_built_in_text_with_the_placeholders_listed(c
         == built_in_text("reminder", "sv")[1].strip()
     )
     listed = [code.get_text() for code in page.select(".placeholder-list code")]
-    assert listed == ["{namn}", "{organisation}", "{enkät}", "{projekt}", "{sista_dag}", "{länk}"]
+    assert listed == [
+        "{namn}",
+        "{organisation}",
+        "{enkät}",
+        "{projekt}",
+        "{sista_dag}",
+        "{svarstid}",
+        "{länk}",
+    ]
     overview = client_request.get(f"/surveys/{survey.id}/mail-texts").get_text()
     assert "Standardtext" in overview and "Egen text" not in overview
 
@@ -78,7 +86,8 @@ def test_the_preview_shows_a_real_recipient_escaped_and_saves_nothing(client_req
     html = str(preview.select_one(".mail-html"))
     assert "<strong>Karin &lt;Ek&gt;</strong>" in html
     assert 'href="http://localhost/r/…"' in html
-    assert "Hej **Karin <Ek>**! http://localhost/r/…" in preview.select_one("pre").get_text()
+    # The text part reads as plain text: no heading marks, no stars.
+    assert preview.select_one("pre").get_text() == "Hej\n\nHej Karin <Ek>! http://localhost/r/…"
     assert preview.select_one(".mail-html h4").get_text() == "Hej"  # under "Som HTML", an h3
     assert editable_text(survey, "reminder")[2] is False
 
@@ -115,7 +124,7 @@ def test_an_edited_reminder_arrives_over_smtp_with_a_working_link(client_request
     assert sent.is_multipart()
     text = sent.get_body(("plain",)).get_content()
     html = sent.get_body(("html",)).get_content()
-    assert "Hej Karin <Ek>!\n\n**Länsstyrelsen i Skåne** har inte svarat" in text
+    assert "Hej Karin <Ek>!\n\nLänsstyrelsen i Skåne har inte svarat" in text
     assert "<strong>Länsstyrelsen i Skåne</strong>" in html and "Karin &lt;Ek&gt;" in html
     token = re.search(r"http://localhost/r/(\S+)", text)[1]
     assert f'href="http://localhost/r/{token}"' in html

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import OutboxMessage, Response, Survey
-from coordinator.services.surveys.invitations import invitation_token
 from coordinator.services.surveys.responses import (
     AnswerInput,
     get_or_create_response,
@@ -113,13 +112,63 @@ def test_new_round_opens_prefilled(app, client, client_request):
     assert path == f"/surveys/{new.id}"
     new.state = "open"
     new.deadline_at = datetime.now(UTC) + timedelta(days=30)
-    draft = db.session.scalar(select(Response).where(Response.survey_id == new.id))
-    token = invitation_token(draft.invitation.token_nonce)
+    draft = db.session.scalars(select(Response).where(Response.survey_id == new.id)).first()
+    assert draft.is_board_answer
+    # A colleague invited only to the new round sees the board's pre-filled answer too.
+    _, token = make_invitation(new, make_contact(draft.organisation))
     db.session.commit()
     client.get("/logout")
-    page = client_request.get(f"/r/{token}")
+    personal = client_request.get(f"/r/{token}")
+    assert not personal.find_all(string="Förifyllt från förra omgången – bekräfta eller ändra")
+    assert personal.find(string=lambda s: "förra omgången" in s and "gemensamma svaret" in s)
+    page = client_request.get(f"/r/{token}/board")
     marks = page.find_all(string="Förifyllt från förra omgången – bekräfta eller ändra")
     assert len(marks) == 2
     first = {q.number: q for q in new.questions}["1"]
     comment = page.find("textarea", attrs={"name": f"q{first.id}_text"}).text
     assert comment == f"<b>Klimatråd</b> i {draft.organisation.name.removeprefix('Länsstyrelsen ')}"
+
+
+def _as_shown(page):
+    """What the form posts when nothing is touched: hidden fields, texts, ticked boxes."""
+    data = {i["name"]: i.get("value", "") for i in page.select("form input[type=hidden]")}
+    for area in page.select("form textarea"):
+        data[area["name"]] = area.get_text()
+    for box in page.select("form input[checked]"):
+        data[box["name"]] = box["value"]
+    return data
+
+
+def test_saving_the_whole_form_keeps_the_marks_it_did_not_change_or_confirm(
+    app, client, client_request
+):
+    survey, _ = _answered()
+    login(client, make_member(survey.project))
+    client_request.post(f"/surveys/{survey.id}/next-round")
+    new = db.session.scalar(select(Survey).where(Survey.previous_round_id == survey.id))
+    new.state = "open"
+    new.deadline_at = datetime.now(UTC) + timedelta(days=30)
+    draft = db.session.scalars(select(Response).where(Response.survey_id == new.id)).first()
+    _, token = make_invitation(new, make_contact(draft.organisation))
+    db.session.commit()
+    client.get("/logout")
+    q = {q.number: q.id for q in new.questions}
+    mark = "Förifyllt från förra omgången – bekräfta eller ändra"
+
+    page = client_request.get(f"/r/{token}/board")
+    box = page.find("input", attrs={"name": f"confirm_{q['1']}"})
+    assert box["type"] == "checkbox"
+    assert page.find("label", attrs={"for": box["id"]}).get_text(strip=True) == (
+        "Bekräfta svaret som det är"
+    )
+    # Autosave posts the whole form as shown: no answer was changed or confirmed.
+    client_request.post(f"/r/{token}/board", {**_as_shown(page), "action": "autosave"}, status=200)
+    page = client_request.get(f"/r/{token}/board")
+    assert len(page.find_all(string=mark)) == 2
+    # Ticking "Bekräfta" confirms that answer only.
+    data = {**_as_shown(page), f"confirm_{q['1']}": "y", "action": "save"}
+    client_request.post(f"/r/{token}/board", data, status=302)
+    page = client_request.get(f"/r/{token}/board")
+    assert len(page.find_all(string=mark)) == 1
+    assert page.find("input", attrs={"name": f"confirm_{q['1']}"}) is None
+    assert page.find("input", attrs={"name": f"confirm_{q['2a']}"}) is not None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +28,7 @@ from coordinator.services.surveys.conditions import not_applicable
 from coordinator.services.surveys.invitations import record_opened
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.kinds.answers import AnswerInput
+from coordinator.services.surveys.prefill import confirm_prefilled
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import (
     SaveResult,
@@ -158,13 +159,15 @@ def save_board_answer(
     invitation: Invitation | None = None,
     user: User | None = None,
     check_open: bool = True,
+    confirmed: Iterable[int] = (),
 ) -> SaveResult:
     """Store the answers this person changed since their form showed `seen` (question id
     to fingerprint), marking each as written by them (`invitation` or staff `user`).
 
     The other questions are saved even when some conflict: those come back in the
     result's `conflict` with the stored answer, to be shown beside the posted one. As for
-    a personal answer, what is saved after submitting is a draft of changes.
+    a personal answer, what is saved after submitting is a draft of changes. A pre-filled
+    answer loses its mark when it is changed or in `confirmed` (question ids).
     """
     survey = response.survey
     if check_open and not can_submit(survey, now):
@@ -173,6 +176,8 @@ def save_board_answer(
     current = working_answers(response)
     changed, conflicts = _sort_out(questions, posted, seen, current)
     result = SaveResult(saved=True, conflict=conflicts or None)
+    # A pre-filled answer stays marked until changed (below) or confirmed as it is.
+    confirm_prefilled(response, set(confirmed) - conflicts.keys())
     if not changed:
         return result
 
@@ -181,6 +186,7 @@ def save_board_answer(
         row.written_at = now
         row.written_by_invitation = invitation
         row.written_by_user = user
+        row.prefilled = False  # changed here: no longer the previous round's answer
 
     hidden = not_applicable(questions, {**current, **changed})
     asked = [q for q in questions if q.id in changed]

@@ -4,7 +4,8 @@ A coordinator may rewrite the subject and body of the invitation, the reminder, 
 receipt and the "results shared" mail of a survey. The text is plain text with the light
 formatting of project notes (Markdown, services/markdown.py) and placeholders in braces
 that are filled in for each recipient: {namn}, {organisation}, {enkät}, {projekt},
-{sista_dag} and {länk}. A body must hold {länk}: the personal link is always in the mail.
+{sista_dag}, {svarstid} and {länk}. A body must hold {länk}: the personal link is always in
+the mail. The plain-text part shows the formatting as readable text (plain_markdown).
 
 Without a text of its own a survey sends the built-in templates (templates/emails/), so
 nothing changes for a survey nobody edited. The link is filled in with the stand-in of
@@ -45,6 +46,7 @@ PLACEHOLDERS: dict[str, object] = {
     "enkät": _l("enkätens titel"),
     "projekt": _l("projektets namn"),
     "sista_dag": _l("sista svarsdag, t.ex. torsdag 23 augusti 2018 23:59"),
+    "svarstid": _l("enkätens text om svarstiden (tom om enkäten inte har någon)"),
     LINK: _l("mottagarens personliga länk till enkäten (till resultatet när det är delat)"),
 }
 SUBJECT_MAX = 300  # OutboxMessage.subject
@@ -78,7 +80,7 @@ DEFAULTS: dict[str, tuple[object, object]] = {
         _l(
             "Hej {namn}!\n\n"
             "En påminnelse: vi har ännu inte fått något svar från {organisation} på enkäten "
-            '"{enkät}".\n\n**Svara senast {sista_dag}.**\n\n{länk}\n'
+            '"{enkät}".\n\n**Svara senast {sista_dag}.** {svarstid}\n\n{länk}\n'
         ),
     ),
     "receipt": (
@@ -115,6 +117,7 @@ class MailValues:
     survey: str
     project: str
     deadline: str
+    deadline_note: str
     link: str
 
     def by_placeholder(self) -> dict[str, str]:
@@ -124,6 +127,7 @@ class MailValues:
             "enkät": self.survey,
             "projekt": self.project,
             "sista_dag": self.deadline,
+            "svarstid": self.deadline_note,
             LINK: self.link,
         }
 
@@ -155,6 +159,7 @@ def recipient_values(
         survey=survey.title,
         project=survey.project.title,
         deadline=deadline,
+        deadline_note=survey.deadline_note or "",
         link=link,
     )
 
@@ -289,9 +294,49 @@ def compose(subject: str, body: str, values: MailValues, top: int = 2) -> Compos
         one_line = one_line[: SUBJECT_MAX - 1] + "…"
     return ComposedMail(
         subject=one_line,
-        text=fill_text(body, plain),
+        # No trailing spaces: an empty value ({svarstid}) at a line's end leaves none.
+        text=re.sub(r"[ \t]+$", "", fill_text(plain_markdown(body), plain), flags=re.M),
         html=_html_body(body, values, top),
     )
+
+
+# The light formatting, as it reads in plain text: markers dropped, links as "text (url)",
+# list items with a dash. The values are filled in afterwards and so kept as they are.
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_INLINE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s\\])_(?!\w)"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"^(\s{0,3})#{1,6}\s+(.*?)(\s+#+)?\s*$"), r"\1\2"),
+    (re.compile(r"^(\s*)[*+](\s)"), r"\1-\2"),
+    (re.compile(r"\\([\\`*_\[\]()#+.!>~|-])"), r"\1"),
+]
+_LINK = re.compile(r"\[([^\]]+)\]\(\s*([^)\s]+)\s*\)")
+
+
+def _link_text(match: re.Match[str]) -> str:
+    text, url = match[1], match[2]
+    return url if text == url else f"{text} ({url})"
+
+
+def plain_markdown(text: str) -> str:
+    """The text as it reads without its formatting (outside fenced code): `**fet**` as
+    fet, `[Öppna](url)` as "Öppna (url)", list items with "- "."""
+    lines = []
+    in_code = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if not in_code:
+            line = _LINK.sub(_link_text, line)
+            for pattern, replacement in _INLINE:
+                line = pattern.sub(replacement, line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')

@@ -7,7 +7,7 @@ is missing, and stores what it accepts (services/surveys/kinds/).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,9 +168,13 @@ def save_answers(
     expected_version: int | None,
     now: datetime,
     check_open: bool = True,
+    confirmed: Iterable[int] = (),
 ) -> SaveResult:
     """Store the answers as given (complete or not). A save based on an older version of the
     response is not stored: the result carries the stored answers so both can be shown.
+
+    An answer pre-filled from the previous round stays marked until it is changed, or
+    confirmed (`confirmed`, question ids): the form always posts every answer it shows.
 
     The answers of a submitted response do not change here: what is saved becomes its
     draft of changes, submitted only through `submit_response`.
@@ -184,13 +188,19 @@ def save_answers(
         raise ClosedError
     questions = answerable_questions(survey)
     current = working_answers(response)
-    confirm_prefilled(response, answers.keys())
-    if all(kind_of(q).same(q, answers.get(q.id), current.get(q.id)) for q in questions):
+    changed = {
+        q.id
+        for q in questions
+        if q.id in answers and not kind_of(q).same(q, answers[q.id], current.get(q.id))
+    }
+    if not changed:
         # Nothing changed (a double click, a save without edits): nothing to write, no new
         # version.
+        confirm_prefilled(response, confirmed)
         return SaveResult(saved=True)
     if expected_version is not None and expected_version != response.version:
         return SaveResult(saved=False, conflict=current)
+    confirm_prefilled(response, changed | set(confirmed))
     hidden = not_applicable(questions, {**current, **answers})
     asked = [q for q in questions if q.id in answers]
     if response.submitted:

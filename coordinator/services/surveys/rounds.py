@@ -4,9 +4,8 @@ whose boards find their previous answers already filled in.
 Each board's draft is filled from its answer in the previous round: the response marked
 as its coordinated answer, else its most recently submitted one (the same choice as
 "one answer per organisation" on the results page). Only questions that did not change
-are filled (services/surveys/prefill.py). The draft belongs to the board's invitation of
-the contact who wrote that answer when that contact is invited again, else to the board's
-first invitation.
+are filled (services/surveys/prefill.py). The draft is the board's shared answer
+(services/surveys/board_answers.py), so everyone invited from the board sees it.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from coordinator.services.results.summary import (
     iter_response_rows,
     response_heads,
 )
+from coordinator.services.surveys.board_answers import BOARD_ANSWER_NAME
 from coordinator.services.surveys.building import copy_survey
 from coordinator.services.surveys.kinds import kind_of
 from coordinator.services.surveys.kinds.answers import AnswerInput
@@ -67,23 +67,14 @@ def _board_answers(previous: Survey) -> dict[int, int]:
     return {row.organisation_id: row.response_id for row in response_heads(previous, BOARD_ANSWER)}
 
 
-def _draft_owner(invitations: list[Invitation], writer: Invitation | None) -> Invitation:
-    if writer is not None and writer.contact_id is not None:
-        for invitation in invitations:
-            if invitation.contact_id == writer.contact_id:
-                return invitation
-    return invitations[0]
-
-
-def _invitations_by_board(survey: Survey) -> dict[int, list[Invitation]]:
-    boards: dict[int, list[Invitation]] = {}
-    for invitation in db.session.scalars(
-        select(Invitation)
-        .where(Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None))
-        .order_by(Invitation.id)
-    ):
-        boards.setdefault(invitation.organisation_id, []).append(invitation)
-    return boards
+def _invited_boards(survey: Survey) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Invitation.organisation_id).where(
+                Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None)
+            )
+        )
+    )
 
 
 # Who wrote a board answer's answer belongs to that round, not to the copy.
@@ -116,9 +107,9 @@ def _copy_answers(source: Response, target: Response, questions: Iterable[Questi
 
 
 def prefill_round(survey: Survey, now: datetime) -> int:
-    """Fill each invited board's draft from its previous answer, for unchanged questions
-    only; boards that already have a response in this round are left alone. Returns how
-    many boards were filled."""
+    """Fill each invited board's board answer from its previous answer, for unchanged
+    questions only; boards that already have a board answer in this round are left
+    alone. Returns how many boards were filled."""
     previous = survey.previous_round
     if previous is None:
         return 0
@@ -126,23 +117,24 @@ def prefill_round(survey: Survey, now: datetime) -> int:
     if not questions:
         return 0
     answered = set(
-        db.session.scalars(select(Response.organisation_id).where(Response.survey_id == survey.id))
+        db.session.scalars(
+            select(Response.organisation_id).where(
+                Response.survey_id == survey.id, Response.is_board_answer.is_(True)
+            )
+        )
     )
     sources = _board_answers(previous)
     filled = 0
-    for organisation_id, invitations in _invitations_by_board(survey).items():
+    for organisation_id in sorted(_invited_boards(survey) - answered):
         source_id = sources.get(organisation_id)
-        if source_id is None or organisation_id in answered:
+        if source_id is None:
             continue
         source = db.session.get_one(Response, source_id)
-        owner = _draft_owner(invitations, source.invitation)
-        contact = owner.contact
         draft = Response(
             survey_id=survey.id,
             organisation_id=organisation_id,
-            invitation=owner,
-            respondent_name=contact.name if contact else "",
-            respondent_email=contact.email if contact else None,
+            respondent_name=BOARD_ANSWER_NAME,
+            is_board_answer=True,
             created_at=now,
             updated_at=now,
         )
