@@ -91,7 +91,8 @@ def test_search_and_filter_pages_survive_any_query(session_app, text):
     with admin_client(session_app) as client:
         for url in ("/admin/audit", "/admin/personal-data"):
             response = client.get(url, query_string={"action": text, "email": text, "since": text})
-            assert response.status_code == 200
+            # A NUL is refused with the 400 page before any view reads it (issue 11 point 9).
+            assert response.status_code == (400 if "\x00" in text else 200)
 
 
 def test_invalid_utf8_and_null_bytes_give_a_page(app, client):
