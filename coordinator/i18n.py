@@ -6,7 +6,7 @@ where a translation is missing; the English catalogue translates them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
@@ -47,13 +47,19 @@ def iso_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "yyyy-MM-dd")
+        return _stockholm(value).strftime("%Y-%m-%d")
     return value.isoformat()
 
 
+def _stockholm(value: datetime) -> datetime:
+    """A stored moment (naive means UTC, as for Babel) in Stockholm time."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(STOCKHOLM)
+
+
 def short_datetime(value: datetime | None) -> str:
-    """2018-08-23 14:05 in Stockholm time"""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    """2018-08-23 14:05 in Stockholm time. Numbers only, the same in every language, so
+    written without Babel: it is shown in every row of long tables."""
+    return _stockholm(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def long_datetime(value: datetime | None) -> str:

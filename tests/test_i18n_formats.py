@@ -1,0 +1,35 @@
+"""The numeric date formats (2018-08-23 14:05) are written without Babel, which is slow in
+the loops of long tables; they must say exactly what Babel says, in both languages."""
+
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from flask_babel import force_locale, format_datetime
+
+from coordinator import i18n
+
+MOMENTS = [
+    datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # the minute before the clocks go forward
+    datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+    datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # 02:30 summer time
+    datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # 02:30 standard time
+    datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC),  # already next year in Stockholm
+    datetime(2018, 8, 23, 12, 5),  # naive: UTC, as Babel takes it
+] + [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=7 * n) for n in range(0, 1300, 37)]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_numeric_formats_say_what_babel_says(app, language):
+    with app.test_request_context(), force_locale(language):
+        for moment in MOMENTS:
+            assert i18n.short_datetime(moment) == format_datetime(moment, "yyyy-MM-dd HH:mm")
+            assert i18n.iso_date(moment) == format_datetime(moment, "yyyy-MM-dd")
+    assert i18n.short_datetime(None) == i18n.iso_date(None) == ""
+
+
+def test_numeric_formats_do_not_go_through_babel(app):
+    with app.test_request_context(), mock.patch.object(i18n, "format_datetime") as babel:
+        i18n.short_datetime(MOMENTS[0])
+        i18n.iso_date(MOMENTS[0])
+    babel.assert_not_called()
