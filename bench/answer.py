@@ -59,6 +59,9 @@ def serve(app_spec: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Pop
             "2",
             "--threads",
             "2",
+            # The app is loaded before the workers fork, so that both serve from the start
+            # (without it gunicorn listens while they still import the app).
+            "--preload",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -184,24 +187,6 @@ def respondent_session(port: int, token: str) -> dict[str, str]:
     }
 
 
-def draft_save(token: str, field: str, session: dict[str, str], text: str):
-    """The request autosave.js sends: the form's fields with action=autosave."""
-    body = urlencode(
-        {
-            "csrf_token": session["csrf"],
-            "action": "autosave",
-            "version": session["version"],
-            field: text,
-        }
-    )
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": session["cookie"],
-        "X-Requested-With": "fetch",
-    }
-    return "POST", f"/r/{token}", body, headers
-
-
 def query_counts(
     database: str, links: dict[str, list[tuple[str, str]]]
 ) -> dict[str, tuple[int, int]]:
@@ -230,6 +215,7 @@ def query_counts(
                 data = {
                     "csrf_token": csrf_token(client, app),
                     "action": "autosave",
+                    "autosave_questions": field.split("_")[0][1:],
                     "version": str(saved),
                     field: f"Utkast {n}",
                 }
@@ -519,7 +505,14 @@ def run(database: str, args: argparse.Namespace, tmp: Path) -> dict[str, Result]
                 "path": f"/r/{token}",
                 "field": field,
                 "version": sessions[n]["version"],
-                "body": urlencode({"csrf_token": sessions[n]["csrf"], "action": "autosave"}),
+                "body": urlencode(
+                    {
+                        "csrf_token": sessions[n]["csrf"],
+                        "action": "autosave",
+                        # autosave.js names the questions it sends: those changed.
+                        "autosave_questions": field.split("_")[0][1:],
+                    }
+                ),
                 "headers": {
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Cookie": sessions[n]["cookie"],
