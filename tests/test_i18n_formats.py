@@ -33,3 +33,19 @@ def test_numeric_formats_do_not_go_through_babel(app):
         i18n.short_datetime(MOMENTS[0])
         i18n.iso_date(MOMENTS[0])
     babel.assert_not_called()
+
+
+def test_the_answer_limit_is_formatted_once_per_language(app):
+    """Every long text field says its limit ("Högst 20 000 tecken"): the number is the
+    same on every page, so it is formatted once per language, not once per field."""
+    from coordinator.surveys import labels
+
+    limit = app.jinja_env.globals["answer_limit"]
+    with app.test_request_context():
+        with force_locale("sv"):
+            assert limit() == "20\xa0000"
+        with force_locale("en"):
+            assert limit() == "20,000"
+        with mock.patch.object(labels, "format_decimal") as babel, force_locale("sv"):
+            assert limit() == "20\xa0000"
+    babel.assert_not_called()
