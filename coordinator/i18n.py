@@ -7,8 +7,10 @@ where a translation is missing; the English catalogue translates them.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from flask import Flask, has_request_context, session
+import flask_babel
+from flask import Flask, g, has_app_context, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -91,11 +93,35 @@ def lang_attr(language: str | None) -> Markup:
     return Markup(' lang="%s"') % language
 
 
+def _translations() -> Any:
+    """The catalogue of the current language, looked up once per request and language
+    rather than for each of the dozens of _() on a page. The cache is keyed by Flask-Babel's
+    locale object, which force_locale and refresh replace, so a forced language (e-mail in
+    the contact's language) gets its own catalogue."""
+    if not has_app_context():
+        return flask_babel.get_translations()
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    cached = g.get("_translations")
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = flask_babel.get_translations()
+    g._translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
     )
     app.jinja_env.filters.update(
         long_date=long_date,

@@ -49,3 +49,22 @@ def test_the_answer_limit_is_formatted_once_per_language(app):
         with mock.patch.object(labels, "format_decimal") as babel, force_locale("sv"):
             assert limit() == "20\xa0000"
     babel.assert_not_called()
+
+
+def test_templates_look_up_the_translations_once_per_language(app):
+    """A page calls _() dozens of times; the catalogue is found once per request and
+    language (a forced language, as for e-mail, is its own), not on every call."""
+    import flask_babel
+
+    page = app.jinja_env.from_string("{% for i in range(30) %}{{ _('Spara utkast') }}{% endfor %}")
+    with (
+        app.test_request_context(),
+        mock.patch.object(
+            flask_babel, "get_translations", wraps=flask_babel.get_translations
+        ) as lookups,
+    ):
+        assert page.render() == "Spara utkast" * 30
+        with force_locale("en"):
+            assert page.render() == "Save draft" * 30
+        assert page.render() == "Spara utkast" * 30
+    assert lookups.call_count == 3
