@@ -366,3 +366,28 @@ def test_dashboard_shows_organisations_a_page_at_a_time_with_counts_of_all(app, 
     assert len(invited.select("tbody tr")) == 11
     assert "status=invited" in invited.select_one("nav.pagination a")["href"]
     assert len(client_request.get(url + "?page=99").select("tbody tr")) == 23  # the last
+
+
+def test_the_dashboard_counts_are_read_from_an_index_alone(app):
+    """The counts per organisation over all of a survey's responses need not read the
+    table (SQLite says so in its query plan)."""
+    from coordinator.services.surveys.followup import dashboard_page
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    survey = make_survey()
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, *args):
+        if "FROM responses" in statement and "GROUP BY" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        dashboard_page(survey)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    statement, parameters = seen[0]
+    connection = db.session.connection().connection.driver_connection
+    plan = connection.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+    assert "COVERING INDEX" in " ".join(str(row) for row in plan), plan
