@@ -456,7 +456,7 @@ def run(database: str, args: argparse.Namespace, tmp: Path) -> dict[str, Result]
 
         # Not measured: both workers load the app (gunicorn listens before they have),
         # compile the templates and fill their caches, and each client's draft exists.
-        drive(port, min(2, args.seconds), args.clients, make, on_response)
+        drive(port, min(5, args.seconds), args.clients, make, on_response)
         with profiled(process, profile if name else None, name or ""):
             if use_wrk:
                 return drive_wrk(port, args.seconds, clients, tmp)
