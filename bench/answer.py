@@ -556,13 +556,13 @@ def print_results(results: dict[str, Result], counts: dict[str, tuple[int, int]]
     bare = results["bare Flask hello"][0]
     print(f"{'scenario':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
     for name, (rate, p50, p99, errors) in results.items():
-        print(f"{name:32} {rate:8.0f} {p50:8.1f} {p99:8.1f} {errors:7d} {rate / bare:8.2f}")
+        print(f"{name:32} {rate:8.0f} {p50:8.1f} {p99:8.1f} {errors:7d} {rate / bare:8.3f}")
     form = results["respondent opens form"]
     save = results["respondent saves draft"]
     board = results["dashboard, 10,000 responses"]
     print("\n| figure | measured | aim |\n|---|---|---|")
-    print(f"| respondent form GET | {form[0] / bare:.2f} of bare | >= 0.33 |")
-    print(f"| draft save (autosave POST) | {save[0] / bare:.2f} of bare | >= 0.20 |")
+    print(f"| respondent form GET | {form[0] / bare:.3f} of bare | >= 0.33 |")
+    print(f"| draft save (autosave POST) | {save[0] / bare:.3f} of bare | >= 0.20 |")
     print(f"| p99 of both at 20 clients | {form[2]:.0f} / {save[2]:.0f} ms | < 100 ms |")
     print(f"| dashboard, 10,000 responses, p50 | {board[1]:.0f} ms | < 150 ms |")
     print(f"\nload average now: {load_average()}")
