@@ -17,6 +17,9 @@
   var DELAY = 3000;
   // The questions changed since the last save (by id): only they are sent, and the
   // server keeps the others as saved. Question fields are named q<id>_<part>.
+  // The board answer's form (without data-autosave-changed-only) still sends everything:
+  // its server compares each answer with what its writer last saw.
+  var changedOnly = form.hasAttribute("data-autosave-changed-only");
   var changed = {};
   var FIELD = /^q(\d+)_/;
 
@@ -106,17 +109,19 @@
     form.querySelectorAll("input[type=file], [data-autosave-skip]").forEach(function (input) {
       data.delete(input.name);
     });
-    var names = [];
-    data.forEach(function (value, name) {
-      var id = questionOf(name);
-      if (id && !sending[id] && names.indexOf(name) < 0) {
-        names.push(name);
-      }
-    });
-    names.forEach(function (name) {
-      data.delete(name);
-    });
-    data.set("autosave_questions", Object.keys(sending).join(" "));
+    if (changedOnly) {
+      var names = [];
+      data.forEach(function (value, name) {
+        var id = questionOf(name);
+        if (id && !sending[id] && names.indexOf(name) < 0) {
+          names.push(name);
+        }
+      });
+      names.forEach(function (name) {
+        data.delete(name);
+      });
+      data.set("autosave_questions", Object.keys(sending).join(" "));
+    }
     data.set("action", "autosave");
     fetch(form.getAttribute("data-autosave"), {
       method: "POST",
