@@ -6,9 +6,11 @@ where a translation is missing; the English catalogue translates them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from flask import Flask, has_request_context, session
+import flask_babel
+from flask import Flask, g, has_app_context, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -47,13 +49,19 @@ def iso_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "yyyy-MM-dd")
+        return _stockholm(value).strftime("%Y-%m-%d")
     return value.isoformat()
 
 
+def _stockholm(value: datetime) -> datetime:
+    """A stored moment (naive means UTC, as for Babel) in Stockholm time."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(STOCKHOLM)
+
+
 def short_datetime(value: datetime | None) -> str:
-    """2018-08-23 14:05 in Stockholm time"""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    """2018-08-23 14:05 in Stockholm time. Numbers only, the same in every language, so
+    written without Babel: it is shown in every row of long tables."""
+    return _stockholm(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def long_datetime(value: datetime | None) -> str:
@@ -85,11 +93,35 @@ def lang_attr(language: str | None) -> Markup:
     return Markup(' lang="%s"') % language
 
 
+def _translations() -> Any:
+    """The catalogue of the current language, looked up once per request and language
+    rather than for each of the dozens of _() on a page. The cache is keyed by Flask-Babel's
+    locale object, which force_locale and refresh replace, so a forced language (e-mail in
+    the contact's language) gets its own catalogue."""
+    if not has_app_context():
+        return flask_babel.get_translations()
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    cached = g.get("_translations")
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = flask_babel.get_translations()
+    g._translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
     )
     app.jinja_env.filters.update(
         long_date=long_date,

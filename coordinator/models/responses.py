@@ -83,7 +83,17 @@ class Response(db.Model):
     __tablename__ = "responses"
     __table_args__ = (
         CheckConstraint("state IN ('draft', 'submitted')", name="state"),
-        Index("ix_responses_survey_org", "survey_id", "organisation_id"),
+        # Covers the dashboard's counts per organisation (services/surveys/followup.py).
+        Index(
+            "ix_responses_survey_org_counts",
+            "survey_id",
+            "organisation_id",
+            "state",
+            "late",
+            "is_coordinated",
+            "is_board_answer",
+            "updated_at",
+        ),
         # One board answer per organisation and survey.
         Index(
             "uq_responses_board_answer",

@@ -58,6 +58,7 @@ from coordinator.services.surveys.responses import (
     queue_receipt,
     response_for,
     save_answers,
+    sent_questions,
     set_coordinated,
     stored_answers,
     submit_response,
@@ -188,10 +189,12 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
     survey = invitation.survey
     action = request.form.get("action", "save")
     autosave = action == "autosave"
+    # Autosave sends only the questions changed since its last save, and says which.
     posted = parse_answers(
         answerable_questions(survey),
         CombinedMultiDict((request.form, request.files)),
         working_answers(invitation.response),
+        only=sent_questions(request.form.get("autosave_questions")) if autosave else None,
     )
     if not _csrf_ok():
         if autosave:

@@ -4,9 +4,11 @@ question and the partial that shows its answer."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
+from babel.numbers import format_decimal
 from flask import Flask, request, url_for
-from flask_babel import format_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from coordinator.models import Question
@@ -52,6 +54,13 @@ def attachment_url(file_id: int) -> str:
     return url_for("results.download_attachment", file_id=file_id)
 
 
+@lru_cache(maxsize=8)
+def _answer_limit(locale: str) -> str:
+    """The answer length limit as written in this language (shown under every long text
+    field), formatted once per language."""
+    return format_decimal(MAX_ANSWER_LENGTH, locale=locale)
+
+
 def init_labels(app: Flask) -> None:
     app.jinja_env.filters["figure"] = figure_text
     app.jinja_env.globals.update(
@@ -66,5 +75,5 @@ def init_labels(app: Flask) -> None:
         response_status_label=lambda status: RESPONSE_STATUS_LABELS.get(status, status),
         response_status_tag=lambda status: RESPONSE_STATUS_TAGS.get(status, ""),
         max_answer_length=MAX_ANSWER_LENGTH,
-        answer_limit=lambda: format_decimal(MAX_ANSWER_LENGTH),
+        answer_limit=lambda: _answer_limit(str(get_locale())),
     )

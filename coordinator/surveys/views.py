@@ -39,7 +39,7 @@ from coordinator.services.surveys.building import (
     update_survey_settings,
 )
 from coordinator.services.surveys.conditions import condition_sources
-from coordinator.services.surveys.followup import build_dashboard
+from coordinator.services.surveys.followup import dashboard_page
 from coordinator.services.surveys.invitations import (
     contacts_for_picking,
     invite,
@@ -470,14 +470,13 @@ def _preview_mail(survey: Survey, contact: Any, template: str) -> str:
 @staff_required
 def dashboard(survey_id: int) -> str:
     survey = _survey(survey_id)
-    board = build_dashboard(survey)
     status = request.args.get("status", "")
-    rows = [r for r in board.rows if not status or r.status == status]
+    board = dashboard_page(survey, status, request.args.get("page", 1, type=int))
     return render_template(
         "surveys/dashboard.html",
         survey=survey,
         dashboard=board,
-        rows=rows,
+        rows=board.rows,
         status=status,
         pending=pending_count(survey),
     )

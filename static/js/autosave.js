@@ -15,6 +15,25 @@
   var dirty = false;
   var stopped = false;
   var DELAY = 3000;
+  // The questions changed since the last save (by id): only they are sent, and the
+  // server keeps the others as saved. Question fields are named q<id>_<part>.
+  // The board answer's form (without data-autosave-changed-only) still sends everything:
+  // its server compares each answer with what its writer last saw.
+  var changedOnly = form.hasAttribute("data-autosave-changed-only");
+  var changed = {};
+  var FIELD = /^q(\d+)_/;
+
+  function questionOf(name) {
+    var match = FIELD.exec(name || "");
+    return match ? match[1] : null;
+  }
+
+  function markChanged(event) {
+    var id = questionOf(event.target && event.target.name);
+    if (id) {
+      changed[id] = true;
+    }
+  }
 
   function say(text) {
     if (status) {
@@ -83,11 +102,26 @@
     }
     saving = true;
     dirty = false;
+    var sending = changed;
+    changed = {};
     var data = new FormData(form);
     // Files are uploaded and removed with the buttons, never in the background.
     form.querySelectorAll("input[type=file], [data-autosave-skip]").forEach(function (input) {
       data.delete(input.name);
     });
+    if (changedOnly) {
+      var names = [];
+      data.forEach(function (value, name) {
+        var id = questionOf(name);
+        if (id && !sending[id] && names.indexOf(name) < 0) {
+          names.push(name);
+        }
+      });
+      names.forEach(function (name) {
+        data.delete(name);
+      });
+      data.set("autosave_questions", Object.keys(sending).join(" "));
+    }
     data.set("action", "autosave");
     fetch(form.getAttribute("data-autosave"), {
       method: "POST",
@@ -110,10 +144,16 @@
           }
         });
         if (result.ok && body.version) {
-          // Also when an answer was refused: the others were saved as a new version.
+          // Also when an answer was refused: the others were saved as a new version. A
+          // refused answer is sent again with the next save.
           if (version) {
             version.value = body.version;
           }
+          Object.keys(body.errors || {}).forEach(function (name) {
+            if (questionOf(name)) {
+              changed[questionOf(name)] = true;
+            }
+          });
           showFieldErrors(body.errors);
           if (changesNotice && body.changes) {
             changesNotice.hidden = false;
@@ -121,10 +161,14 @@
         } else if (body.reason === "conflict" || body.reason === "closed") {
           stopped = true;
         }
+        if (!result.ok) {
+          restore(sending);
+        }
         // The server words every message in the page's language.
         say(body.message || offline);
       })
       .catch(function () {
+        restore(sending);
         say(offline);
       })
       .then(function () {
@@ -133,6 +177,13 @@
           schedule();
         }
       });
+  }
+
+  // What was not saved is sent again with the next save.
+  function restore(sent) {
+    Object.keys(sent).forEach(function (id) {
+      changed[id] = true;
+    });
   }
 
   function schedule() {
@@ -210,6 +261,8 @@
     form.addEventListener("keydown", sendOpened);
   }
 
+  form.addEventListener("input", markChanged);
+  form.addEventListener("change", markChanged);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   form.addEventListener("submit", function () {

@@ -329,3 +329,21 @@ def test_the_receipt_carries_the_link_for_changing_the_answers(app):
     assert "ändra svaren genom samma länk" in text and link in text
     assert f'href="{link}"' in html
     assert find_invitation_by_token(link.rsplit("/", 1)[1]) is invitation
+
+
+def test_an_autosave_of_some_questions_keeps_the_others_as_stored(app):
+    from werkzeug.datastructures import MultiDict
+
+    from coordinator.services.surveys.questions import answerable_questions
+    from coordinator.services.surveys.responses import parse_answers, sent_questions
+
+    survey = make_survey(deadline_at=DEADLINE)
+    q = _questions(survey)
+    stored = {q["4"].id: AnswerInput(text="sparat"), q["2a"].id: AnswerInput(text="också")}
+    form = MultiDict({f"q{q['4'].id}_text": "nytt"})
+    only = sent_questions(f"{q['4'].id} x")
+    answers = parse_answers(answerable_questions(survey), form, stored, only=only)
+    assert answers[q["4"].id].text == "nytt" and answers[q["2a"].id].text == "också"
+    assert q["1"].id not in answers  # neither sent nor stored
+    whole = parse_answers(answerable_questions(survey), form, stored)
+    assert whole[q["2a"].id].text == "" and sent_questions(None) is None

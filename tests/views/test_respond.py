@@ -458,3 +458,38 @@ def test_the_first_sign_of_a_person_in_the_form_counts_as_opened(app, client_req
     assert (
         not client_request.get(f"/r/{token}").select_one("form[data-autosave]").get("data-opened")
     )
+
+
+def test_autosave_sends_only_the_questions_that_changed(app, client):
+    """autosave.js names the questions it sends; the others keep what is saved, while the
+    version check still refuses a save based on an older version."""
+    _, _, token, q = _arrange()
+    # The personal form asks its script for this; the board answer's form does not.
+    assert "data-autosave-changed-only" in client.get(f"/r/{token}").get_data(as_text=True)
+    first, second = f"q{q['4'].id}_text", f"q{q['2a'].id}_text"
+    data = {"csrf_token": csrf_token(client, app), "action": "autosave"}
+    both = client.post(
+        f"/r/{token}", data={**data, "version": "0", first: "ett", second: "två"}
+    ).json
+    one = client.post(
+        f"/r/{token}",
+        data={
+            **data,
+            "version": str(both["version"]),
+            "autosave_questions": str(q["4"].id),
+            first: "ett, ändrat",
+        },
+    )
+    assert one.status_code == 200 and one.json["saved"] and one.json["version"] > both["version"]
+    texts = {a.question_id: a.text for a in db.session.scalars(select(Response)).one().answers}
+    assert texts[q["4"].id] == "ett, ändrat" and texts[q["2a"].id] == "två"
+    stale = client.post(
+        f"/r/{token}",
+        data={
+            **data,
+            "version": str(both["version"]),
+            "autosave_questions": str(q["2a"].id),
+            second: "x",
+        },
+    )
+    assert stale.status_code == 409 and stale.json["reason"] == "conflict"

@@ -335,3 +335,59 @@ def test_a_right_to_left_override_in_a_name_reorders_nothing_after_it(app, clien
     )
     flash = saved.select_one(".flash-success")
     assert [b.get_text() for b in flash.find_all("bdi")] == [HOSTILE_NAME]
+
+
+def test_dashboard_shows_organisations_a_page_at_a_time_with_counts_of_all(app, client_request):
+    """A survey sent to hundreds of organisations lists them 50 to a page, county boards
+    first, while the counts at the top are of every organisation."""
+    survey = make_survey()
+    boards = [make_organisation(f"Län {n:02}", f"{n:02}") for n in range(1, 4)]
+    others = [make_organisation(f"Kommun {n:03}") for n in range(70)]
+    for organisation in others:
+        make_invitation(survey, make_contact(organisation))
+    _add_responses(survey, boards + others[:9], 12)
+    db.session.commit()
+    login(client_request.client, make_user("viewer"))
+    url = f"/surveys/{survey.id}/dashboard"
+    first = client_request.get(url)
+    names = [r.th.a.get_text(strip=True) for r in first.select("tbody tr")]
+    assert len(names) == 50 and names[:3] == [b.display_name for b in boards]
+    assert names[3:] == [o.display_name for o in others[:47]]
+    counts = first.select_one("ul.counts").get_text(" ", strip=True)
+    assert "Inbjuden, inte öppnat: 61" in counts  # all 70 others but the 9 with responses
+    assert "av 3 länsstyrelser har svarat" in first.get_text()
+    assert first.select_one("nav.pagination").get_text(" ", strip=True) == "Sida 1 av 2 Nästa"
+    second = client_request.get(first.select_one("nav.pagination a")["href"])
+    names = [r.th.a.get_text(strip=True) for r in second.select("tbody tr")]
+    assert names == [o.display_name for o in others[47:]]
+    assert "Inbjuden, inte öppnat: 61" in second.select_one("ul.counts").get_text(" ", strip=True)
+    # The filter keeps to its own organisations, and the page links keep the filter.
+    invited = client_request.get(url + "?status=invited&page=2")
+    assert len(invited.select("tbody tr")) == 11
+    assert "status=invited" in invited.select_one("nav.pagination a")["href"]
+    assert len(client_request.get(url + "?page=99").select("tbody tr")) == 23  # the last
+
+
+def test_the_dashboard_counts_are_read_from_an_index_alone(app):
+    """The counts per organisation over all of a survey's responses need not read the
+    table (SQLite says so in its query plan)."""
+    from coordinator.services.surveys.followup import dashboard_page
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    survey = make_survey()
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, *args):
+        if "FROM responses" in statement and "GROUP BY" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        dashboard_page(survey)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    statement, parameters = seen[0]
+    connection = db.session.connection().connection.driver_connection
+    plan = connection.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+    assert "COVERING INDEX" in " ".join(str(row) for row in plan), plan

@@ -7,7 +7,7 @@ is missing, and stores what it accepts (services/surveys/kinds/).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,17 +51,36 @@ class SaveResult:
 
 
 def parse_answers(
-    questions: Sequence[Question], form: Any, stored: Mapping[int, AnswerInput] | None = None
+    questions: Sequence[Question],
+    form: Any,
+    stored: Mapping[int, AnswerInput] | None = None,
+    only: Collection[int] | None = None,
 ) -> dict[int, AnswerInput]:
     """The posted answers, by question id. `form` is a MultiDict (or a plain mapping), with
     the uploaded files when the form has any; `stored` adds what the form cannot post (the
-    files an answer already holds)."""
+    files an answer already holds).
+
+    With `only` (the ids of the questions an autosave sends: those changed since its last
+    save) the form carries just those questions; every other one keeps its `stored`
+    answer, so the result is what the whole form would have posted."""
+    stored = stored or {}
     answers = {}
     for question in questions:
         kind = kind_of(question)
+        if only is not None and question.id not in only:
+            if question.id in stored:
+                answers[question.id] = stored[question.id]
+            continue
         posted = kind.parse(question, form)
-        answers[question.id] = kind.carry_over(posted, (stored or {}).get(question.id))
+        answers[question.id] = kind.carry_over(posted, stored.get(question.id))
     return answers
+
+
+def sent_questions(value: str | None) -> set[int] | None:
+    """The question ids an autosave says it sends ("12 15"), None for a whole form."""
+    if value is None:
+        return None
+    return {int(part) for part in value.split() if part.isdigit()}
 
 
 def _inputs(response: Response, rows: Sequence[Answer]) -> dict[int, AnswerInput]:
