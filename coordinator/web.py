@@ -114,6 +114,11 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def token_rate_limit() -> str:
+    """The limit on look-ups of secret links (answer, meeting, reset, opt-out links)."""
+    return str(current_app.config["TOKEN_RATE_LIMIT"])
+
+
 def secret_link_page() -> None:
     """The page was opened with a secret token in its address: neither cached nor sent
     on as a referrer to the sites its links lead to."""

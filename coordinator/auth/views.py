@@ -46,7 +46,7 @@ from coordinator.services.accounts.password_reset import reset_password as reset
 from coordinator.services.accounts.two_factor import two_factor_required
 from coordinator.services.accounts.users import change_own_password, end_sessions
 from coordinator.services.errors import UserError
-from coordinator.web import secret_link_page
+from coordinator.web import secret_link_page, token_rate_limit
 
 bp = Blueprint("auth", __name__)
 
@@ -143,7 +143,7 @@ def request_password_reset_view() -> str | Response:
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
 @password_pages
-@limiter.limit(lambda: str(current_app.config["TOKEN_RATE_LIMIT"]))
+@limiter.limit(token_rate_limit)
 def reset_password(token: str) -> str | Response:
     secret_link_page()
     user = user_for_reset_token(token)

@@ -33,7 +33,7 @@ from coordinator.services.mail.outbox import (
     set_opt_out,
 )
 from coordinator.services.mail.sender import send_due_messages
-from coordinator.web import secret_link_page
+from coordinator.web import secret_link_page, token_rate_limit
 
 bp = Blueprint("mail", __name__)
 
@@ -102,12 +102,8 @@ def _send_due(app: Flask) -> None:
         db.session.remove()
 
 
-def _token_limit() -> str:
-    return str(current_app.config["TOKEN_RATE_LIMIT"])
-
-
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def unsubscribe(token: str) -> str | Response:
     secret_link_page()
     contact = contact_for_unsubscribe_token(token)
@@ -122,7 +118,7 @@ def unsubscribe(token: str) -> str | Response:
 
 @bp.route("/unsubscribe/<token>/one-click", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def unsubscribe_one_click(token: str) -> str | Response:
     """The List-Unsubscribe address. Mail programs POST "List-Unsubscribe=One-Click"
     here (RFC 8058) without cookies, so there is no CSRF token: the unguessable token in

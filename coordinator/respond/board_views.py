@@ -28,9 +28,9 @@ from coordinator.respond.views import (
     _autosave_body,
     _csrf_ok,
     _invitation,
-    _token_limit,
     bp,
     posted_confirmations,
+    render_check,
 )
 from coordinator.services.errors import ClosedError
 from coordinator.services.surveys.board_answers import (
@@ -56,6 +56,7 @@ from coordinator.services.surveys.responses import (
 )
 from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
 from coordinator.surveys.labels import question_has_error
+from coordinator.web import token_rate_limit
 
 _AUTOSAVE_BOARD_CONFLICT = _l(
     "En kollega har ändrat en fråga som du också ändrar. "
@@ -121,7 +122,7 @@ def _current(
 
 
 @bp.get("/<token>/board")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def show_board(token: str) -> tuple[str, int]:
     invitation = _invitation(token)
     response = board_answer_of(invitation)
@@ -133,7 +134,7 @@ def show_board(token: str) -> tuple[str, int]:
 
 @bp.post("/<token>/board")
 @csrf.exempt
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def save_board(token: str) -> Any:
     invitation = _invitation(token)
     survey = invitation.survey
@@ -227,24 +228,18 @@ def _conflict(
 
 
 @bp.get("/<token>/board/check")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def check_board(token: str) -> Any:
     invitation = _invitation(token)
     survey = invitation.survey
     response = board_answer_of(invitation)
     if response is None:
         return redirect(url_for("respond.show_board", token=token))
-    answers = working_answers(response)
-    return render_template(
-        "respond/check.html",
+    return render_check(
+        survey,
+        token,
+        response,
         board=True,
-        survey=survey,
-        token=token,
-        response=response,
-        questions=answerable_questions(survey),
-        answers=answers,
-        missing=missing_required(answerable_questions(survey), answers),
-        open_for_answers=can_submit(survey, utcnow()),
         to_submit=has_something_to_submit(response) or not response.is_coordinated,
         coordinated_elsewhere=coordinated_elsewhere(response),
         writers=writers(response),
@@ -253,7 +248,7 @@ def check_board(token: str) -> Any:
 
 @bp.post("/<token>/board/submit")
 @csrf.exempt
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def submit_board(token: str) -> Any:
     invitation = _invitation(token)
     if not _csrf_ok():

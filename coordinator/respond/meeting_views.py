@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -27,12 +26,9 @@ from coordinator.services.projects.attendance import (
     find_attendance_by_token,
     record_answer,
 )
+from coordinator.web import token_rate_limit
 
 bp = Blueprint("meeting_answer", __name__, url_prefix="/m")
-
-
-def _token_limit() -> str:
-    return str(current_app.config["TOKEN_RATE_LIMIT"])
 
 
 @bp.after_request
@@ -51,7 +47,7 @@ def _attendance(token: str) -> Attendance:
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def show(token: str) -> str | WerkzeugResponse:
     attendance = _attendance(token)
     meeting = attendance.meeting

@@ -36,7 +36,7 @@ from coordinator.extensions import csrf, db, limiter
 from coordinator.fields import db_id
 from coordinator.form_errors import show_error
 from coordinator.i18n import short_datetime
-from coordinator.models import AnswerFile, Invitation, Question
+from coordinator.models import AnswerFile, Invitation, Question, Response, Survey
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
 from coordinator.services.errors import ClosedError, RegisterError
@@ -65,6 +65,7 @@ from coordinator.services.surveys.responses import (
     working_answers,
 )
 from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
+from coordinator.web import token_rate_limit
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
 
@@ -75,10 +76,6 @@ _AUTOSAVE_CONFLICT = _l(
     "Svaren har ändrats i ett annat fönster. "
     "Tryck på Spara utkast för att välja vilken version som ska gälla."
 )
-
-
-def _token_limit() -> str:
-    return str(current_app.config["TOKEN_RATE_LIMIT"])
 
 
 @bp.after_request
@@ -147,7 +144,7 @@ def _render_form(
 
 
 @bp.get("/<token>")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def show_form(token: str) -> tuple[str, int]:
     invitation = _invitation(token)
     response = invitation.response
@@ -183,7 +180,7 @@ def _autosave_body(result: SaveResult, version: int, has_changes: bool, now: Any
 
 @bp.post("/<token>")
 @csrf.exempt
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, closed, conflict, errors) in one view
     invitation = _invitation(token)
     survey = invitation.survey
@@ -272,7 +269,7 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
 
 
 @bp.get("/<token>/files/<int:file_id>")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def download_file(token: str, file_id: int) -> WerkzeugResponse:
     """A file attached to this response or to the board answer of its organisation (their
     answers or drafts of changes), no other."""
@@ -298,7 +295,7 @@ def _discard(invitation: Invitation, token: str, now: Any) -> Any:
 
 @bp.post("/<token>/opened")
 @csrf.exempt
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def opened(token: str) -> tuple[str, int]:
     """The page's script reports the first focus or key press in the form: a person."""
     invitation = _invitation(token)
@@ -310,30 +307,36 @@ def opened(token: str) -> tuple[str, int]:
 
 
 @bp.get("/<token>/check")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def check(token: str) -> Any:
     invitation = _invitation(token)
     survey = invitation.survey
     response = response_for(invitation)
     if response is None:
         return redirect(url_for("respond.show_form", token=token))
+    return render_check(survey, token, response, to_submit=has_something_to_submit(response))
+
+
+def render_check(survey: Survey, token: str, response: Response, **page: Any) -> str:
+    """The check page of a personal or a board answer: every answer, and what is missing."""
+    questions = answerable_questions(survey)
     answers = working_answers(response)
     return render_template(
         "respond/check.html",
         survey=survey,
         token=token,
         response=response,
-        questions=answerable_questions(survey),
+        questions=questions,
         answers=answers,
-        missing=missing_required(answerable_questions(survey), answers),
+        missing=missing_required(questions, answers),
         open_for_answers=can_submit(survey, utcnow()),
-        to_submit=has_something_to_submit(response),
+        **page,
     )
 
 
 @bp.post("/<token>/submit")
 @csrf.exempt
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def submit(token: str) -> Any:
     invitation = _invitation(token)
     if not _csrf_ok():
@@ -361,7 +364,7 @@ def submit(token: str) -> Any:
 
 
 @bp.get("/<token>/done")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def done(token: str) -> Any:
     invitation = _invitation(token)
     response = response_for(invitation)
@@ -373,7 +376,7 @@ def done(token: str) -> Any:
 
 
 @bp.get("/<token>/receipt.pdf")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def download_receipt(token: str) -> WerkzeugResponse:
     """ "Ladda ner svaren som PDF": this invitation's own submitted answers, no other."""
     invitation = _invitation(token)
@@ -388,7 +391,7 @@ def download_receipt(token: str) -> WerkzeugResponse:
 
 
 @bp.route("/<token>/pass-on", methods=["GET", "POST"])
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def pass_on_view(token: str) -> Any:
     invitation = _invitation(token)
     if not can_submit(invitation.survey, utcnow()):

@@ -7,7 +7,7 @@ Before the sharing, after it is undone, or for what it leaves out, these pages a
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template, url_for
+from flask import Blueprint, abort, g, render_template, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coordinator.downloads import send_stored
@@ -22,12 +22,9 @@ from coordinator.services.results.sharing import (
     shared_summary,
 )
 from coordinator.services.surveys.invitations import find_invitation_by_token
+from coordinator.web import token_rate_limit
 
 bp = Blueprint("shared_results", __name__)
-
-
-def _token_limit() -> str:
-    return str(current_app.config["TOKEN_RATE_LIMIT"])
 
 
 @bp.after_request
@@ -63,7 +60,7 @@ def _render(
 
 
 @bp.get("/r/<token>/results")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def for_board(token: str) -> str:
     invitation, share = _board(token)
     back = url_for("respond.show_form", token=token)
@@ -71,7 +68,7 @@ def for_board(token: str) -> str:
 
 
 @bp.get("/r/<token>/results/files/<int:file_id>")
-@limiter.limit(_token_limit)
+@limiter.limit(token_rate_limit)
 def board_file(token: str, file_id: int) -> WerkzeugResponse:
     invitation, share = _board(token)
     file = shared_file(invitation.survey, share, file_id)
