@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from coordinator.extensions import login_manager
-from coordinator.models import User
+from coordinator.models import Survey, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,3 +42,9 @@ admin_required = role_required("admin")
 def current_staff() -> User:
     """The logged-in staff member as a plain model object (not Flask-Login's proxy)."""
     return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def may_change_survey(user: User, survey: Survey) -> bool:
+    """Coordinators and admins change a survey when they are members of its project
+    (admins always are), as with the project's own pages."""
+    return bool(user.can_edit and survey.project.is_member(user))

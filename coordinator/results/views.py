@@ -34,7 +34,12 @@ from coordinator.extensions import db
 from coordinator.form_errors import show_error
 from coordinator.models import AnswerFile, Meeting, Response, Survey
 from coordinator.models.types import utcnow
-from coordinator.permissions import current_staff, editor_required, staff_required
+from coordinator.permissions import (
+    current_staff,
+    editor_required,
+    may_change_survey,
+    staff_required,
+)
 from coordinator.results.forms import CreateMeetingNotesForm, ShareResultsForm
 from coordinator.services.results.attachments import write_attachments_zip
 from coordinator.services.results.charts import summary_charts
@@ -222,7 +227,7 @@ def show_results(survey_id: int) -> str:
         timing=request.args.get("timing", ""),
         changes=round_changes(survey, selection),
         share=current_share(survey, utcnow()),
-        can_share=current_staff().can_edit and survey.project.is_member(current_staff()),
+        can_share=may_change_survey(current_staff(), survey),
         pdf_minutes=pdf_wait_minutes(summary.responses),
     )
 
@@ -304,7 +309,7 @@ def workshop_notes(survey_id: int) -> str | WerkzeugResponse:
         survey=survey,
         text=text,
         form=form,
-        can_create=current_staff().can_edit and survey.project.is_member(current_staff()),
+        can_create=may_change_survey(current_staff(), survey),
         coordinated=_flag("coordinated"),
     )
 

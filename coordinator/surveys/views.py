@@ -27,7 +27,12 @@ from coordinator.models import (
     User,
 )
 from coordinator.models.types import utcnow
-from coordinator.permissions import current_staff, editor_required, staff_required
+from coordinator.permissions import (
+    current_staff,
+    editor_required,
+    may_change_survey,
+    staff_required,
+)
 from coordinator.services.errors import ClosedError, PastDeadlineError, ProjectError, SurveyError
 from coordinator.services.projects.projects import project_for_survey
 from coordinator.services.surveys.board_answers import submit_board_answer, writers
@@ -100,8 +105,7 @@ def _survey(survey_id: int) -> Survey:
 @bp.app_context_processor
 def survey_permissions() -> dict[str, Any]:
     def can_edit_survey(survey: Survey) -> bool:
-        user = current_staff()
-        return bool(user.can_edit and survey.project.is_member(user))
+        return may_change_survey(current_staff(), survey)
 
     return {"can_edit_survey": can_edit_survey}
 
@@ -110,7 +114,7 @@ def editable_survey(survey_id: int) -> Survey:
     """A survey the signed-in editor may change: only its project's members (and admins)
     may, as with the project's own pages."""
     survey = _survey(survey_id)
-    if not survey.project.is_member(current_staff()):
+    if not may_change_survey(current_staff(), survey):
         abort(403)
     return survey
 
