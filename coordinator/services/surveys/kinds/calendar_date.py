@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from coordinator.services.surveys.kinds.answers import AnswerInput, field_name, posted_text
-from coordinator.services.surveys.kinds.base import ExportValue, QuestionKind
+from coordinator.services.surveys.kinds.answers import AnswerInput, field_name
+from coordinator.services.surveys.kinds.base import ExportValue
 from coordinator.services.surveys.kinds.statistics import DateTally
 from coordinator.services.surveys.kinds.summaries import Tally
+from coordinator.services.surveys.kinds.typed_text import TypedText
 
 if TYPE_CHECKING:
     from coordinator.models import Question
@@ -48,29 +49,14 @@ def parse_date(text: str) -> date:
         raise NoSuchDay(text) from None
 
 
-class CalendarDate(QuestionKind):
+class CalendarDate(TypedText):
     name = "calendar_date"
     label = _l("Datum")
     export_label = "Datum"
     sheet_widths = (14, 14)
-
-    def parse(self, question: Question, form: Any) -> AnswerInput:
-        return AnswerInput(text=posted_text(form, field_name(question, "text")))
-
-    def _value(self, answer: AnswerInput) -> date | None:
-        """The date typed, or else the date stored."""
-        if answer.text.strip():
-            try:
-                return parse_date(answer.text)
-            except ValueError:
-                return None
-        return answer.value if isinstance(answer.value, date) else None
-
-    def normalise(self, question: Question, answer: AnswerInput) -> AnswerInput:
-        return AnswerInput(value=self._value(answer))
-
-    def is_empty(self, question: Question, answer: AnswerInput) -> bool:
-        return not answer.text.strip() and answer.value is None
+    value_type = date
+    read = staticmethod(parse_date)
+    write = staticmethod(date.isoformat)
 
     def check(self, question: Question, answer: AnswerInput) -> dict[str, str]:
         if not answer.text.strip():
@@ -98,21 +84,6 @@ class CalendarDate(QuestionKind):
         else:
             return {}
         return {field_name(question, "text"): message}
-
-    def missing(self, question: Question, answer: AnswerInput) -> dict[str, str]:
-        if not self.is_empty(question, answer):
-            return {}
-        return {
-            field_name(question, "text"): _("Svara på fråga %(number)s", number=question.number)
-        }
-
-    def form_text(self, answer: AnswerInput | None) -> str:
-        """The field's text: as typed, or the stored date as ÅÅÅÅ-MM-DD."""
-        if answer is None:
-            return ""
-        if answer.text or not isinstance(answer.value, date):
-            return answer.text
-        return answer.value.isoformat()
 
     def plain_text(self, question: Question, answer: AnswerInput | None) -> str:
         return self.form_text(answer)

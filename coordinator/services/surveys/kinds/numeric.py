@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coordinator.services.errors import SurveyError
-from coordinator.services.surveys.kinds.answers import AnswerInput, field_name, posted_text
-from coordinator.services.surveys.kinds.base import Column, ExportValue, QuestionKind
+from coordinator.services.surveys.kinds.answers import AnswerInput, field_name
+from coordinator.services.surveys.kinds.base import Column, ExportValue
 from coordinator.services.surveys.kinds.numbers import (
     MAX_DECIMALS,
     MAX_DIGITS,
@@ -25,6 +25,7 @@ from coordinator.services.surveys.kinds.numbers import (
 )
 from coordinator.services.surveys.kinds.statistics import NumberTally
 from coordinator.services.surveys.kinds.summaries import Tally
+from coordinator.services.surveys.kinds.typed_text import TypedText
 
 if TYPE_CHECKING:
     from coordinator.models import Question
@@ -50,13 +51,16 @@ def limits(question: Question) -> tuple[Decimal | None, Decimal | None]:
     return (Decimal(low) if low else None), (Decimal(high) if high else None)
 
 
-class Numeric(QuestionKind):
+class Numeric(TypedText):
     name = "numeric"
     label = _l("Tal")
     export_label = "Tal"
     settings_fields: ClassVar[tuple[str, ...]] = ("unit", "minimum", "maximum", "integer_only")
     sheet_headers = ("Svar", "Enhet")
     sheet_widths = (16, 14)
+    value_type = Decimal
+    read = staticmethod(parse_number)
+    write = staticmethod(format_number)
 
     def clean_settings(
         self, values: Mapping[str, Any], current: Mapping[str, Any] | None = None
@@ -112,24 +116,6 @@ class Numeric(QuestionKind):
     def unit(self, question: Question) -> str:
         return str((question.settings or {}).get("unit", ""))
 
-    def parse(self, question: Question, form: Any) -> AnswerInput:
-        return AnswerInput(text=posted_text(form, field_name(question, "text")))
-
-    def _value(self, answer: AnswerInput) -> Decimal | None:
-        """The number typed, or else the number stored."""
-        if answer.text.strip():
-            try:
-                return parse_number(answer.text)
-            except ValueError:
-                return None
-        return answer.value if isinstance(answer.value, Decimal) else None
-
-    def normalise(self, question: Question, answer: AnswerInput) -> AnswerInput:
-        return AnswerInput(value=self._value(answer))
-
-    def is_empty(self, question: Question, answer: AnswerInput) -> bool:
-        return not answer.text.strip() and answer.value is None
-
     def check(self, question: Question, answer: AnswerInput) -> dict[str, str]:
         name = field_name(question, "text")
         if not answer.text.strip():
@@ -175,21 +161,6 @@ class Numeric(QuestionKind):
                 high=format_number(high),
             )
         return None
-
-    def missing(self, question: Question, answer: AnswerInput) -> dict[str, str]:
-        if not self.is_empty(question, answer):
-            return {}
-        return {
-            field_name(question, "text"): _("Svara på fråga %(number)s", number=question.number)
-        }
-
-    def form_text(self, answer: AnswerInput | None) -> str:
-        """The field's text: as typed, or the stored number written the Swedish way."""
-        if answer is None:
-            return ""
-        if answer.text or not isinstance(answer.value, Decimal):
-            return answer.text
-        return format_number(answer.value)
 
     def plain_text(self, question: Question, answer: AnswerInput | None) -> str:
         text = self.form_text(answer)
