@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -109,9 +110,29 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        if connection.dialect.name == "sqlite":
+            with foreign_keys_off(connection), context.begin_transaction():
+                context.run_migrations()
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"The migration broke references: {broken[:5]}")
+        else:
+            with context.begin_transaction():
+                context.run_migrations()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+@contextmanager
+def foreign_keys_off(connection):
+    """SQLite: batch mode rebuilds a table by dropping it and making it again, and with
+    foreign keys on, dropping it deletes every row that refers to it (ON DELETE CASCADE).
+    The pragma only takes effect outside a transaction, so it is set on the driver's
+    connection before Alembic's transaction begins; references are checked at the end."""
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():
