@@ -50,9 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coordinator.database import init_database
     from coordinator.extensions import csrf, db, limiter, login_manager, mail, migrate
     from coordinator.i18n import init_i18n
+    from coordinator.services.surveys.revisions import watch_revisions
     from coordinator.web import init_web
 
     init_database(app)
+    watch_revisions()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     mail.init_app(app)

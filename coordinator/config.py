@@ -99,6 +99,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    # The respondent form's questions kept as HTML, per worker process (respond/question_block.py).
+    QUESTION_BLOCK_CACHE_MB = _int("QUESTION_BLOCK_CACHE_MB", 32)
     UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     # Uploaded documents (default: instance/uploads); a shared volume with several hosts.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +80,13 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A new random value whenever the survey or one of its questions changes
+    # (services/surveys/revisions.py), so that HTML rendered from them can be kept and
+    # found again. Random rather than counted: a copy restored from a backup, or another
+    # database, never reuses one for other content.
+    revision: Mapped[str] = mapped_column(
+        String(16), default=lambda: secrets.token_hex(8), server_default=""
+    )
 
     project: Mapped[Project] = relationship()
     previous_round: Mapped[Survey | None] = relationship(

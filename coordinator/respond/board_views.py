@@ -22,6 +22,7 @@ from coordinator.extensions import csrf, db, limiter
 from coordinator.i18n import short_datetime
 from coordinator.models import Invitation, Question, Response, Survey
 from coordinator.models.types import utcnow
+from coordinator.respond.question_block import question_block
 from coordinator.respond.views import (
     _AUTOSAVE_CLOSED,
     _AUTOSAVE_FAILED,
@@ -43,7 +44,7 @@ from coordinator.services.surveys.board_answers import (
     writers,
 )
 from coordinator.services.surveys.prefill import prefilled_questions
-from coordinator.services.surveys.questions import answerable_questions, question_tree
+from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import (
     AnswerInput,
     SaveResult,
@@ -76,6 +77,8 @@ def _render_board(
     survey = invitation.survey
     response = board_answer_of(invitation)
     now = utcnow()
+    open_for_answers = can_submit(survey, now)
+    prefilled = prefilled_questions(response) if open_for_answers else set()
     return (
         render_template(
             "respond/form.html",
@@ -84,18 +87,18 @@ def _render_board(
             invitation=invitation,
             token=token,
             response=response,
-            groups=question_tree(survey),
-            answers=answers,
+            questions_html=question_block(
+                survey, answers, errors or {}, not open_for_answers, prefilled, writers(response)
+            ),
             errors=errors or {},
             deadline=effective_deadline(survey, invitation.organisation_id),
             late_now=is_late(survey, invitation.organisation_id, now),
-            open_for_answers=can_submit(survey, now),
+            open_for_answers=open_for_answers,
             notice=notice,
             version=0,
             has_changes=bool(response and response.has_changes),
             seen=seen,
-            writers=writers(response),
-            prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
+            prefilled=prefilled,
         ),
         status,
     )

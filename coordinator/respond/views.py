@@ -39,13 +39,14 @@ from coordinator.i18n import short_datetime
 from coordinator.models import AnswerFile, Invitation, Question, Response, Survey
 from coordinator.models.types import utcnow
 from coordinator.respond.forms import PassOnForm
+from coordinator.respond.question_block import question_block
 from coordinator.services.errors import ClosedError, RegisterError
 from coordinator.services.results.receipts import receipt_filename, write_receipt
-from coordinator.services.results.sharing import share_for_invitation
+from coordinator.services.results.sharing import results_shared
 from coordinator.services.surveys.board_answers import board_answer_of
 from coordinator.services.surveys.invitations import find_invitation_by_token, record_opened
 from coordinator.services.surveys.prefill import prefilled_questions
-from coordinator.services.surveys.questions import answerable_questions, question_tree
+from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import (
     AnswerInput,
     SaveResult,
@@ -118,6 +119,8 @@ def _render_form(
     response = invitation.response
     board_answer = board_answer_of(invitation)
     now = utcnow()
+    open_for_answers = can_submit(survey, now)
+    prefilled = prefilled_questions(response) if open_for_answers else set()
     return (
         render_template(
             "respond/form.html",
@@ -125,19 +128,20 @@ def _render_form(
             invitation=invitation,
             token=token,
             response=response,
-            groups=question_tree(survey),
-            answers=answers,
+            questions_html=question_block(
+                survey, answers, errors or {}, not open_for_answers, prefilled
+            ),
             errors=errors or {},
             deadline=effective_deadline(survey, invitation.organisation_id),
             late_now=is_late(survey, invitation.organisation_id, now),
-            open_for_answers=can_submit(survey, now),
+            open_for_answers=open_for_answers,
             notice=notice,
             version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
             board_answer=board_answer,
             board_prefilled=bool(prefilled_questions(board_answer)),
-            prefilled=prefilled_questions(response) if can_submit(survey, now) else set(),
-            results_shared=share_for_invitation(invitation, now) is not None,
+            prefilled=prefilled,
+            results_shared=results_shared(invitation, now),
         ),
         status,
     )
@@ -205,7 +209,7 @@ def save(token: str) -> Any:  # noqa: C901 - every outcome of a save (session, c
     if action == "discard":
         return _discard(invitation, token, now)
     try:
-        existed = response_for(invitation) is not None
+        existed = invitation.response is not None
         response = get_or_create_response(invitation, now)
         # The form carries the version it showed (0 before any save); a response saved
         # elsewhere since then is a conflict, never overwritten.

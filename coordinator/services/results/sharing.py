@@ -33,6 +33,7 @@ from coordinator.services.errors import RuleError
 from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
 from coordinator.services.results.summary import Selection, SurveySummary, summarise_survey
 from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
+from coordinator.services.surveys.revisions import per_revision
 
 
 class SharingError(RuleError):
@@ -157,6 +158,24 @@ def queue_results_shared_mail(survey: Survey, share: ResultsShare, now: datetime
         )
         queued += 1
     return queued
+
+
+@per_revision
+def _share_times(survey: Survey) -> list[datetime]:
+    """When each sharing of the survey not undone was made (or is to be made)."""
+    return list(
+        db.session.scalars(
+            select(ResultsShare.shared_at).where(
+                ResultsShare.survey_id == survey.id, ResultsShare.undone_at.is_(None)
+            )
+        )
+    )
+
+
+def results_shared(invitation: Invitation, now: datetime) -> bool:
+    """Whether share_for_invitation finds a sharing, without asking the database again
+    while the survey's revision stays the same."""
+    return not invitation.revoked and any(at <= now for at in _share_times(invitation.survey))
 
 
 def share_for_invitation(invitation: Invitation, now: datetime) -> ResultsShare | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
@@ -266,8 +266,15 @@ def find_invitation_by_token(token: str) -> Invitation | None:
     finds nothing."""
     if not token or len(token) > 200:
         return None
+    # What every page behind a link shows comes in the same query.
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
+        select(Invitation)
+        .where(Invitation.token_hash == hash_token(token))
+        .options(
+            joinedload(Invitation.survey).joinedload(Survey.project),
+            joinedload(Invitation.organisation),
+            joinedload(Invitation.response),
+        )
     )
     if invitation is None or invitation.revoked or invitation.survey.state == "draft":
         return None

@@ -24,6 +24,7 @@ from coordinator.services.surveys.conditions import (
 )
 from coordinator.services.surveys.kinds import kind_named, kind_of
 from coordinator.services.surveys.prefill import drop_stale_prefill
+from coordinator.services.surveys.revisions import per_revision
 
 
 def has_answers(question: Question) -> bool:
@@ -255,6 +256,12 @@ def is_heading(question: Question) -> bool:
 
 def answerable_questions(survey: Survey) -> list[Question]:
     return [q for q in survey.questions if kind_of(q).answerable]
+
+
+@per_revision
+def takes_files(survey: Survey) -> bool:
+    """Whether any of the survey's questions takes attachments."""
+    return any(kind_of(q).stores_files for q in survey.questions)
 
 
 @dataclass

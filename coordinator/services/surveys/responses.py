@@ -35,7 +35,7 @@ from coordinator.services.surveys.kinds.answers import (
 )
 from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
 from coordinator.services.surveys.prefill import confirm_prefilled
-from coordinator.services.surveys.questions import answerable_questions
+from coordinator.services.surveys.questions import answerable_questions, takes_files
 from coordinator.services.surveys.states import can_submit, is_late
 
 __all__ = ["MAX_ANSWER_LENGTH", "AnswerInput", "SaveResult", "field_name"]
@@ -119,7 +119,7 @@ def working_answers(response: Response | None) -> dict[int, AnswerInput]:
 def stored_files(response: Response) -> dict[int, list[StoredFile]]:
     """The files of the response's answers, by answer id (no query without a question
     that takes files)."""
-    if not any(kind_of(q).stores_files for q in response.survey.questions):
+    if not takes_files(response.survey):
         return {}
     return files_by_answer(Response.id == response.id)
 
@@ -160,10 +160,16 @@ def response_for(invitation: Invitation, lock: bool = False) -> Response | None:
 
 
 def get_or_create_response(invitation: Invitation, now: datetime) -> Response:
-    """The invitation's one response. The invitation row is locked first (PostgreSQL;
-    SQLite writes already run one at a time), so a double click makes one response."""
-    db.session.scalar(select(Invitation.id).where(Invitation.id == invitation.id).with_for_update())
-    response = response_for(invitation)
+    """The invitation's one response. Before making it the invitation row is locked
+    (PostgreSQL; SQLite writes already run one at a time) and the response looked for
+    again, so a double click makes one response. One that exists is changed only through
+    its version (save_answers), so it needs no lock."""
+    response = invitation.response
+    if response is None:
+        db.session.scalar(
+            select(Invitation.id).where(Invitation.id == invitation.id).with_for_update()
+        )
+        response = response_for(invitation)
     if response is None:
         contact = invitation.contact
         response = Response(

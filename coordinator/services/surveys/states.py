@@ -10,14 +10,18 @@ from coordinator.models import DeadlineExtension, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import PastDeadlineError, SurveyError
 from coordinator.services.surveys.questions import answerable_questions
+from coordinator.services.surveys.revisions import per_revision
+
+
+@per_revision
+def _extended_deadlines(survey: Survey) -> dict[int, datetime]:
+    return {e.organisation_id: e.deadline_at for e in survey.deadline_extensions}
 
 
 def effective_deadline(survey: Survey, organisation_id: int | None) -> datetime:
     """The survey's deadline, or a later one granted to this organisation."""
-    for extension in survey.deadline_extensions:
-        if extension.organisation_id == organisation_id:
-            return max(extension.deadline_at, survey.deadline_at)
-    return survey.deadline_at
+    extended = _extended_deadlines(survey).get(organisation_id)  # type: ignore[arg-type]
+    return max(extended, survey.deadline_at) if extended else survey.deadline_at
 
 
 def is_late(survey: Survey, organisation_id: int | None, at: datetime) -> bool:
