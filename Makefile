@@ -29,8 +29,12 @@ demo: $(VENV)/.installed translations
 	BASE_URL=$(DEMO_URL) $(BIN)/flask demo-data
 	BASE_URL=$(DEMO_URL) MAIL_SEND_AFTER_REQUEST=1 $(BIN)/flask run --port $(PORT) --debug
 
+# Two worker processes: the suite waits on browsers, LibreOffice and servers as much as it
+# computes, so two halve its time on a two-core machine (`make test TEST_WORKERS=0`: one).
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-dev translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -256,7 +256,9 @@ def test_production_refuses_a_weak_secret_key(key):
         _production(SECRET_KEY=key)
 
 
-@pytest.mark.parametrize("key", [secrets.token_hex(16), secrets.token_urlsafe(48)])
+@pytest.mark.parametrize(
+    "key", [secrets.token_hex(16), secrets.token_urlsafe(48)], ids=["token_hex", "token_urlsafe"]
+)
 def test_production_accepts_a_random_secret_key(key):
     assert _production(SECRET_KEY=key).config["SECRET_KEY"] == key
 
