@@ -80,10 +80,11 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A new random value whenever the survey or one of its questions changes
-    # (services/surveys/revisions.py), so that HTML rendered from them can be kept and
-    # found again. Random rather than counted: a copy restored from a backup, or another
-    # database, never reuses one for other content.
+    # A new random value whenever the survey, its questions, deadline extensions or
+    # sharing change (services/surveys/revisions.py), so that what is worked out from them
+    # (the form's HTML among others) can be kept and found again. Random rather than
+    # counted: a copy restored from a backup, or another database, never reuses one for
+    # other content.
     revision: Mapped[str] = mapped_column(
         String(16), default=lambda: secrets.token_hex(8), server_default=""
     )

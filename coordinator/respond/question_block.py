@@ -3,9 +3,9 @@
 The fieldsets are most of the work of rendering the form, and they depend only on the
 survey's questions (its revision), the interface language and what the page shows in
 them: the answers, which ones are pre-filled, who wrote each (a board answer) and
-whether the survey is open. Respondents who have not answered a question see the same
-HTML for it, so a block is found again across respondents as well as across reloads. A
-page with error messages is rendered afresh, as is one with files just posted.
+whether the survey is open. Everyone who has not answered yet sees the same block, so a
+block is found again across respondents as well as across reloads of one page. A page
+with error messages is rendered afresh, as is one with files just posted.
 """
 
 from __future__ import annotations
