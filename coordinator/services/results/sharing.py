@@ -30,9 +30,9 @@ from coordinator.models import (
 )
 from coordinator.services.audit import record_event
 from coordinator.services.errors import RuleError
-from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
+from coordinator.services.mail.outbox import absolute_url, secret_marker
 from coordinator.services.results.summary import Selection, SurveySummary, summarise_survey
-from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
+from coordinator.services.surveys.mail_texts import queue_survey_mail
 from coordinator.services.surveys.revisions import per_revision
 
 
@@ -133,27 +133,18 @@ def queue_results_shared_mail(survey: Survey, share: ResultsShare, now: datetime
             "share": share,
             "url": link,
         }
-        template, subject, language = (
+        queue_survey_mail(
+            survey,
             "results_shared",
-            f"Resultat: {survey.title}",
-            contact.language,
-        )
-        own = survey_mail(survey, "results_shared", contact, invitation.organisation, link)
-        if own is not None:  # in the coordinator's words, and so in the survey's language
-            template, subject, language = OWN_TEXT_TEMPLATE, own.subject, survey.language
-            context |= own.context()
-        queue_email(
-            to_email=contact.email,
-            to_name=contact.name,
-            contact=contact,
-            organisation_id=invitation.organisation_id,
-            template=template,
+            contact,
+            invitation.organisation,
+            link,
+            template="results_shared",
+            subject=f"Resultat: {survey.title}",
             context=context,
-            secret_links={marker: ["invitation", invitation.id]},
-            subject=subject,
+            to_name=contact.name,
             cause=("results_shared", share.id),
-            reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
-            language=language,
+            secret_links={marker: ["invitation", invitation.id]},
             now=now,
         )
         queued += 1

@@ -14,8 +14,8 @@ from coordinator.extensions import db
 from coordinator.models import Contact, Invitation, Network, Organisation, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import PastDeadlineError, SurveyError
-from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
-from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
+from coordinator.services.mail.outbox import absolute_url, secret_marker
+from coordinator.services.surveys.mail_texts import queue_survey_mail
 from coordinator.services.surveys.states import effective_deadline
 from coordinator.services.surveys.tokens import derived_token_for, hash_token, new_nonce
 
@@ -152,24 +152,18 @@ def send_invitation_email(
     }
     kind = "invitation" if template == "survey_invitation" else "reminder"
     link = absolute_url("respond.show_form", token=marker)
-    context = mail_context(survey, contact, invitation.organisation, link)
-    subject, language = subjects[template], contact.language
-    own = survey_mail(survey, kind, contact, invitation.organisation, link)
-    if own is not None:  # in the coordinator's words, and so in the survey's language
-        template, subject, language = OWN_TEXT_TEMPLATE, own.subject, survey.language
-        context |= own.context()
-    queue_email(
-        to_email=contact.email,
-        to_name=contact.greeting_name,
-        contact=contact,
-        organisation_id=invitation.organisation_id,
+    queue_survey_mail(
+        survey,
+        kind,
+        contact,
+        invitation.organisation,
+        link,
         template=template,
-        context=context,
-        secret_links={marker: ["invitation", invitation.id]},
-        subject=subject,
+        subject=subjects[template],
+        context=mail_context(survey, contact, invitation.organisation, link),
+        to_name=contact.greeting_name,
         cause=(kind, invitation.id),
-        reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
-        language=language,
+        secret_links={marker: ["invitation", invitation.id]},
         now=now,
     )
     if kind == "invitation":

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,7 @@ from coordinator.i18n import long_datetime
 from coordinator.models import MAIL_TEXT_KINDS, Contact, Organisation, Survey, SurveyMailText, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
+from coordinator.services.mail.outbox import queue_email
 from coordinator.services.markdown import render_markdown
 from coordinator.services.surveys.states import effective_deadline
 
@@ -177,6 +179,45 @@ def survey_mail(
     if own is None:
         return None
     return compose(own.subject, own.body, recipient_values(survey, contact, organisation, link))
+
+
+def queue_survey_mail(
+    survey: Survey,
+    kind: str,
+    contact: Contact,
+    organisation: Organisation,
+    link: str,
+    *,
+    template: str,
+    subject: str,
+    context: dict[str, Any],
+    to_name: str,
+    cause: tuple[str, int | None],
+    secret_links: Mapping[str, Sequence[Any]],
+    now: datetime,
+) -> None:
+    """Queue one of the survey's mails to a contact: in the survey's own words when it has
+    them for `kind` (and so in the survey's language), otherwise `template` and `subject`
+    in the contact's language. Replies go to the survey's reply-to person."""
+    language = contact.language
+    own = survey_mail(survey, kind, contact, organisation, link)
+    if own is not None:
+        template, subject, language = OWN_TEXT_TEMPLATE, own.subject, survey.language
+        context = context | own.context()
+    queue_email(
+        to_email=contact.email or "",
+        to_name=to_name,
+        contact=contact,
+        organisation_id=organisation.id,
+        template=template,
+        context=context,
+        secret_links=secret_links,
+        subject=subject,
+        cause=cause,
+        reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
+        language=language,
+        now=now,
+    )
 
 
 def check_mail_text(subject: str, body: str) -> None:

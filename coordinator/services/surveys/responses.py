@@ -21,7 +21,7 @@ from coordinator.extensions import db
 from coordinator.models import Answer, Invitation, Organisation, Question, Response, Survey, User
 from coordinator.services.audit import record_event
 from coordinator.services.errors import ClosedError
-from coordinator.services.mail.outbox import absolute_url, queue_email, secret_marker
+from coordinator.services.mail.outbox import absolute_url, secret_marker
 from coordinator.services.surveys.answer_files import files_by_answer
 from coordinator.services.surveys.conditions import not_applicable
 from coordinator.services.surveys.invitations import pass_on, record_opened
@@ -33,7 +33,7 @@ from coordinator.services.surveys.kinds.answers import (
     field_name,
     read_answer,
 )
-from coordinator.services.surveys.mail_texts import OWN_TEXT_TEMPLATE, survey_mail
+from coordinator.services.surveys.mail_texts import queue_survey_mail
 from coordinator.services.surveys.prefill import confirm_prefilled
 from coordinator.services.surveys.questions import answerable_questions, takes_files
 from coordinator.services.surveys.states import can_submit, is_late
@@ -432,22 +432,17 @@ def queue_receipt(response: Response, now: datetime, submitter: Invitation | Non
         "url": link,
         "pdf_url": absolute_url("respond.download_receipt", token=marker),
     }
-    template, subject, language = "survey_receipt", f"Kvitto: {survey.title}", contact.language
-    own = survey_mail(survey, "receipt", contact, response.organisation, link)
-    if own is not None:  # in the coordinator's words, and so in the survey's language
-        template, subject, language = OWN_TEXT_TEMPLATE, own.subject, survey.language
-        context |= own.context()
-    queue_email(
-        to_email=contact.email,
-        to_name=contact.greeting_name,
-        contact=contact,
-        organisation_id=response.organisation_id,
-        template=template,
+    queue_survey_mail(
+        survey,
+        "receipt",
+        contact,
+        response.organisation,
+        link,
+        template="survey_receipt",
+        subject=f"Kvitto: {survey.title}",
         context=context,
-        subject=subject,
+        to_name=contact.greeting_name,
         cause=("receipt", response.id),
-        reply_to=survey.reply_to_user.email if survey.reply_to_user else None,
-        language=language,
         secret_links={marker: ["invitation", invitation.id]},
         now=now,
     )
