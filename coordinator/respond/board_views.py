@@ -22,7 +22,6 @@ from coordinator.extensions import csrf, db, limiter
 from coordinator.i18n import short_datetime
 from coordinator.models import Invitation, Question, Response, Survey
 from coordinator.models.types import utcnow
-from coordinator.respond.question_block import question_block
 from coordinator.respond.views import (
     _AUTOSAVE_CLOSED,
     _AUTOSAVE_FAILED,
@@ -31,6 +30,7 @@ from coordinator.respond.views import (
     _invitation,
     bp,
     posted_confirmations,
+    render_answer_form,
     render_check,
 )
 from coordinator.services.errors import ClosedError
@@ -43,7 +43,6 @@ from coordinator.services.surveys.board_answers import (
     submit_board_answer,
     writers,
 )
-from coordinator.services.surveys.prefill import prefilled_questions
 from coordinator.services.surveys.questions import answerable_questions
 from coordinator.services.surveys.responses import (
     AnswerInput,
@@ -55,7 +54,7 @@ from coordinator.services.surveys.responses import (
     stored_answers,
     working_answers,
 )
-from coordinator.services.surveys.states import can_submit, effective_deadline, is_late
+from coordinator.services.surveys.states import can_submit
 from coordinator.surveys.labels import question_has_error
 from coordinator.web import token_rate_limit
 
@@ -74,33 +73,19 @@ def _render_board(
     status: int = 200,
     notice: str | None = None,
 ) -> tuple[str, int]:
-    survey = invitation.survey
     response = board_answer_of(invitation)
-    now = utcnow()
-    open_for_answers = can_submit(survey, now)
-    prefilled = prefilled_questions(response) if open_for_answers else set()
-    return (
-        render_template(
-            "respond/form.html",
-            board=True,
-            survey=survey,
-            invitation=invitation,
-            token=token,
-            response=response,
-            questions_html=question_block(
-                survey, answers, errors or {}, not open_for_answers, prefilled, writers(response)
-            ),
-            errors=errors or {},
-            deadline=effective_deadline(survey, invitation.organisation_id),
-            late_now=is_late(survey, invitation.organisation_id, now),
-            open_for_answers=open_for_answers,
-            notice=notice,
-            version=0,
-            has_changes=bool(response and response.has_changes),
-            seen=seen,
-            prefilled=prefilled,
-        ),
+    return render_answer_form(
+        invitation,
+        token,
+        response,
+        answers,
+        errors,
         status,
+        notice,
+        writers(response),
+        board=True,
+        version=0,
+        seen=seen,
     )
 
 

@@ -8,7 +8,7 @@ hours comes back with everything that was typed instead of an error page.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import (
@@ -115,9 +115,37 @@ def _render_form(
     status: int = 200,
     notice: str | None = None,
 ) -> tuple[str, int]:
-    survey = invitation.survey
     response = invitation.response
     board_answer = board_answer_of(invitation)
+    return render_answer_form(
+        invitation,
+        token,
+        response,
+        answers,
+        errors,
+        status,
+        notice,
+        version=response.version if response else 0,
+        board_answer=board_answer,
+        board_prefilled=bool(prefilled_questions(board_answer)),
+        results_shared=results_shared(invitation, utcnow()),
+    )
+
+
+def render_answer_form(
+    invitation: Invitation,
+    token: str,
+    response: Response | None,
+    answers: Mapping[int, AnswerInput],
+    errors: dict[str, str] | None,
+    status: int,
+    notice: str | None,
+    writers: Mapping[int, Any] | None = None,
+    **page: Any,
+) -> tuple[str, int]:
+    """The form of a personal or a board answer (`response`): the survey, its deadline for
+    the organisation, and the questions with `answers`."""
+    survey = invitation.survey
     now = utcnow()
     open_for_answers = can_submit(survey, now)
     prefilled = prefilled_questions(response) if open_for_answers else set()
@@ -129,19 +157,16 @@ def _render_form(
             token=token,
             response=response,
             questions_html=question_block(
-                survey, answers, errors or {}, not open_for_answers, prefilled
+                survey, answers, errors or {}, not open_for_answers, prefilled, writers
             ),
             errors=errors or {},
             deadline=effective_deadline(survey, invitation.organisation_id),
             late_now=is_late(survey, invitation.organisation_id, now),
             open_for_answers=open_for_answers,
             notice=notice,
-            version=response.version if response else 0,
             has_changes=bool(response and response.has_changes),
-            board_answer=board_answer,
-            board_prefilled=bool(prefilled_questions(board_answer)),
             prefilled=prefilled,
-            results_shared=results_shared(invitation, now),
+            **page,
         ),
         status,
     )
