@@ -42,6 +42,14 @@ def _board(token: str) -> tuple[Invitation, ResultsShare]:
     return invitation, share
 
 
+def _send_file(survey: Survey, share: ResultsShare, file_id: int) -> WerkzeugResponse:
+    """An attachment the sharing includes; 404 for any other."""
+    file = shared_file(survey, share, file_id)
+    if file is None:
+        abort(404)
+    return send_stored(file.storage_key, file.filename, file.content_type)
+
+
 def _render(
     survey: Survey, share: ResultsShare, back: str, file_endpoint: str, **values: object
 ) -> str:
@@ -71,10 +79,7 @@ def for_board(token: str) -> str:
 @limiter.limit(token_rate_limit)
 def board_file(token: str, file_id: int) -> WerkzeugResponse:
     invitation, share = _board(token)
-    file = shared_file(invitation.survey, share, file_id)
-    if file is None:
-        abort(404)
-    return send_stored(file.storage_key, file.filename, file.content_type)
+    return _send_file(invitation.survey, share, file_id)
 
 
 def _public(slug: str, survey_id: int) -> tuple[Survey, ResultsShare]:
@@ -97,8 +102,4 @@ def public_results(slug: str, survey_id: int) -> str:
 
 @bp.get("/p/<slug>/results/<int:survey_id>/files/<int:file_id>")
 def public_file(slug: str, survey_id: int, file_id: int) -> WerkzeugResponse:
-    survey, share = _public(slug, survey_id)
-    file = shared_file(survey, share, file_id)
-    if file is None:
-        abort(404)
-    return send_stored(file.storage_key, file.filename, file.content_type)
+    return _send_file(*_public(slug, survey_id), file_id)
