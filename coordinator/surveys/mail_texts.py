@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from coordinator.bidi import isolate_format
 from coordinator.extensions import db
 from coordinator.form_errors import show_error
-from coordinator.models import MAIL_TEXT_KINDS, Contact, Invitation, Survey
+from coordinator.models import MAIL_TEXT_KINDS, Invitation, Survey
 from coordinator.models.types import utcnow
 from coordinator.permissions import current_staff, editor_required
 from coordinator.services.errors import SurveyError
@@ -26,6 +25,7 @@ from coordinator.services.surveys.mail_texts import (
     compose,
     editable_text,
     mail_text,
+    preview_recipients,
     recipient_values,
     reset_mail_text,
     save_mail_text,
@@ -38,17 +38,6 @@ def _survey_and_kind(survey_id: int, kind: str) -> Survey:
     if kind not in MAIL_TEXT_KINDS:
         abort(404)
     return editable_survey(survey_id)
-
-
-def _preview_recipients(survey: Survey) -> list[Invitation]:
-    """Invited people whose mail can be previewed (not revoked, personal data kept)."""
-    invitations = db.session.scalars(
-        select(Invitation)
-        .join(Contact, Invitation.contact_id == Contact.id)
-        .where(Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None))
-        .order_by(Contact.name, Invitation.id)
-    )
-    return [i for i in invitations if i.contact is not None and not i.contact.erased]
 
 
 @bp.get("/<int:survey_id>/mail-texts")
@@ -65,7 +54,7 @@ def edit_mail_text(survey_id: int, mail_kind: str) -> str | WerkzeugResponse:
     """Write the text; "Förhandsgranska" shows it for a chosen recipient without saving."""
     survey = _survey_and_kind(survey_id, mail_kind)
     form = MailTextForm()
-    recipients = _preview_recipients(survey)
+    recipients = preview_recipients(survey)
     form.recipient.choices = [
         SelectChoice(i.id, isolate_format("{}, {}", i.contact.name, i.organisation.display_name))
         for i in recipients

@@ -29,7 +29,15 @@ from sqlalchemy import select
 from coordinator.bidi import isolate_html, isolate_text
 from coordinator.extensions import db
 from coordinator.i18n import long_datetime
-from coordinator.models import MAIL_TEXT_KINDS, Contact, Organisation, Survey, SurveyMailText, User
+from coordinator.models import (
+    MAIL_TEXT_KINDS,
+    Contact,
+    Invitation,
+    Organisation,
+    Survey,
+    SurveyMailText,
+    User,
+)
 from coordinator.services.audit import record_event
 from coordinator.services.errors import SurveyError
 from coordinator.services.mail.outbox import queue_email
@@ -218,6 +226,17 @@ def queue_survey_mail(
         language=language,
         now=now,
     )
+
+
+def preview_recipients(survey: Survey) -> list[Invitation]:
+    """Invited people whose mail can be previewed (not revoked, personal data kept)."""
+    invitations = db.session.scalars(
+        select(Invitation)
+        .join(Contact, Invitation.contact_id == Contact.id)
+        .where(Invitation.survey_id == survey.id, Invitation.revoked_at.is_(None))
+        .order_by(Contact.name, Invitation.id)
+    )
+    return [i for i in invitations if i.contact is not None and not i.contact.erased]
 
 
 def check_mail_text(subject: str, body: str) -> None:
