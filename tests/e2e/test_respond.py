@@ -96,6 +96,8 @@ def test_answering_with_the_keyboard_alone_and_without_javascript(live_app, brow
     expect(page.locator(".error-summary")).to_contain_text("Svara på fråga 2a")
     tab_to(page, ".error-summary a")
     page.keyboard.press("Enter")
+    # The link moves the focus to the field; type only once it is there.
+    expect(page.locator(f"#q{q['2a']}_text")).to_be_focused()
     page.keyboard.type("- Energikartläggning")
     tab_to(page, "button[value=save]")
     page.keyboard.press("Enter")
